@@ -2,9 +2,10 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
+type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
 
 /** `util.parseArgs` in strict mode, with its TypeErrors turned into UsageErrors. */
-export function parseCommand<T extends Options>(argv: string[], options: T, usage: string) {
+export function parseCommand<T extends Options>(argv: string[], options: T, usage: string): Parsed<T> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
