@@ -1,0 +1,3 @@
+export async function runXenstoreBench(_argv: string[], _usage: string): Promise<number> {
+  throw new Error("not yet");
+}

@@ -1,0 +1,156 @@
+/**
+ * `xenmm xenstored`: run the xenstore server on a unix socket, the release-storm model,
+ * the interface report, and the benchmark.
+ */
+import { UsageError } from "../errors.js";
+import { choiceFlag, intFlag, numberFlag, parseCommand } from "./args.js";
+import type { Verb } from "./main.js";
+
+const USAGE = `usage:
+  xenmm xenstored --socket PATH [--log-level error|warn|info|debug] [--design legacy|new]
+      serve Xen's clients (XENSTORED_PATH=PATH xenstore-read …) until SIGINT/SIGTERM
+  xenmm xenstored sim --domains N --listeners M --deaths K [--design legacy|new|both]
+      [--query-cost-us U] [--json]
+      the @releaseDomain release-storm model
+  xenmm xenstored sim --sweep [--max-domains N] [--html FILE] [--json]
+      both designs for N = 10 … 10,000 (listeners = deaths = N), with a chart
+  xenmm xenstored --interfaces [--design legacy|new]
+      which hypervisor interfaces each design uses, and whether they are stable
+  xenmm xenstored bench [--quick] [--json FILE]
+      request latency/throughput over the unix socket (default out/bench-xenstore.json)`;
+
+export const verb: Verb = {
+  summary: "xenstore server for Xen's client tools; @releaseDomain storm model",
+  async run(argv) {
+    if (argv[0] === "sim") return runSim(argv.slice(1));
+    if (argv[0] === "bench") return (await import("../../bench/xenstore.js")).runXenstoreBench(argv.slice(1), USAGE);
+    const { values } = parseCommand(argv, {
+      socket: { type: "string" },
+      "log-level": { type: "string" },
+      design: { type: "string" },
+      interfaces: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    }, USAGE);
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const design = choiceFlag("design", values.design, "new", ["legacy", "new"] as const);
+    if (values.interfaces) {
+      const { XenstoreServer } = await import("../xenstore/server.js");
+      const { runInterfaceDemo } = await import("../xenstore/release-storm.js");
+      for (const d of ["legacy", "new"] as const) {
+        if (values.design !== undefined && d !== design) continue;
+        const server = new XenstoreServer({ design: d });
+        runInterfaceDemo(server);
+        console.log(server.interfaces.report());
+        console.log("");
+      }
+      return 0;
+    }
+    if (values.socket === undefined) throw new UsageError(`--socket PATH is required\n${USAGE}`);
+    const level = choiceFlag("log-level", values["log-level"], "info", ["error", "warn", "info", "debug"] as const);
+    return serve(values.socket, level, design);
+  },
+};
+
+async function serve(path: string, level: "error" | "warn" | "info" | "debug", design: "legacy" | "new"): Promise<number> {
+  const { XenstoreServer, LOG_LEVELS } = await import("../xenstore/server.js");
+  const { UnixSocketTransport } = await import("../xenstore/socket-transport.js");
+  const max = LOG_LEVELS.indexOf(level);
+  const server = new XenstoreServer({
+    design,
+    log: (l, text) => {
+      if (LOG_LEVELS.indexOf(l) <= max) process.stderr.write(`xenstored: ${l}: ${text}\n`);
+    },
+  });
+  const transport = new UnixSocketTransport(server, path);
+  await transport.listen();
+  process.stderr.write(`xenstored: listening on ${path} (XENSTORED_PATH=${path} xenstore-ls)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      process.stderr.write(`xenstored: ${sig}, shutting down\n`);
+      resolve();
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+  await transport.close();
+  return 0;
+}
+
+/** `xenmm xenstored sim …`: one run per design, or the sweep with a chart. */
+async function runSim(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, {
+    domains: { type: "string" },
+    listeners: { type: "string" },
+    deaths: { type: "string" },
+    design: { type: "string" },
+    "query-cost-us": { type: "string" },
+    sweep: { type: "boolean" },
+    "max-domains": { type: "string" },
+    html: { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  }, USAGE);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { simulateReleaseStorm } = await import("../xenstore/release-storm.js");
+  const queryCostUs = numberFlag("query-cost-us", values["query-cost-us"], 1, 0, 1e6);
+  const designs = (d: string) => (d === "both" ? (["legacy", "new"] as const) : ([d] as ["legacy" | "new"]));
+  let runs;
+  if (values.sweep || values.html !== undefined) {
+    const max = intFlag("max-domains", values["max-domains"], 10_000, 1, 100_000);
+    const sizes = [10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000].filter((n) => n <= max);
+    if (!sizes.includes(max)) sizes.push(max);
+    const design = choiceFlag("design", values.design, "both", ["legacy", "new", "both"] as const);
+    runs = sizes.flatMap((n) => designs(design).map((d) =>
+      simulateReleaseStorm({ domains: n, listeners: n, deaths: n, design: d, queryCostUs })));
+    if (values.html !== undefined) await writeSweepHtml(values.html, runs, queryCostUs);
+  } else {
+    for (const k of ["domains", "listeners", "deaths"] as const)
+      if (values[k] === undefined) throw new UsageError(`sim: --${k} is required\n${USAGE}`);
+    const domains = intFlag("domains", values.domains, 0, 0, 1_000_000);
+    const listeners = intFlag("listeners", values.listeners, 0, 0, 1_000_000);
+    const deaths = intFlag("deaths", values.deaths, 0, 0, domains);
+    const design = choiceFlag("design", values.design, "both", ["legacy", "new", "both"] as const);
+    runs = designs(design).map((d) => simulateReleaseStorm({ domains, listeners, deaths, design: d, queryCostUs }));
+  }
+  if (values.json) {
+    console.log(JSON.stringify({ runs }));
+  } else {
+    const { textTable } = await import("../report/table.js");
+    console.log(textTable(
+      ["design", "domains", "listeners", "deaths", "queries", "lock hold ms", "events delivered", "events irrelevant"],
+      runs.map((r) => [r.design, r.domains, r.listeners, r.deaths, r.queries, r.lock_hold_ms, r.events_delivered, r.events_irrelevant].map(String)),
+    ));
+    if (values.html !== undefined) console.log(`chart written to ${values.html}`);
+  }
+  return 0;
+}
+
+async function writeSweepHtml(file: string, runs: import("../xenstore/release-storm.js").StormRun[], queryCostUs: number): Promise<void> {
+  const { lineChart } = await import("../report/svg.js");
+  const { htmlPage, htmlTable } = await import("../report/html.js");
+  const { mkdir, writeFile } = await import("node:fs/promises");
+  const { dirname } = await import("node:path");
+  const series = (design: string, pick: (r: (typeof runs)[number]) => number) => ({
+    name: design, points: runs.filter((r) => r.design === design).map((r) => [r.domains, Math.max(pick(r), 1e-6)] as [number, number]),
+  });
+  const chart = (title: string, yLabel: string, pick: (r: (typeof runs)[number]) => number) => lineChart({
+    title, xLabel: "domains (= listeners = deaths)", yLabel, logX: true, logY: true,
+    series: ["legacy", "new"].map((d) => series(d, pick)).filter((s) => s.points.length > 0),
+  });
+  const page = htmlPage("xenstored release storm: legacy @releaseDomain vs @releaseDomain/<domid>", [
+    `<p>Every domain dies once; each has one listener. legacy: plain <code>@releaseDomain</code>, every listener re-scans all domains with getinfo under the domctl lock. new: <code>XEN_DOMCTL_get_domain_state</code> changed-domain polling and per-domain <code>@releaseDomain/&lt;domid&gt;</code> watches. Query cost ${queryCostUs} µs.</p>`,
+    chart("domctl queries", "queries", (r) => r.queries),
+    chart("domctl lock hold time", "ms", (r) => r.lock_hold_ms),
+    chart("watch events delivered", "events", (r) => r.events_delivered),
+    htmlTable(["design", "domains", "listeners", "deaths", "queries", "lock_hold_ms", "events_delivered", "events_irrelevant"],
+      runs.map((r) => [r.design, r.domains, r.listeners, r.deaths, r.queries, r.lock_hold_ms, r.events_delivered, r.events_irrelevant].map(String))),
+  ]);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, page);
+}

@@ -1,0 +1,124 @@
+/**
+ * The wire codec: 16-byte headers, payloads of NUL-terminated strings, and a framer
+ * that reassembles messages from a byte stream (clients write header and body in two
+ * write() calls, so one read is never one message). No Node APIs: runs in browsers too.
+ */
+import {
+  HEADER_LEN, HEADER_REQ_ID, HEADER_SIZE, HEADER_TX_ID, HEADER_TYPE, PAYLOAD_MAX, MsgType,
+  type XsErrno,
+} from "./constants.js";
+
+export interface Message {
+  type: number;
+  reqId: number;
+  txId: number;
+  payload: Uint8Array;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("latin1");
+
+/** Bytes of a string, as the C tools send them (paths are ASCII; values are raw bytes). */
+export function bytes(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+/** A byte string as text; latin1 so that every byte survives a round trip through a string. */
+export function text(b: Uint8Array): string {
+  return decoder.decode(b);
+}
+
+/** Header + payload in one buffer. */
+export function encodeMessage(m: Message): Uint8Array {
+  const out = new Uint8Array(HEADER_SIZE + m.payload.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(HEADER_TYPE, m.type, true);
+  view.setUint32(HEADER_REQ_ID, m.reqId >>> 0, true);
+  view.setUint32(HEADER_TX_ID, m.txId >>> 0, true);
+  view.setUint32(HEADER_LEN, m.payload.length, true);
+  out.set(m.payload, HEADER_SIZE);
+  return out;
+}
+
+/** `"a\0b\0"` from ["a", "b"]: every string NUL-terminated. */
+export function joinStrings(parts: string[]): Uint8Array {
+  return bytes(parts.map((p) => p + "\0").join(""));
+}
+
+/**
+ * Splits a payload into its NUL-terminated strings. `rest` is whatever follows the last
+ * NUL (non-empty means the last argument was unterminated).
+ */
+export function splitStrings(payload: Uint8Array): { strings: string[]; rest: Uint8Array } {
+  const strings: string[] = [];
+  let start = 0;
+  for (let i = 0; i < payload.length; i++) {
+    if (payload[i] === 0) {
+      strings.push(text(payload.subarray(start, i)));
+      start = i + 1;
+    }
+  }
+  return { strings, rest: payload.subarray(start) };
+}
+
+/** An ERROR reply payload: `"EINVAL\0"`. */
+export function errorPayload(err: XsErrno): Uint8Array {
+  return bytes(err + "\0");
+}
+
+export function isError(m: Message): boolean {
+  return m.type === MsgType.ERROR;
+}
+
+/** The error name of an ERROR message ("ENOENT"), without its NUL. */
+export function errorName(m: Message): string {
+  return text(m.payload).replace(/\0$/, "");
+}
+
+/** The framer's verdict after a chunk: messages to process, or a fatal protocol error. */
+export type FrameResult = { messages: Message[]; overlong: boolean };
+
+/**
+ * Reassembles a byte stream into messages. A header announcing len > 4096 is fatal (C
+ * xenstored closes the connection); the caller must stop feeding the framer then.
+ */
+export class MessageFramer {
+  private buffer = new Uint8Array(0);
+
+  push(chunk: Uint8Array): FrameResult {
+    const messages: Message[] = [];
+    let buf = this.buffer.length === 0 ? chunk : concat(this.buffer, chunk);
+    let off = 0;
+    while (buf.length - off >= HEADER_SIZE) {
+      const view = new DataView(buf.buffer, buf.byteOffset + off, HEADER_SIZE);
+      const len = view.getUint32(HEADER_LEN, true);
+      if (len > PAYLOAD_MAX) {
+        this.buffer = new Uint8Array(0);
+        return { messages, overlong: true };
+      }
+      if (buf.length - off < HEADER_SIZE + len) break;
+      messages.push({
+        type: view.getUint32(HEADER_TYPE, true),
+        reqId: view.getUint32(HEADER_REQ_ID, true),
+        txId: view.getUint32(HEADER_TX_ID, true),
+        // Copy: the payload outlives the chunk (Node reuses socket buffers).
+        payload: buf.slice(off + HEADER_SIZE, off + HEADER_SIZE + len),
+      });
+      off += HEADER_SIZE + len;
+    }
+    this.buffer = off === buf.length ? new Uint8Array(0) : buf.slice(off);
+    return { messages, overlong: false };
+  }
+
+  /** Bytes of an incomplete message still waiting for the rest. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}

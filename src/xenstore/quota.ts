@@ -1,0 +1,71 @@
+/**
+ * Per-domain quotas (research/xenstore.md §5), C xenstored's defaults. They apply to
+ * unprivileged domains only; the privileged domain and socket connections are exempt.
+ * A value of 0 disables a quota. GET/SET_QUOTA and `CONTROL quota` read and change them.
+ */
+
+export const QUOTA_NAMES = [
+  "nodes", "watches", "outstanding", "memory", "transactions", "transaction-nodes",
+  "node-permissions", "path-max", "node-size",
+] as const;
+export type QuotaName = (typeof QUOTA_NAMES)[number];
+/** Soft quotas only warn (C logs to syslog); `soft-memory` is the one enabled by default. */
+export const SOFT_QUOTA_NAMES = ["soft-memory"] as const;
+export type AnyQuotaName = QuotaName | (typeof SOFT_QUOTA_NAMES)[number];
+
+export const DEFAULT_QUOTAS: Readonly<Record<AnyQuotaName, number>> = {
+  nodes: 1000,
+  watches: 128,
+  outstanding: 20,
+  memory: 2_621_440, // 2.5 MiB
+  transactions: 10,
+  "transaction-nodes": 1024,
+  "node-permissions": 5,
+  "path-max": 2048,
+  "node-size": 2048,
+  "soft-memory": 2_097_152, // 2 MiB
+};
+
+export function isQuotaName(s: string): s is AnyQuotaName {
+  return Object.prototype.hasOwnProperty.call(DEFAULT_QUOTAS, s);
+}
+
+/** Global quota values plus per-domain overrides (SET_QUOTA domid name value). */
+export class Quotas {
+  private readonly global: Record<AnyQuotaName, number> = { ...DEFAULT_QUOTAS };
+  private readonly perDomain = new Map<number, Partial<Record<AnyQuotaName, number>>>();
+
+  get(name: AnyQuotaName, domid?: number): number {
+    if (domid !== undefined) {
+      const own = this.perDomain.get(domid)?.[name];
+      if (own !== undefined) return own;
+    }
+    return this.global[name];
+  }
+
+  set(name: AnyQuotaName, value: number, domid?: number): void {
+    if (domid === undefined) {
+      this.global[name] = value;
+      return;
+    }
+    const own = this.perDomain.get(domid) ?? {};
+    own[name] = value;
+    this.perDomain.set(domid, own);
+  }
+
+  /** Forget a dead domain's overrides. */
+  dropDomain(domid: number): void {
+    this.perDomain.delete(domid);
+  }
+
+  /** `true` if `current + adding` would exceed `name` for `domid` (0 = unlimited). */
+  exceeds(name: AnyQuotaName, domid: number, current: number, adding = 1): boolean {
+    const limit = this.get(name, domid);
+    return limit !== 0 && current + adding > limit;
+  }
+
+  /** The names GET_QUOTA with an empty payload lists: every hard quota and enabled soft ones. */
+  names(): string[] {
+    return [...QUOTA_NAMES, ...SOFT_QUOTA_NAMES.filter((n) => this.global[n] !== 0)];
+  }
+}

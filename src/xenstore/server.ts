@@ -1,0 +1,751 @@
+/**
+ * The xenstore server core: decodes nothing and opens no sockets — transports hand it
+ * framed messages per connection and it answers through each connection's `send`. All
+ * processing is synchronous, so one request runs to completion before the next: the
+ * ordering facts of research/xenstore.md §1.6 (WATCH reply before its first event;
+ * INTRODUCE/RELEASE/commit events before their reply) follow from the order of sends.
+ *
+ * Behaviour follows C xenstored (upstream, 4.22) where it differs from oxenstored (§10).
+ */
+import {
+  DOMID_ANY, DOMID_SELF, Feature, INTRODUCE_DOMAIN, MsgType, PAYLOAD_MAX,
+  RELEASE_DOMAIN, SERVER_FEATURES, msgTypeName, type XsErrno,
+} from "./constants.js";
+import { bytes, errorPayload, joinStrings, splitStrings, type Message } from "./codec.js";
+import { Connection, type ConnectionOptions } from "./connection.js";
+import { DomainTable, type Domain, type RingProvider } from "./domains.js";
+import { DomainState, type Hypervisor } from "./hypervisor.js";
+import { InterfaceLog, type Design } from "./interfaces.js";
+import { canonicalize, domainPath, isSpecial, parentOf } from "./paths.js";
+import { OWNER, READ, WRITE, formatPerm, parsePerm, rightsOf, type Perm } from "./permissions.js";
+import { Quotas, isQuotaName } from "./quota.js";
+import {
+  EMPTY, Store, createNodes, missingAncestry, nearestExisting, nodeSize, removeTree, setPerms,
+  setValue, type NodeAccess,
+} from "./store.js";
+import { Transaction, type PendingEvent } from "./transactions.js";
+import { matchNodeEvent, matchSpecialEvent, type Watch } from "./watches.js";
+
+export type LogLevel = "error" | "warn" | "info" | "debug";
+export const LOG_LEVELS: readonly LogLevel[] = ["error", "warn", "info", "debug"];
+
+export interface ServerOptions {
+  /** The privileged domain (socket peers act as it). */
+  privDomid?: number;
+  /** Which hypervisor interfaces to use for ring mapping and domain state. */
+  design?: Design;
+  /** The hypervisor model; without one, VIRQ_DOM_EXC never fires. */
+  hypervisor?: Hypervisor;
+  /** Maps introduced guests' rings (ring transport); without one, guests have no connection. */
+  ringProvider?: RingProvider;
+  log?: (level: LogLevel, text: string) => void;
+}
+
+/** An error reply. Thrown inside handlers, turned into `ERROR "<errno>"`. */
+class XsError extends Error {
+  constructor(readonly errno: XsErrno) {
+    super(errno);
+  }
+}
+const fail = (errno: XsErrno): never => {
+  throw new XsError(errno);
+};
+
+/** Types that need the privileged domain (checked before the transaction lookup, as C). */
+const PRIVILEGED_TYPES = new Set<number>([
+  MsgType.CONTROL, MsgType.INTRODUCE, MsgType.RELEASE, MsgType.IS_DOMAIN_INTRODUCED,
+  MsgType.RESUME, MsgType.SET_TARGET, MsgType.SET_FEATURE, MsgType.GET_QUOTA, MsgType.SET_QUOTA,
+]);
+/** Types that work on the store and so honour the header's tx_id. */
+const TRANSACTIONAL_TYPES = new Set<number>([
+  MsgType.DIRECTORY, MsgType.DIRECTORY_PART, MsgType.READ, MsgType.GET_PERMS, MsgType.WRITE,
+  MsgType.MKDIR, MsgType.RM, MsgType.SET_PERMS, MsgType.TRANSACTION_START, MsgType.TRANSACTION_END,
+]);
+
+const OK = bytes("OK\0");
+
+export class XenstoreServer {
+  readonly store: Store;
+  readonly quotas = new Quotas();
+  readonly domains = new DomainTable();
+  readonly connections = new Set<Connection>();
+  readonly interfaces: InterfaceLog;
+  readonly privDomid: number;
+  readonly hypervisor?: Hypervisor;
+  ringProvider?: RingProvider;
+  /** Permissions of the special nodes (4.22 defaults: @releaseDomain readable by all). */
+  private readonly specialPerms = new Map<string, Perm[]>();
+  private readonly log: (level: LogLevel, text: string) => void;
+  /** Counters for CONTROL/benchmarks/the release-storm cross-check. */
+  readonly stats = { requests: 0, errors: 0, eventsSent: 0, specialEventsSent: 0 };
+
+  constructor(options: ServerOptions = {}) {
+    this.privDomid = options.privDomid ?? 0;
+    this.store = new Store(this.privDomid);
+    this.interfaces = new InterfaceLog(options.design ?? "new");
+    this.hypervisor = options.hypervisor;
+    this.ringProvider = options.ringProvider;
+    this.log = options.log ?? (() => {});
+    this.specialPerms.set(INTRODUCE_DOMAIN, [{ access: "n", domid: this.privDomid }]);
+    this.specialPerms.set(RELEASE_DOMAIN, [{ access: "n", domid: this.privDomid }, { access: "r", domid: DOMID_ANY }]);
+    if (this.hypervisor) this.hypervisor.onVirqDomExc = () => this.onDomainStateChange();
+  }
+
+  // ── Connections ────────────────────────────────────────────────────────────────
+
+  connect(options: ConnectionOptions): Connection {
+    const conn = new Connection({ features: SERVER_FEATURES, ...options });
+    this.connections.add(conn);
+    this.log("debug", `${conn.label}: connected as dom${conn.domid}`);
+    return conn;
+  }
+
+  /** The peer went away: its transactions are discarded, its watches dropped. */
+  disconnect(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    conn.closed = true;
+    if (conn.transactions.size > 0) this.log("info", `${conn.label}: gone with ${conn.transactions.size} open transaction(s), discarded`);
+    conn.reset();
+    this.log("debug", `${conn.label}: disconnected`);
+  }
+
+  /** A header announced len > 4096: C xenstored drops the connection. */
+  protocolViolation(conn: Connection, why: string): void {
+    this.log("warn", `${conn.label}: ${why}; closing the connection`);
+    this.disconnect(conn);
+    conn.close();
+  }
+
+  // ── Requests ───────────────────────────────────────────────────────────────────
+
+  handle(conn: Connection, msg: Message): void {
+    if (conn.closed) return;
+    this.stats.requests++;
+    conn.requests++;
+    try {
+      const reply = this.dispatch(conn, msg);
+      if (reply !== null) this.reply(conn, msg, reply);
+    } catch (e) {
+      const errno = e instanceof XsError ? e.errno : "EIO";
+      if (!(e instanceof XsError)) this.log("error", `${conn.label}: internal error on ${msgTypeName(msg.type)}: ${(e as Error).stack}`);
+      this.stats.errors++;
+      this.log("debug", `${conn.label}: ${msgTypeName(msg.type)} → ${errno}`);
+      conn.send({ type: MsgType.ERROR, reqId: msg.reqId, txId: msg.txId, payload: errorPayload(errno) });
+    }
+  }
+
+  private reply(conn: Connection, msg: Message, payload: Uint8Array): void {
+    // A reply that would not fit the protocol becomes E2BIG (C), never an oversized message.
+    if (payload.length > PAYLOAD_MAX) throw new XsError("E2BIG");
+    conn.send({ type: msg.type, reqId: msg.reqId, txId: msg.txId, payload });
+  }
+
+  /** Returns the success payload, or null when the handler already replied (WATCH). */
+  private dispatch(conn: Connection, msg: Message): Uint8Array | null {
+    const t = msg.type;
+    if (!(t in HANDLER_NAMES)) fail("ENOSYS");
+    if (PRIVILEGED_TYPES.has(t) && !conn.privileged) fail("EACCES");
+    let tx: Transaction | undefined;
+    if (TRANSACTIONAL_TYPES.has(t) && msg.txId !== 0) {
+      tx = conn.transactions.get(msg.txId) ?? fail("ENOENT");
+    }
+    this.log("debug", `${conn.label}: ${msgTypeName(t)} tx=${msg.txId} len=${msg.payload.length}`);
+    switch (t) {
+      case MsgType.READ: return this.doRead(conn, tx, msg.payload);
+      case MsgType.WRITE: return this.doWrite(conn, tx, msg.payload);
+      case MsgType.MKDIR: return this.doMkdir(conn, tx, msg.payload);
+      case MsgType.RM: return this.doRm(conn, tx, msg.payload);
+      case MsgType.DIRECTORY: return this.doDirectory(conn, tx, msg.payload);
+      case MsgType.DIRECTORY_PART: return this.doDirectoryPart(conn, tx, msg.payload);
+      case MsgType.GET_PERMS: return this.doGetPerms(conn, tx, msg.payload);
+      case MsgType.SET_PERMS: return this.doSetPerms(conn, tx, msg.payload);
+      case MsgType.WATCH: return this.doWatch(conn, msg);
+      case MsgType.UNWATCH: return this.doUnwatch(conn, msg.payload);
+      case MsgType.RESET_WATCHES: conn.reset(); return OK;
+      case MsgType.TRANSACTION_START: return this.doTransactionStart(conn, tx);
+      case MsgType.TRANSACTION_END: return this.doTransactionEnd(conn, tx, msg.payload);
+      case MsgType.INTRODUCE: return this.doIntroduce(msg.payload);
+      case MsgType.RELEASE: return this.doRelease(msg.payload);
+      case MsgType.RESUME: return this.doResume(msg.payload);
+      case MsgType.SET_TARGET: return this.doSetTarget(msg.payload);
+      case MsgType.IS_DOMAIN_INTRODUCED: return this.doIsIntroduced(msg.payload);
+      case MsgType.GET_DOMAIN_PATH: return this.doGetDomainPath(msg.payload);
+      case MsgType.GET_FEATURE: return this.doGetFeature(conn, msg.payload);
+      case MsgType.SET_FEATURE: return this.doSetFeature(msg.payload);
+      case MsgType.GET_QUOTA: return this.doGetQuota(msg.payload);
+      case MsgType.SET_QUOTA: return this.doSetQuota(msg.payload);
+      case MsgType.CONTROL: return this.doControl(msg.payload);
+    }
+    return fail("ENOSYS");
+  }
+
+  // ── Store operations ───────────────────────────────────────────────────────────
+
+  private doRead(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
+    const path = this.pathArg(conn, oneArg(payload), false);
+    const view = this.view(conn, tx);
+    const node = this.nodeFor(conn, view, path, READ);
+    return node.value;
+  }
+
+  private doWrite(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
+    const nul = payload.indexOf(0);
+    if (nul < 0) fail("EINVAL");
+    const path = this.pathArg(conn, latin1(payload.subarray(0, nul)), false);
+    const value = payload.slice(nul + 1);
+    const view = this.view(conn, tx);
+    const existing = view.get(path);
+    if (existing) {
+      if (!(this.rights(conn, existing.perms) & WRITE)) fail(this.hiddenError(conn, view, path, WRITE));
+      this.checkNodeSize(conn, { ...existing, value });
+      setValue(view, path, value);
+    } else {
+      this.create(conn, view, path, value);
+    }
+    this.changed(conn, tx, path);
+    return OK;
+  }
+
+  private doMkdir(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
+    const path = this.pathArg(conn, oneArg(payload), false);
+    const view = this.view(conn, tx);
+    const existing = view.get(path);
+    if (existing) {
+      if (!(this.rights(conn, existing.perms) & WRITE)) fail(this.hiddenError(conn, view, path, WRITE));
+      return OK; // value untouched, nothing changed, no event
+    }
+    this.create(conn, view, path, EMPTY);
+    this.changed(conn, tx, path);
+    return OK;
+  }
+
+  private doRm(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
+    const path = this.pathArg(conn, oneArg(payload), false);
+    if (path === "/") fail("EINVAL");
+    const view = this.view(conn, tx);
+    const node = view.get(path);
+    if (!node) {
+      // Missing node: OK if its parent exists (and may be written), else ENOENT.
+      const parent = view.get(parentOf(path)!);
+      if (parent) {
+        if (!(this.rights(conn, parent.perms) & WRITE)) fail("EACCES");
+        return OK;
+      }
+      const { node: anc } = nearestExisting(view, path);
+      fail(this.rights(conn, anc.perms) & READ ? "ENOENT" : "EACCES");
+    }
+    if (!(this.rights(conn, node!.perms) & WRITE)) fail(this.hiddenError(conn, view, path, WRITE));
+    this.checkTxNodes(conn, tx);
+    const removed = removeTree(view, path);
+    this.emit(tx, { path, kind: "change", readable: withParent(view, path, [removed[0]!.perms]) });
+    for (const r of removed.slice(1)) this.emit(tx, { path: r.path, kind: "removed-descendant", readable: [r.perms] });
+    return OK;
+  }
+
+  private doDirectory(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
+    const path = this.pathArg(conn, oneArg(payload), false);
+    const node = this.nodeFor(conn, this.view(conn, tx), path, READ);
+    return joinStrings([...node.children]);
+  }
+
+  /**
+   * A chunk of the child list from a byte offset: `gen\0` then whole child names; the
+   * last chunk carries one more NUL so the client knows it has everything. The client
+   * restarts from 0 if the generation changes between chunks.
+   */
+  private doDirectoryPart(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
+    const [rawPath, rawOffset] = args(payload, 2);
+    if (!/^\d+$/.test(rawOffset!)) fail("EINVAL");
+    const path = this.pathArg(conn, rawPath!, false);
+    const node = this.nodeFor(conn, this.view(conn, tx), path, READ);
+    const gen = `${node.generation}\0`;
+    const all = node.children.map((c) => c + "\0").join("");
+    const offset = Number(rawOffset);
+    if (offset >= all.length) return bytes(gen + "\0");
+    const room = PAYLOAD_MAX - gen.length - 1; // keep one byte for the terminating NUL
+    let chunk = all.slice(offset);
+    if (chunk.length > room) chunk = chunk.slice(0, chunk.lastIndexOf("\0", room - 1) + 1);
+    const last = offset + chunk.length >= all.length;
+    return bytes(gen + chunk + (last ? "\0" : ""));
+  }
+
+  private doGetPerms(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
+    const raw = oneArg(payload);
+    if (isSpecial(raw)) {
+      const perms = this.specialPerms.get(raw) ?? fail("EINVAL");
+      if (!(this.rights(conn, perms) & READ)) fail("EACCES");
+      return joinStrings(perms.map(formatPerm));
+    }
+    const path = this.pathArg(conn, raw, false);
+    const node = this.nodeFor(conn, this.view(conn, tx), path, READ);
+    return joinStrings(node.perms.map(formatPerm));
+  }
+
+  private doSetPerms(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
+    const { strings, rest } = splitStrings(payload);
+    if (rest.length > 0 || strings.length < 2) fail("EINVAL");
+    const [raw, ...permStrings] = strings;
+    const perms = permStrings.map((s) => parsePerm(s) ?? fail("EINVAL"));
+    if (!conn.privileged && this.quotas.exceeds("node-permissions", conn.domid, perms.length, 0)) fail("ENOSPC");
+    if (isSpecial(raw!)) {
+      const old = this.specialPerms.get(raw!) ?? fail("EINVAL");
+      if ((this.rights(conn, old) & (WRITE | OWNER)) !== (WRITE | OWNER)) fail("EACCES");
+      this.specialPerms.set(raw!, perms);
+      return OK;
+    }
+    const path = this.pathArg(conn, raw!, false);
+    const view = this.view(conn, tx);
+    const node = this.nodeFor(conn, view, path, WRITE);
+    if (!(this.rights(conn, node.perms) & OWNER)) fail("EACCES");
+    // XSA-115: only the privileged domain may hand a node to another owner.
+    if (!conn.privileged && perms[0]!.domid !== node.perms[0]!.domid) fail("EPERM");
+    this.checkNodeSize(conn, { ...node, perms });
+    this.checkTxNodes(conn, tx);
+    setPerms(view, path, perms);
+    // Watchers that could read the node before *or* after the change see it (C).
+    this.emit(tx, { path, kind: "change", readable: withParent(view, path, [perms, node.perms]) });
+    return OK;
+  }
+
+  // ── Watches ────────────────────────────────────────────────────────────────────
+
+  private doWatch(conn: Connection, msg: Message): null {
+    const { strings, rest } = splitStrings(msg.payload);
+    if (rest.length > 0 || strings.length < 2 || strings.length > 3) fail("EINVAL");
+    const [raw, token, rawDepth] = strings as [string, string, string?];
+    let depth: number | undefined;
+    if (rawDepth !== undefined) {
+      if (!(conn.features & Feature.WATCHDEPTH) || !/^\d+$/.test(rawDepth)) fail("EINVAL");
+      depth = Number(rawDepth);
+    }
+    const path = this.pathArg(conn, raw, true);
+    if (conn.watches.some((w) => w.path === path && w.token === token)) fail("EEXIST");
+    if (!conn.privileged && this.quotas.exceeds("watches", conn.domid, conn.watches.length)) fail("ENOSPC");
+    const watch: Watch = { path, token, relative: !raw.startsWith("/") && !raw.startsWith("@"), depth };
+    conn.watches.push(watch);
+    this.reply(conn, msg, OK);
+    // The first event fires unconditionally, with the path as the client gave it.
+    this.sendEvent(conn, raw, token);
+    return null;
+  }
+
+  private doUnwatch(conn: Connection, payload: Uint8Array): Uint8Array {
+    const [raw, token] = args(payload, 2);
+    const path = this.pathArg(conn, raw!, true);
+    const i = conn.watches.findIndex((w) => w.path === path && w.token === token);
+    if (i < 0) fail("ENOENT");
+    conn.watches.splice(i, 1);
+    return OK;
+  }
+
+  private sendEvent(conn: Connection, path: string, token: string): void {
+    this.stats.eventsSent++;
+    conn.events++;
+    conn.send({ type: MsgType.WATCH_EVENT, reqId: 0, txId: 0, payload: joinStrings([path, token]) });
+  }
+
+  /** Queues an event in the transaction (fired on commit), or fires it now. */
+  private emit(tx: Transaction | undefined, ev: PendingEvent): void {
+    if (tx) tx.events.push(ev);
+    else this.fireNode(ev.path, ev.kind, ev.readable);
+  }
+
+  /** A node changed: the event for its path, plus the parent's perms for the read filter. */
+  private changed(conn: Connection, tx: Transaction | undefined, path: string): void {
+    const view = tx ?? this.store;
+    const node = view.get(path)!;
+    this.emit(tx, { path, kind: "change", readable: withParent(view, path, [node.perms]) });
+  }
+
+  /**
+   * Delivers a node event to every matching watch whose connection may read the node or
+   * its parent (any of `readable`). C delivers per connection, watches in registration order.
+   */
+  private fireNode(path: string, kind: "change" | "removed-descendant", readable: ReadonlyArray<readonly Perm[]>): void {
+    for (const conn of this.connections) {
+      let allowed: boolean | undefined;
+      for (const w of conn.watches) {
+        const reported = matchNodeEvent(w, path, kind, conn.home);
+        if (reported === null) continue;
+        allowed ??= conn.privileged || readable.some((p) => (this.rights(conn, p) & READ) !== 0);
+        if (allowed) this.sendEvent(conn, reported, w.token);
+      }
+    }
+  }
+
+  /** A special event; `domid` undefined = the plain form (see watches.ts). */
+  fireSpecial(name: string, domid: number | undefined): void {
+    const perms = this.specialPerms.get(name)!;
+    for (const conn of this.connections) {
+      if (!conn.privileged && !(this.rights(conn, perms) & READ)) continue;
+      for (const w of conn.watches) {
+        const reported = matchSpecialEvent(w, name, domid);
+        if (reported === null) continue;
+        this.stats.specialEventsSent++;
+        this.sendEvent(conn, reported, w.token);
+      }
+    }
+  }
+
+  // ── Transactions ───────────────────────────────────────────────────────────────
+
+  private doTransactionStart(conn: Connection, tx: Transaction | undefined): Uint8Array {
+    if (tx) fail("EBUSY");
+    if (!conn.privileged && this.quotas.exceeds("transactions", conn.domid, conn.transactions.size)) fail("ENOSPC");
+    const id = conn.allocateTxId();
+    conn.openTransaction(new Transaction(id, this.store));
+    return bytes(`${id}\0`);
+  }
+
+  private doTransactionEnd(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
+    if (!tx) return fail("ENOENT");
+    const arg = oneArg(payload);
+    if (arg !== "T" && arg !== "F") fail("EINVAL");
+    conn.transactions.delete(tx.id);
+    if (arg === "F") return OK;
+    if (tx.failed) fail("ENOMEM");
+    if (tx.conflicts()) fail("EAGAIN");
+    if (!conn.privileged) {
+      const owned = this.store.ownedBy(conn.domid) + (tx.ownedDelta.get(conn.domid) ?? 0);
+      if (this.quotas.exceeds("nodes", conn.domid, owned, 0)) fail("ENOSPC");
+    }
+    tx.apply();
+    // Events of a transaction appear only now, one per touched node, in access order.
+    for (const ev of tx.events) this.fireNode(ev.path, ev.kind, ev.readable);
+    return OK;
+  }
+
+  // ── Domains ────────────────────────────────────────────────────────────────────
+
+  private doIntroduce(payload: Uint8Array): Uint8Array {
+    const { strings } = splitStrings(payload);
+    if (strings.length < 3) fail("EINVAL");
+    const domid = parseDomid(strings[0]!);
+    if (!/^\d+$/.test(strings[1]!) || !/^-?\d+$/.test(strings[2]!)) fail("EINVAL");
+    const gfn = BigInt(strings[1]!);
+    const evtchn = Number(strings[2]!);
+    if (evtchn <= 0 || domid === this.privDomid) fail("EINVAL");
+    const known = this.domains.get(domid);
+    if (known) {
+      // Re-introduction (resume): rebind the event channel, reset the connection.
+      known.evtchn = evtchn;
+      known.conn?.reset();
+      this.interfaces.use("event channels");
+      return OK;
+    }
+    const domain: Domain = {
+      domid, gfn, evtchn, shutdownNotified: false,
+      features: this.domains.pendingFeatures.get(domid) ?? SERVER_FEATURES,
+    };
+    this.domains.pendingFeatures.delete(domid);
+    this.domains.add(domain);
+    this.interfaces.use("ring mapping");
+    this.interfaces.use("event channels");
+    domain.conn = this.ringProvider?.attach(domain) ?? undefined;
+    if (domain.conn) domain.conn.features = domain.features;
+    this.log("info", `introduced dom${domid} (gfn ${gfn}, evtchn ${evtchn})`);
+    this.fireSpecial(INTRODUCE_DOMAIN, domid);
+    this.fireSpecial(INTRODUCE_DOMAIN, undefined);
+    return OK;
+  }
+
+  private doRelease(payload: Uint8Array): Uint8Array {
+    const domid = parseDomid(oneArg(payload));
+    if (domid === this.privDomid) fail("EINVAL");
+    if (!this.domains.has(domid)) fail("ENOENT");
+    this.destroyDomain(domid);
+    this.fireSpecial(RELEASE_DOMAIN, undefined);
+    return OK;
+  }
+
+  private doResume(payload: Uint8Array): Uint8Array {
+    const domain = this.domains.get(parseDomid(oneArg(payload))) ?? fail("ENOENT");
+    domain.shutdownNotified = false;
+    return OK;
+  }
+
+  private doSetTarget(payload: Uint8Array): Uint8Array {
+    const [a, b] = args(payload, 2);
+    const domain = this.domains.get(parseDomid(a!)) ?? fail("ENOENT");
+    const target = parseDomid(b!);
+    if (!this.domains.has(target)) fail("ENOENT");
+    domain.target = target;
+    if (domain.conn) domain.conn.target = target;
+    return OK;
+  }
+
+  private doIsIntroduced(payload: Uint8Array): Uint8Array {
+    const domid = parseDomid(oneArg(payload));
+    const yes = domid === DOMID_SELF || domid === this.privDomid || this.domains.has(domid);
+    return bytes(yes ? "T\0" : "F\0");
+  }
+
+  private doGetDomainPath(payload: Uint8Array): Uint8Array {
+    return bytes(`${domainPath(parseDomid(oneArg(payload)))}\0`);
+  }
+
+  private doGetFeature(conn: Connection, payload: Uint8Array): Uint8Array {
+    if (payload.length === 0) return bytes(`${conn.features}\0`);
+    if (!conn.privileged) fail("EACCES");
+    const domid = parseDomid(oneArg(payload));
+    const features = this.domains.get(domid)?.features ?? this.domains.pendingFeatures.get(domid) ?? fail("ENOENT");
+    return bytes(`${features}\0`);
+  }
+
+  private doSetFeature(payload: Uint8Array): Uint8Array {
+    const [a, b] = args(payload, 2);
+    const domid = parseDomid(a!);
+    if (!/^\d+$/.test(b!)) fail("EINVAL");
+    const value = Number(b);
+    if ((value & ~SERVER_FEATURES) !== 0 || value > 0xffffffff) fail("EINVAL");
+    if (this.domains.has(domid)) fail("EBUSY");
+    this.domains.pendingFeatures.set(domid, value);
+    return OK;
+  }
+
+  private doGetQuota(payload: Uint8Array): Uint8Array {
+    if (payload.length === 0) return bytes(`${this.quotas.names().join(" ")}\0`);
+    const { strings, rest } = splitStrings(payload);
+    if (rest.length > 0) fail("EINVAL");
+    if (strings.length === 1) {
+      const name = strings[0]!;
+      if (!isQuotaName(name)) fail("EINVAL");
+      return bytes(`${this.quotas.get(name as never)}\0`);
+    }
+    if (strings.length === 2) {
+      const domid = parseDomid(strings[0]!);
+      const name = strings[1]!;
+      if (!isQuotaName(name)) fail("EINVAL");
+      if (!this.domains.has(domid)) fail("ENOENT");
+      return bytes(`${this.quotas.get(name as never, domid)}\0`);
+    }
+    return fail("EINVAL");
+  }
+
+  private doSetQuota(payload: Uint8Array): Uint8Array {
+    const { strings, rest } = splitStrings(payload);
+    if (rest.length > 0 || strings.length < 2 || strings.length > 3) fail("EINVAL");
+    const domid = strings.length === 3 ? parseDomid(strings[0]!) : undefined;
+    const [name, value] = strings.slice(-2) as [string, string];
+    if (!isQuotaName(name) || !/^\d+$/.test(value)) fail("EINVAL");
+    if (domid !== undefined && !this.domains.has(domid)) fail("ENOENT");
+    this.quotas.set(name as never, Number(value), domid);
+    return OK;
+  }
+
+  /** CONTROL: `help`, `quota [set NAME VALUE | DOMID]`, `quota-soft`, `interfaces`, `check`. */
+  private doControl(payload: Uint8Array): Uint8Array {
+    const { strings } = splitStrings(payload);
+    const [cmd, ...rest] = strings;
+    switch (cmd) {
+      case "help":
+        return bytes(CONTROL_HELP + "\0");
+      case "check":
+        return OK;
+      case "interfaces":
+        return bytes(this.interfaces.report() + "\n\0");
+      case "quota":
+      case "quota-soft": {
+        const names = cmd === "quota" ? this.quotas.names().filter((n) => !n.startsWith("soft-")) : ["soft-memory"];
+        if (rest[0] === "set") {
+          const [, name, value] = rest;
+          const full = cmd === "quota-soft" ? `soft-${name}` : name!;
+          if (!isQuotaName(full) || !/^\d+$/.test(value ?? "")) fail("EINVAL");
+          this.quotas.set(full as never, Number(value));
+          return OK;
+        }
+        const domid = rest[0] !== undefined ? parseDomid(rest[0]) : undefined;
+        if (domid !== undefined && !this.domains.has(domid)) fail("ENOENT");
+        const lines = names.map((n) => `${n.replace(/^soft-/, "").padEnd(18)}: ${this.quotas.get(n as never, domid)}`);
+        return bytes(lines.join("\n") + "\n\0");
+      }
+      default:
+        return fail("EINVAL");
+    }
+  }
+
+  // ── Domain lifecycle ───────────────────────────────────────────────────────────
+
+  /**
+   * Tears a domain down: its watches first (so deleting its nodes does not wake it), its
+   * ring, every node it owns (with watch events), then `@releaseDomain/<domid>`.
+   * The plain `@releaseDomain` is the caller's: one per scan, or per RELEASE.
+   */
+  destroyDomain(domid: number): void {
+    const domain = this.domains.get(domid);
+    if (!domain) return;
+    if (domain.conn) {
+      domain.conn.reset();
+      this.connections.delete(domain.conn);
+      domain.conn.closed = true;
+    }
+    this.ringProvider?.detach(domain);
+    this.domains.delete(domid);
+    this.quotas.dropDomain(domid);
+    for (const path of [...this.store.paths()]) {
+      const node = this.store.get(path);
+      if (!node || node.perms[0]!.domid !== domid || path === "/") continue;
+      const removed = removeTree(this.store, path);
+      this.fireNode(path, "change", withParent(this.store, path, [removed[0]!.perms]));
+      for (const r of removed.slice(1)) this.fireNode(r.path, "removed-descendant", [r.perms]);
+    }
+    this.log("info", `released dom${domid}`);
+    this.fireSpecial(RELEASE_DOMAIN, domid);
+  }
+
+  /**
+   * VIRQ_DOM_EXC: find out which domains changed. Legacy asks the hypervisor about every
+   * known domain; the new design drains the changed-domain list. A shutdown is announced
+   * once per domain (edge-triggered); a dead domain is torn down; the scan ends with one
+   * plain `@releaseDomain` if anything happened.
+   */
+  onDomainStateChange(): void {
+    const hv = this.hypervisor;
+    if (!hv) return;
+    let notify = false;
+    const look = (domain: Domain, state: number) => {
+      if (state === 0 || state & (DomainState.DYING | DomainState.DEAD)) {
+        this.destroyDomain(domain.domid);
+        notify = true;
+      } else if (state & DomainState.SHUTDOWN && !domain.shutdownNotified) {
+        domain.shutdownNotified = true;
+        this.fireSpecial(RELEASE_DOMAIN, domain.domid);
+        notify = true;
+      }
+    };
+    if (this.interfaces.design === "legacy") {
+      for (const domain of this.domains.all()) {
+        this.interfaces.use("domain state");
+        look(domain, hv.getinfo(domain.domid)?.state ?? 0);
+      }
+    } else {
+      for (;;) {
+        this.interfaces.use("domain state");
+        const info = hv.pollChangedDomain();
+        if (!info) break;
+        const domain = this.domains.get(info.domid);
+        if (domain) look(domain, info.state);
+      }
+    }
+    if (notify) this.fireSpecial(RELEASE_DOMAIN, undefined);
+  }
+
+  // ── Helpers ────────────────────────────────────────────────────────────────────
+
+  private view(_conn: Connection, tx: Transaction | undefined): NodeAccess {
+    return tx ?? this.store;
+  }
+
+  rights(conn: Connection, perms: readonly Perm[]): number {
+    return rightsOf(conn, perms);
+  }
+
+  /** Canonical absolute path of a request argument, or EINVAL. */
+  private pathArg(conn: Connection, raw: string, allowSpecial: boolean): string {
+    const path = canonicalize(raw, conn.home, allowSpecial) ?? fail("EINVAL");
+    if (!conn.privileged && !isSpecial(path)) {
+      // path-max counts the part below the domain's home (C's default 2048).
+      const below = path.startsWith(conn.home + "/") ? path.length - conn.home.length - 1 : path.length;
+      if (this.quotas.exceeds("path-max", conn.domid, below, 0)) fail("EINVAL");
+    }
+    return path;
+  }
+
+  /** An existing node the caller may access with `need`, or the right error. */
+  private nodeFor(conn: Connection, view: NodeAccess, path: string, need: number) {
+    const node = view.get(path);
+    if (!node) return fail(this.hiddenError(conn, view, path, need));
+    if (!(this.rights(conn, node.perms) & need)) fail(this.hiddenError(conn, view, path, need));
+    return node;
+  }
+
+  /**
+   * C's information hiding: a missing or forbidden node answers EACCES unless the caller
+   * could read the nearest existing ancestor — then ENOENT (missing) or EACCES (forbidden).
+   */
+  private hiddenError(conn: Connection, view: NodeAccess, path: string, need: number): XsErrno {
+    const node = view.get(path);
+    if (node) return "EACCES";
+    const { node: anc } = nearestExisting(view, path);
+    return this.rights(conn, anc.perms) & (need === WRITE ? READ : need) ? "ENOENT" : "EACCES";
+  }
+
+  /** Creates `path` (and parents) with `value`, after permission and quota checks. */
+  private create(conn: Connection, view: NodeAccess, path: string, value: Uint8Array): void {
+    const missing = missingAncestry(view, path);
+    const { path: ancPath, node: anc } = nearestExisting(view, path);
+    if (!(this.rights(conn, anc.perms) & WRITE)) fail("EACCES");
+    if (!conn.privileged) {
+      const tx = view instanceof Transaction ? view : undefined;
+      if (tx && this.quotas.exceeds("transaction-nodes", conn.domid, tx.accessed, missing.length)) fail("ENOSPC");
+      const owned = this.store.ownedBy(conn.domid) + (tx?.ownedDelta.get(conn.domid) ?? 0);
+      if (this.quotas.exceeds("nodes", conn.domid, owned, missing.length)) fail("ENOSPC");
+      const firstName = missing[0]!.slice(ancPath === "/" ? 1 : ancPath.length + 1);
+      this.checkNodeSize(conn, { ...anc, children: [...anc.children, firstName] });
+      this.checkNodeSize(conn, { value, perms: anc.perms, children: [] });
+    }
+    createNodes(view, path, conn);
+    if (value.length > 0) setValue(view, path, value);
+  }
+
+  private checkNodeSize(conn: Connection, node: Parameters<typeof nodeSize>[0]): void {
+    if (!conn.privileged && this.quotas.exceeds("node-size", conn.domid, nodeSize(node), 0)) fail("ENOSPC");
+  }
+
+  private checkTxNodes(conn: Connection, tx: Transaction | undefined): void {
+    if (tx && !conn.privileged && this.quotas.exceeds("transaction-nodes", conn.domid, tx.accessed, 1)) fail("ENOSPC");
+  }
+}
+
+/** Message types the server knows (others → ENOSYS). */
+const HANDLER_NAMES: Record<number, true> = Object.fromEntries(
+  [MsgType.CONTROL, MsgType.DIRECTORY, MsgType.READ, MsgType.GET_PERMS, MsgType.WATCH, MsgType.UNWATCH,
+    MsgType.TRANSACTION_START, MsgType.TRANSACTION_END, MsgType.INTRODUCE, MsgType.RELEASE,
+    MsgType.GET_DOMAIN_PATH, MsgType.WRITE, MsgType.MKDIR, MsgType.RM, MsgType.SET_PERMS,
+    MsgType.IS_DOMAIN_INTRODUCED, MsgType.RESUME, MsgType.SET_TARGET, MsgType.RESET_WATCHES,
+    MsgType.DIRECTORY_PART, MsgType.GET_FEATURE, MsgType.SET_FEATURE, MsgType.GET_QUOTA,
+    MsgType.SET_QUOTA].map((t) => [t, true]),
+);
+
+export const CONTROL_HELP = [
+  "Commands (CONTROL payload: command\\0args\\0...):",
+  "check                        check the store (always OK here)",
+  "help                         this list",
+  "interfaces                   hypervisor interfaces used, and whether all are stable",
+  "quota [set <name> <val>|<domid>]  print or set quota values",
+  "quota-soft [set <name> <val>]     print or set soft quota values",
+].join("\n");
+
+/** The payload must be exactly one NUL-terminated string (C `onearg`). */
+function oneArg(payload: Uint8Array): string {
+  const { strings, rest } = splitStrings(payload);
+  if (strings.length !== 1 || rest.length > 0) fail("EINVAL");
+  return strings[0]!;
+}
+
+/** Exactly `n` NUL-terminated strings. */
+function args(payload: Uint8Array, n: number): string[] {
+  const { strings, rest } = splitStrings(payload);
+  if (strings.length !== n || rest.length > 0) fail("EINVAL");
+  return strings;
+}
+
+/** A decimal domid of a real domain or DOMID_SELF/DOMID_ANY-range names; else EINVAL (master). */
+function parseDomid(s: string): number {
+  if (!/^\d{1,5}$/.test(s)) fail("EINVAL");
+  const n = Number(s);
+  if (n > 0xffff) fail("EINVAL");
+  return n;
+}
+
+function latin1(b: Uint8Array): string {
+  let s = "";
+  for (const c of b) s += String.fromCharCode(c);
+  return s;
+}
+
+/** `perms` plus the parent's perms: a watcher that may read either sees the event (C). */
+function withParent(view: NodeAccess, path: string, perms: Array<readonly Perm[]>): Array<readonly Perm[]> {
+  const parent = view.get(parentOf(path) ?? "/");
+  return parent ? [...perms, parent.perms] : perms;
+}

@@ -1,0 +1,87 @@
+/**
+ * The unix-socket transport (Node only): every peer is the privileged store domain, as
+ * with C xenstored's socket. Frames the byte stream, hands messages to the server, and
+ * closes a peer that announces a payload over 4096 bytes.
+ *
+ * Fairness: Node delivers socket reads round-robin, at most one chunk (≤ 64 KiB) per turn,
+ * and a peer that stops reading its replies is paused once its output backs up, so a
+ * flooding client cannot starve the others.
+ */
+import { chmod, unlink } from "node:fs/promises";
+import { createServer, type Server, type Socket } from "node:net";
+import { MessageFramer, encodeMessage } from "./codec.js";
+import type { XenstoreServer } from "./server.js";
+
+/** Output bytes queued for a peer before we stop reading its requests. */
+const BACKPRESSURE_BYTES = 1 << 20;
+
+export class UnixSocketTransport {
+  private readonly listener: Server;
+  private readonly sockets = new Set<Socket>();
+  private nextPeer = 1;
+
+  constructor(private readonly server: XenstoreServer, readonly path: string) {
+    this.listener = createServer((socket) => this.accept(socket));
+    this.listener.maxConnections = 1 << 16;
+  }
+
+  /** Listens on `path`, replacing a stale socket file (as C xenstored does), mode 0600. */
+  async listen(): Promise<void> {
+    await unlink(this.path).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== "ENOENT") throw e;
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.listener.once("error", reject);
+      this.listener.listen({ path: this.path, backlog: 1024 }, () => {
+        this.listener.off("error", reject);
+        resolve();
+      });
+    });
+    await chmod(this.path, 0o600);
+  }
+
+  /** Stops accepting, drops every peer and removes the socket file. */
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.listener.close(() => resolve()));
+    await unlink(this.path).catch(() => {});
+  }
+
+  get peers(): number {
+    return this.sockets.size;
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    const framer = new MessageFramer();
+    const conn = this.server.connect({
+      domid: this.server.privDomid,
+      privileged: true,
+      label: `socket#${this.nextPeer++}`,
+      send: (m) => {
+        if (!socket.destroyed) socket.write(encodeMessage(m));
+      },
+      close: () => socket.destroy(),
+    });
+    socket.on("data", (chunk: Buffer) => {
+      const { messages, overlong } = framer.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+      // Batch the replies of one chunk into as few writes as possible.
+      socket.cork();
+      for (const m of messages) this.server.handle(conn, m);
+      process.nextTick(() => socket.uncork());
+      if (overlong) {
+        this.server.protocolViolation(conn, "request longer than 4096 bytes");
+        return;
+      }
+      if (socket.writableLength > BACKPRESSURE_BYTES) {
+        socket.pause();
+        socket.once("drain", () => socket.resume());
+      }
+    });
+    socket.on("error", () => {}); // a peer resetting the connection is not our failure
+    socket.on("close", () => {
+      this.sockets.delete(socket);
+      this.server.disconnect(conn);
+    });
+  }
+}
