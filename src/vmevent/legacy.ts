@@ -146,6 +146,7 @@ export class LegacyVmEvent {
     this.checkVcpu(vcpu);
     if (this.state(vcpu) !== "running") throw new IllegalTransitionError(`vCPU ${vcpu} is ${this.state(vcpu)}: only a running vCPU can trap`);
     if (this.reserved[vcpu]) throw new IllegalTransitionError(`vCPU ${vcpu} already holds a reservation`);
+    if (this.parkedTrap[vcpu]) throw new IllegalTransitionError(`vCPU ${vcpu} was woken from the waitqueue and must retry its claim first`);
     if (!this.grab(false)) {
       this.park(vcpu, { sync, reason, tag });
       return { kind: "waitqueue" };
