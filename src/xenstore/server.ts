@@ -470,7 +470,8 @@ export class XenstoreServer {
     const target = parseDomid(b!);
     if (!this.domains.has(target)) fail("ENOENT");
     domain.target = target;
-    if (domain.conn) domain.conn.target = target;
+    // Every connection speaking for the domain (its ring, or in-process peers) acts for the target too.
+    for (const c of this.connections) if (c.domid === domain.domid) c.target = target;
     return OK;
   }
 
