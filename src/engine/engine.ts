@@ -1,0 +1,72 @@
+/**
+ * The engine: one shared WebAssembly.Memory, the compiled PDX module instantiated over
+ * it, and any number of configured PDX schemes side by side in that memory.
+ *
+ *   const engine = await Engine.create({ arch: "arm64" });
+ *   const pdx = engine.setup(parseMemoryMap(text), { scheme: "mask" });
+ *   pdx.pfnToPdx(0x880000n); // 0x180000n
+ */
+import { archByName, ARCH_NAMES, type ArchName, type ArchProfile } from "../arch.js";
+import { UsageError } from "../errors.js";
+import type { MemoryMap } from "../memmap/map.js";
+import { platformSetup, type PlatformOptions } from "../pdx/platform.js";
+import type { Layout, WasmExports } from "./abi.js";
+import { writeContextBlock } from "./context-block.js";
+import { LinearMemory, WASM32_MAX_PAGES, WASM_PAGE } from "./linear-memory.js";
+import { Pdx } from "./pdx.js";
+import { engineModule, instantiateEngine } from "./wasm.js";
+
+export interface EngineOptions {
+  /** Arch profile by name or value (default x86-64). */
+  arch?: ArchName | ArchProfile;
+  /** Upper bound on linear memory (default 1 GiB; wasm32 allows 4 GiB). */
+  maxMemoryBytes?: number;
+}
+
+export function resolveArch(arch: ArchName | ArchProfile | string | undefined): ArchProfile {
+  if (arch === undefined) return archByName("x86-64")!;
+  if (typeof arch !== "string") return arch;
+  const found = archByName(arch);
+  if (!found) throw new UsageError(`unknown arch '${arch}'; choose one of ${ARCH_NAMES.join(", ")}`);
+  return found;
+}
+
+export class Engine {
+  private constructor(
+    readonly arch: ArchProfile,
+    readonly module: WebAssembly.Module,
+    readonly memory: WebAssembly.Memory,
+    readonly exports: WasmExports,
+    readonly layout: Layout,
+    private readonly linear: LinearMemory,
+  ) {}
+
+  static async create(options: EngineOptions = {}): Promise<Engine> {
+    const arch = resolveArch(options.arch);
+    const maxBytes = options.maxMemoryBytes ?? 1 << 30;
+    if (!(maxBytes >= WASM_PAGE && maxBytes <= WASM32_MAX_PAGES * WASM_PAGE))
+      throw new UsageError(`maxMemoryBytes must be between ${WASM_PAGE} and ${WASM32_MAX_PAGES * WASM_PAGE} (wasm32)`);
+    const maxPages = Math.floor(maxBytes / WASM_PAGE);
+    const module = await engineModule();
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: maxPages, shared: true });
+    const { exports, layout } = await instantiateEngine(module, memory);
+    return new Engine(arch, module, memory, exports, layout, new LinearMemory(memory, exports.heap_base(), maxPages));
+  }
+
+  /** Bytes of linear memory in use. */
+  get memoryUsed(): number { return this.linear.used; }
+
+  /**
+   * Runs the arch's PDX setup on a map (the scheme's identity state if it declines)
+   * and writes the result into a new context block.
+   */
+  setup(map: MemoryMap, options: PlatformOptions = {}): Pdx {
+    const platform = platformSetup(map, this.arch, options);
+    return new Pdx(this.linear, this.exports, this.layout, writeContextBlock(this.linear, this.layout, platform), platform);
+  }
+
+  /** A BigUint64Array living in the engine's memory: batches over it run with no copying. */
+  allocU64(length: number): BigUint64Array {
+    return this.linear.u64At(this.linear.alloc(length * 8, `an array of ${length} u64`), length);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The shared linear memory, carved by TS (the WASM side never allocates: each instance
+ * would have its own allocator state, research/toolchain.md §2). Regions are bump
+ * allocated and live as long as the engine. Typed-array views are re-made after growth,
+ * because `memory.buffer` is a new SharedArrayBuffer object each time it grows.
+ */
+import { EngineCapacityError } from "./errors.js";
+
+export const WASM_PAGE = 65536;
+/** wasm32 can address 65536 pages of 64 KiB: 4 GiB. */
+export const WASM32_MAX_PAGES = 65536;
+
+export class LinearMemory {
+  private top: number;
+  private views?: { buffer: ArrayBufferLike; u8: Uint8Array; u32: Uint32Array; u64: BigUint64Array };
+
+  constructor(readonly memory: WebAssembly.Memory, heapBase: number, readonly maxPages: number) {
+    this.top = heapBase;
+  }
+
+  /** Bytes handed out so far, including the module's static data. */
+  get used(): number { return this.top; }
+  /** Bytes that may still be allocated before the maximum size is reached. */
+  get available(): number { return this.maxPages * WASM_PAGE - this.top; }
+
+  /** Reserves `bytes` (zeroed: fresh pages are zero and nothing is ever freed). */
+  alloc(bytes: number, what: string, align = 16): number {
+    const start = Math.ceil(this.top / align) * align;
+    const end = start + bytes;
+    if (end > this.maxPages * WASM_PAGE)
+      throw new EngineCapacityError(`${what} needs ${bytes} bytes but only ${this.maxPages * WASM_PAGE - start} of the engine's ${this.maxPages * WASM_PAGE} bytes of linear memory are left (wasm32 stops at 4 GiB; raise maxMemoryBytes or back fewer PDX groups)`);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / WASM_PAGE));
+    this.top = end;
+    return start;
+  }
+
+  /** Every SharedArrayBuffer object this memory has shown (one per growth). */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+
+  /** True when `view` looks at this memory (so WASM can use it in place). */
+  owns(view: ArrayBufferView): boolean {
+    this.current();
+    return this.buffers.has(view.buffer);
+  }
+
+  private current() {
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    if (this.views?.buffer !== buffer)
+      this.views = { buffer, u8: new Uint8Array(buffer), u32: new Uint32Array(buffer), u64: new BigUint64Array(buffer) };
+    return this.views;
+  }
+
+  get u8(): Uint8Array { return this.current().u8; }
+  get u32(): Uint32Array { return this.current().u32; }
+  get u64(): BigUint64Array { return this.current().u64; }
+
+  /** A BigUint64Array over [ptr, ptr + 8·length) of the current buffer. */
+  u64At(ptr: number, length: number): BigUint64Array { return new BigUint64Array(this.current().buffer, ptr, length); }
+  u8At(ptr: number, length: number): Uint8Array { return new Uint8Array(this.current().buffer, ptr, length); }
+}

@@ -1,0 +1,110 @@
+/**
+ * One configured PDX scheme in the engine: scalar and batch conversions in WASM over a
+ * context block, plus the frame table. Scalar calls take and return bigint; batches
+ * take BigUint64Arrays and run as one WASM call (zero-copy when the arrays already live
+ * in the engine's memory, see Engine.allocU64).
+ */
+import type { Platform } from "../pdx/platform.js";
+import type { Layout, WasmExports } from "./abi.js";
+import type { ContextBlock } from "./context-block.js";
+import { FrameTable } from "./frame-table.js";
+import type { LinearMemory } from "./linear-memory.js";
+
+export type Conversion = "pfnToPdx" | "pdxToPfn" | "maddrToDirectmapoff" | "directmapoffToMaddr";
+export type Kernel = "simd" | "scalar";
+
+export interface BatchOptions {
+  /** Where results go; allocated when absent. Same length as the input. */
+  out?: BigUint64Array;
+  /** v128 kernels (default) or the one-at-a-time loop. */
+  kernel?: Kernel;
+}
+
+export class Pdx {
+  readonly frameTable: FrameTable;
+  private scratch = { ptr: 0, bytes: 0 };
+
+  constructor(
+    private readonly mem: LinearMemory,
+    private readonly wasm: WasmExports,
+    private readonly layout: Layout,
+    private readonly block: ContextBlock,
+    /** The setup result this context was written from. */
+    readonly platform: Platform,
+  ) {
+    this.frameTable = new FrameTable(mem, wasm, layout, block, platform);
+  }
+
+  /** Address of the context block, for workers instantiating over the same memory. */
+  get ctx(): number { return this.block.ctx; }
+
+  pfnToPdx(pfn: bigint): bigint { return BigInt.asUintN(64, this.wasm.pfn_to_pdx(this.block.ctx, pfn)); }
+  pdxToPfn(pdx: bigint): bigint { return BigInt.asUintN(64, this.wasm.pdx_to_pfn(this.block.ctx, pdx)); }
+  maddrToDirectmapoff(maddr: bigint): bigint { return BigInt.asUintN(64, this.wasm.maddr_to_directmapoff(this.block.ctx, maddr)); }
+  directmapoffToMaddr(off: bigint): bigint { return BigInt.asUintN(64, this.wasm.directmapoff_to_maddr(this.block.ctx, off)); }
+  isRegionCompressible(base: bigint, npages: bigint): boolean { return this.wasm.pdx_is_region_compressible(this.block.ctx, base, npages) !== 0; }
+  mfnValid(mfn: bigint): boolean { return this.wasm.mfn_valid(this.block.ctx, mfn) !== 0; }
+
+  private opCode(c: Conversion): number {
+    return { pfnToPdx: this.layout.OP_PFN_TO_PDX, pdxToPfn: this.layout.OP_PDX_TO_PFN, maddrToDirectmapoff: this.layout.OP_MADDR_TO_DIRECTMAPOFF, directmapoffToMaddr: this.layout.OP_DIRECTMAPOFF_TO_MADDR }[c];
+  }
+
+  /** A reusable staging region of at least `bytes` for arrays that live outside WASM memory. */
+  private stage(bytes: number): number {
+    if (this.scratch.bytes < bytes) {
+      const size = Math.max(bytes, 2 * this.scratch.bytes, 1 << 16);
+      this.scratch = { ptr: this.mem.alloc(size, "a batch staging buffer"), bytes: size };
+    }
+    return this.scratch.ptr;
+  }
+
+  /** Runs `fn(srcPtr, dstPtr)` over `input`, staging whatever is not already in WASM memory. */
+  private batch<T extends Uint8Array | BigUint64Array>(input: BigUint64Array, out: T, fn: (src: number, dst: number) => void): T {
+    const n = input.length;
+    const srcIn = this.mem.owns(input);
+    const dstIn = this.mem.owns(out);
+    const base = srcIn && dstIn ? 0 : this.stage(n * 8 + n * out.BYTES_PER_ELEMENT + 8);
+    const src = srcIn ? input.byteOffset : base;
+    const dst = dstIn ? out.byteOffset : base + n * 8;
+    if (!srcIn) this.mem.u64At(src, n).set(input);
+    fn(src, dst);
+    if (!dstIn) out.set((out instanceof Uint8Array ? this.mem.u8At(dst, n) : this.mem.u64At(dst, n)) as never);
+    return out;
+  }
+
+  /** One of the four conversions over a batch, in one WASM call. */
+  convert(conversion: Conversion, input: BigUint64Array, options: BatchOptions = {}): BigUint64Array {
+    const op = this.opCode(conversion);
+    const kernel = options.kernel === "scalar" ? this.wasm.convert_batch_scalar : this.wasm.convert_batch;
+    return this.batch(input, options.out ?? new BigUint64Array(input.length), (src, dst) => kernel(this.block.ctx, op, src, dst, input.length));
+  }
+
+  /** `mfn_valid` over a batch: 1 where valid. */
+  mfnValidBatch(mfns: BigUint64Array, out = new Uint8Array(mfns.length)): Uint8Array {
+    return this.batch(mfns, out, (src, dst) => this.wasm.mfn_valid_batch(this.block.ctx, src, dst, mfns.length));
+  }
+
+  /** `mfn_to_page` over a batch. */
+  mfnToPageBatch(mfns: BigUint64Array, out = new BigUint64Array(mfns.length)): BigUint64Array {
+    return this.batch(mfns, out, (src, dst) => this.wasm.mfn_to_page_batch(this.block.ctx, src, dst, mfns.length));
+  }
+
+  /** `page_to_mfn` over a batch. */
+  pageToMfnBatch(pages: BigUint64Array, out = new BigUint64Array(pages.length)): BigUint64Array {
+    return this.batch(pages, out, (src, dst) => this.wasm.page_to_mfn_batch(this.block.ctx, src, dst, pages.length));
+  }
+
+  /** get_page on every MFN of a batch (atomic); returns how many succeeded. */
+  getPageBatch(mfns: BigUint64Array): number {
+    let ok = 0;
+    this.batch(mfns, new Uint8Array(0), (src) => { ok = this.wasm.get_page_batch(this.block.ctx, src, mfns.length); });
+    return ok;
+  }
+
+  /** put_page on every MFN of a batch (atomic); returns how many succeeded. */
+  putPageBatch(mfns: BigUint64Array): number {
+    let ok = 0;
+    this.batch(mfns, new Uint8Array(0), (src) => { ok = this.wasm.put_page_batch(this.block.ctx, src, mfns.length); });
+    return ok;
+  }
+}

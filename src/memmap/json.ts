@@ -1,0 +1,48 @@
+/**
+ * JSON maps: `{"ranges": [["0x0", "0x80000000"], {"start": …, "end": …}, {"start": …, "size": …}]}`
+ * (a bare array of ranges is accepted too). Values are hex or decimal strings, or
+ * integers small enough to be exact in a JS number.
+ */
+import { MemoryMapError } from "./error.js";
+import type { RamRange } from "./map.js";
+import { parseAddress } from "./number.js";
+import type { ParsedRanges } from "./parsed.js";
+
+function value(v: unknown, field: string, input: string): bigint {
+  if (typeof v === "number") {
+    if (!Number.isSafeInteger(v) || v < 0) throw new MemoryMapError(`${v} is not an exact non-negative integer; write large values as hex strings`, { field }, input);
+    return BigInt(v);
+  }
+  if (typeof v !== "string") throw new MemoryMapError(`expected a hex or decimal string, got ${JSON.stringify(v)}`, { field }, input);
+  const parsed = parseAddress(v);
+  if (typeof parsed === "string") throw new MemoryMapError(parsed, { field }, input);
+  return parsed;
+}
+
+function range(entry: unknown, field: string, input: string): RamRange {
+  if (Array.isArray(entry)) {
+    if (entry.length !== 2) throw new MemoryMapError(`a range array needs exactly [start, end], got ${entry.length} values`, { field }, input);
+    return { start: value(entry[0], `${field}[0]`, input), end: value(entry[1], `${field}[1]`, input), field };
+  }
+  if (entry && typeof entry === "object") {
+    const o = entry as Record<string, unknown>;
+    if (!("start" in o)) throw new MemoryMapError("a range object needs 'start'", { field }, input);
+    const start = value(o.start, `${field}.start`, input);
+    if ("end" in o) return { start, end: value(o.end, `${field}.end`, input), field, label: typeof o.label === "string" ? o.label : undefined };
+    if ("size" in o) return { start, end: start + value(o.size, `${field}.size`, input), field, label: typeof o.label === "string" ? o.label : undefined };
+    throw new MemoryMapError("a range object needs 'end' or 'size'", { field }, input);
+  }
+  throw new MemoryMapError(`a range is [start, end] or {start, end|size}, got ${JSON.stringify(entry)}`, { field }, input);
+}
+
+export function parseJsonMap(text: string, input: string): ParsedRanges {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new MemoryMapError(`not valid JSON (${(e as Error).message})`, {}, input);
+  }
+  const list = Array.isArray(doc) ? doc : (doc as { ranges?: unknown } | null)?.ranges;
+  if (!Array.isArray(list)) throw new MemoryMapError("expected an object with a 'ranges' array", { field: "ranges" }, input);
+  return { ranges: list.map((entry, i) => range(entry, `ranges[${i}]`, input)) };
+}

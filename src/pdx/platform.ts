@@ -1,0 +1,120 @@
+/**
+ * What an arch's boot code does around PDX setup (research/pdx.md §2.3–§2.4, §5.1):
+ * register the ranges, pick `base`, run setup, check that every RAM range is covered
+ * (else reset), then derive max_page / max_pdx, the frame-table base and the valid
+ * PDX groups. Pure bigint: no WASM needed, so reports and tests run anywhere.
+ */
+import { frametableNr, pdxGroupCount, type ArchProfile } from "../arch.js";
+import type { MemoryMap, RamRange } from "../memmap/map.js";
+import { hex } from "./bits.js";
+import { groupsOfRange, normalizeGroups, populatedFrames, type GroupInterval } from "./groups.js";
+import { toPfnRanges, type SetupParams } from "./params.js";
+import { isRegionCompressible, pdxToPfn, pfnToPdx } from "./reference.js";
+import { compressionSetup } from "./setup.js";
+import { identityState, type PdxState, type SchemeName } from "./state.js";
+
+export interface PlatformOptions {
+  /** Scheme to run; "auto" (default) is the arch's Kconfig default. */
+  scheme?: SchemeName | "auto";
+  maxOrder?: number;
+  tableOrder?: number;
+  /** Overrides the arch's choice of setup base (bytes). */
+  base?: bigint;
+}
+
+export interface Platform {
+  readonly arch: ArchProfile;
+  readonly scheme: SchemeName;
+  readonly params: SetupParams;
+  /** Final state: identity when setup declined or the coverage check reset it. */
+  readonly state: PdxState;
+  /** Xen's log lines, setup and arch caller. */
+  readonly log: readonly string[];
+  /** First RAM PFN past the end of RAM (exclusive bound of mfn_valid). */
+  readonly maxPage: bigint;
+  /** Exclusive upper bound of PDXs in use. */
+  readonly maxPdx: bigint;
+  /** PDX of frame_table[0]: 0 on x86, the first RAM group on Arm. */
+  readonly frametableBasePdx: bigint;
+  /** PDX groups holding RAM, as sorted intervals (group 0 always valid, as in Xen). */
+  readonly groups: readonly GroupInterval[];
+  readonly groupCount: bigint;
+  /** page_info records in the frame table's virtual span [frametableBasePdx, maxPdx). */
+  readonly frametableFrames: bigint;
+  /** page_info records Xen backs with memory (valid groups only). */
+  readonly populatedFrames: bigint;
+  /** RAM Xen cannot use because its PDX is beyond FRAMETABLE_NR, in pages (0 if none). */
+  readonly unreachablePages: bigint;
+}
+
+const FOUR_GIB = 1n << 32n;
+
+function setupBase(arch: ArchProfile, ram: readonly RamRange[]): bigint | null {
+  if (arch.setupBase === "zero") return 0n;
+  const above = ram.filter((r) => r.start >= FOUR_GIB).map((r) => r.start);
+  return above.length ? above.reduce((a, b) => (a < b ? a : b)) : null;
+}
+
+export function platformSetup(map: MemoryMap, arch: ArchProfile, options: PlatformOptions = {}): Platform {
+  const scheme = !options.scheme || options.scheme === "auto" ? arch.defaultScheme : options.scheme;
+  const archBase = setupBase(arch, map.coverage);
+  const params: SetupParams = {
+    maxOrder: options.maxOrder ?? arch.maxOrder,
+    pageShift: arch.pageShift,
+    tableOrder: options.tableOrder ?? arch.tableOrder,
+    maxRanges: arch.maxPfnRanges,
+    base: options.base ?? archBase ?? 0n,
+  };
+  const log: string[] = [];
+  let state: PdxState;
+  if (options.base === undefined && archBase === null && scheme !== "none") {
+    log.push("no RAM at or above 4 GiB: x86 never calls PDX setup on this host");
+    state = identityState(scheme, arch.pageShift, params.tableOrder);
+  } else {
+    const outcome = compressionSetup(scheme, toPfnRanges(map.ranges, arch.pageShift), params);
+    log.push(...outcome.log);
+    state = outcome.state;
+  }
+
+  // The arch caller's coverage check: every RAM range must translate as one block.
+  const shift = BigInt(arch.pageShift);
+  const pageMask = (1n << shift) - 1n;
+  const ramPfns = map.coverage.map((r) => ({ first: r.start >> shift, end: (r.end + pageMask) >> shift }));
+  if (state.compressed) {
+    const uncovered = map.coverage.find((r, i) => !isRegionCompressible(state, r.start, ramPfns[i].end - ramPfns[i].first));
+    if (uncovered) {
+      log.push(`PFN compression disabled, RAM region [${hex(uncovered.start)}, ${hex(uncovered.end - 1n)}] not covered`);
+      state = identityState(scheme, arch.pageShift, params.tableOrder);
+    }
+  }
+
+  // max_page / max_pdx, clamped to what the frame table can index.
+  const groupCount = pdxGroupCount(arch);
+  let maxPage = ramPfns.reduce((m, r) => (r.end > m ? r.end : m), 0n);
+  let maxPdx = pfnToPdx(state, maxPage - 1n) + 1n;
+  const limit = frametableNr(arch);
+  let unreachablePages = 0n;
+  if (arch.frametableBase === "pdx-zero" && maxPdx > limit) {
+    maxPdx = limit;
+    const newMaxPage = pdxToPfn(state, maxPdx - 1n) + 1n;
+    for (const r of ramPfns) if (r.end > newMaxPage) unreachablePages += r.end - (r.first > newMaxPage ? r.first : newMaxPage);
+    log.push(`frame table covers PDX < ${hex(limit)} (FRAMETABLE_NR): ${hex(unreachablePages)} pages of RAM above ${hex(newMaxPage << shift)} are unusable`);
+    maxPage = newMaxPage;
+  }
+
+  const firstPfn = ramPfns.reduce((m, r) => (r.first < m ? r.first : m), ramPfns[0].first);
+  const frametableBasePdx = arch.frametableBase === "pdx-zero" ? 0n : (pfnToPdx(state, firstPfn) / groupCount) * groupCount;
+  const groups = normalizeGroups([
+    { start: 0n, end: 1n },
+    ...ramPfns.filter((r) => r.first < maxPage).map((r) =>
+      groupsOfRange(pfnToPdx(state, r.first), pfnToPdx(state, (r.end < maxPage ? r.end : maxPage) - 1n), groupCount)),
+  ]);
+  const baseGroup = frametableBasePdx / groupCount;
+  const ownGroups = groups.flatMap((g) => (g.end <= baseGroup ? [] : [{ start: g.start > baseGroup ? g.start : baseGroup, end: g.end }]));
+  return {
+    arch, scheme, params, state, log, maxPage, maxPdx, frametableBasePdx, groups, groupCount,
+    frametableFrames: maxPdx - frametableBasePdx,
+    populatedFrames: populatedFrames(ownGroups, maxPdx, groupCount),
+    unreachablePages,
+  };
+}
