@@ -43,8 +43,10 @@ export interface Platform {
   readonly frametableFrames: bigint;
   /** page_info records Xen backs with memory (valid groups only). */
   readonly populatedFrames: bigint;
-  /** RAM Xen cannot use because its PDX is beyond FRAMETABLE_NR, in pages (0 if none). */
+  /** RAM Xen cannot use because its PDX is beyond FRAMETABLE_NR, in pages (0 if none; x86). */
   readonly unreachablePages: bigint;
+  /** The PDX span exceeds FRAMETABLE_NR where the frame table starts at the first RAM group: Arm panics at boot. */
+  readonly frametableTooSmall: boolean;
 }
 
 const FOUR_GIB = 1n << 32n;
@@ -104,6 +106,8 @@ export function platformSetup(map: MemoryMap, arch: ArchProfile, options: Platfo
 
   const firstPfn = ramPfns.reduce((m, r) => (r.first < m ? r.first : m), ramPfns[0].first);
   const frametableBasePdx = arch.frametableBase === "pdx-zero" ? 0n : (pfnToPdx(state, firstPfn) / groupCount) * groupCount;
+  const frametableTooSmall = maxPdx - frametableBasePdx > limit;
+  if (frametableTooSmall) log.push(`Frametable too small: ${hex(maxPdx - frametableBasePdx)} PDXs exceed FRAMETABLE_NR ${hex(limit)} (Arm init_frametable panics)`);
   const groups = normalizeGroups([
     { start: 0n, end: 1n },
     ...ramPfns.filter((r) => r.first < maxPage).map((r) =>
@@ -115,6 +119,6 @@ export function platformSetup(map: MemoryMap, arch: ArchProfile, options: Platfo
     arch, scheme, params, state, log, maxPage, maxPdx, frametableBasePdx, groups, groupCount,
     frametableFrames: maxPdx - frametableBasePdx,
     populatedFrames: populatedFrames(ownGroups, maxPdx, groupCount),
-    unreachablePages,
+    unreachablePages, frametableTooSmall,
   };
 }

@@ -1,0 +1,127 @@
+/**
+ * `xenmm pdx MAPFILE [--arch NAME] [--scheme none|mask|offset|auto] [--max-order N]
+ *  [--base ADDR] [--table-order N] [--probe PFN,PFN,…] [--json]`
+ */
+import { ARCH_NAMES } from "../arch.js";
+import { Engine, resolveArch } from "../engine/engine.js";
+import type { Pdx } from "../engine/pdx.js";
+import { UsageError } from "../errors.js";
+import { parseAddress } from "../memmap/number.js";
+import { hex } from "../pdx/bits.js";
+import { compareSchemes, humanBytes, type SchemeComparison } from "../pdx/compare.js";
+import { bitDiagram, offsetRows, paramsJson } from "../pdx/describe.js";
+import type { PlatformOptions } from "../pdx/platform.js";
+import { SCHEMES, type SchemeName } from "../pdx/state.js";
+import { textTable } from "../report/table.js";
+import { choiceFlag, intFlag, parseCommand } from "./args.js";
+import type { Verb } from "./main.js";
+import { loadMap } from "./map-input.js";
+
+const USAGE = `usage: xenmm pdx MAPFILE [--arch ${ARCH_NAMES.join("|")}] [--scheme none|mask|offset|auto]
+                 [--max-order N] [--base ADDR] [--table-order N] [--probe PFN,PFN,…] [--json]
+MAPFILE is a file (JSON, range list, Xen or Linux boot log, /proc/iomem, .dts), '-' for stdin,
+or a catalogue id (xenmm report lists them). --arch defaults to harness (Xen's unit-test
+parameters); --scheme auto runs the arch's default scheme.`;
+
+const OPTIONS = {
+  arch: { type: "string" }, scheme: { type: "string" }, "max-order": { type: "string" }, base: { type: "string" },
+  "table-order": { type: "string" }, probe: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
+} as const;
+
+function addressFlag(name: string, value: string): bigint {
+  const v = parseAddress(value);
+  if (typeof v === "string") throw new UsageError(`--${name}: ${v}`);
+  return v;
+}
+
+/** Default probes: start, last page and one past the end of every range (Xen's §6.5 tables). */
+function defaultProbes(c: SchemeComparison): bigint[] {
+  const shift = BigInt(c.arch.pageShift);
+  return c.map.ranges.flatMap((r) => [r.start >> shift, ((r.end - 1n) >> shift), ((r.end - 1n) >> shift) + 1n]);
+}
+
+interface Probe { pfn: string; pdx: string; roundtrip: string; compressible: boolean; maddr: string; directmapoff: string; mfn_valid: boolean }
+
+function probe(pdx: Pdx, pfn: bigint): Probe {
+  const shift = BigInt(pdx.platform.arch.pageShift);
+  const p = pdx.pfnToPdx(pfn);
+  const maddr = BigInt.asUintN(64, (pfn << shift) | 0xabcn);
+  return {
+    pfn: hex(pfn), pdx: hex(p), roundtrip: hex(pdx.pdxToPfn(p)), compressible: pdx.isRegionCompressible(pfn << shift, 1n),
+    maddr: hex(maddr), directmapoff: hex(pdx.maddrToDirectmapoff(maddr)), mfn_valid: pdx.mfnValid(pfn),
+  };
+}
+
+function json(c: SchemeComparison, scheme: SchemeName, probes: Probe[]) {
+  const o = c.outcomes[scheme];
+  const p = o.platform;
+  return {
+    scheme, compressed: p.state.compressed, params: paramsJson(p.state),
+    max_pdx: hex(p.maxPdx), frametable_bytes: hex(o.frametableBytes), probes,
+    arch: c.arch.name, map: c.map.name, default_scheme: c.defaultScheme,
+    max_page: hex(p.maxPage), frametable_base_pdx: hex(p.frametableBasePdx), frametable_populated_bytes: hex(o.populatedBytes),
+    setup: { max_order: p.params.maxOrder, base: hex(p.params.base), table_order: p.params.tableOrder, page_shift: p.params.pageShift },
+    log: p.log, warnings: c.map.warnings,
+    schemes: Object.fromEntries(SCHEMES.map((s) => [s, {
+      compressed: c.outcomes[s].platform.state.compressed, max_pdx: hex(c.outcomes[s].platform.maxPdx),
+      frametable_bytes: hex(c.outcomes[s].frametableBytes), frametable_populated_bytes: hex(c.outcomes[s].populatedBytes),
+    }])),
+    verdict: c.verdict,
+  };
+}
+
+function human(c: SchemeComparison, scheme: SchemeName, probes: Probe[]): string {
+  const p = c.outcomes[scheme].platform;
+  const out: string[] = [];
+  out.push(`map ${c.map.name} (${c.map.format}, ${c.map.ranges.length} ranges) on ${c.arch.name}: MAX_ORDER ${p.params.maxOrder}, page_info ${c.arch.pageInfoSize} B, PDX group ${hex(p.groupCount)} pages, setup base ${hex(p.params.base)}`);
+  for (const r of c.map.ranges) out.push(`  [${hex(r.start)}, ${hex(r.end)})  ${humanBytes(r.end - r.start)}${r.label ? `  ${r.label}` : ""}`);
+  for (const w of c.map.warnings) out.push(`  warning: ${w}`);
+  out.push("", `scheme ${scheme}${scheme === c.defaultScheme ? " (the arch default)" : `; the arch default is ${c.defaultScheme}`}: ${p.state.compressed ? "compressing" : "not compressing (identity)"}`);
+  for (const line of p.log) out.push(`  (XEN) ${line}`);
+  if (p.state.scheme === "mask" && p.state.compressed) out.push(...bitDiagram(p.state).map((l) => `  ${l}`));
+  if (p.state.scheme === "offset" && p.state.compressed) {
+    out.push(`  pfn_index_shift ${p.state.pfnIndexShift}, pdx_index_shift ${p.state.pdxIndexShift}, region size ${hex(p.state.pdxRegionSize)} pages, ${p.state.pfnPdxLookup.length} table entries`);
+    out.push(textTable(["region", "slot", "pfn_base", "offset", "PDX range"],
+      offsetRows(p.state).map((r) => [String(r.region), String(r.slot), hex(r.pfnBase), hex(r.offset), `[${hex(r.pdxFirst)}, ${hex(r.pdxEnd)})`])).replace(/^/gm, "  "));
+  }
+  out.push("", textTable(["", ...SCHEMES.map((s) => (s === c.defaultScheme ? `${s} (default)` : s))], [
+    ["compresses", ...SCHEMES.map((s) => (c.outcomes[s].platform.state.compressed ? "yes" : s === "none" ? "-" : "no"))],
+    ["max_pdx", ...SCHEMES.map((s) => hex(c.outcomes[s].platform.maxPdx))],
+    ["PDX span", ...SCHEMES.map((s) => hex(c.outcomes[s].platform.frametableFrames))],
+    ["frame table (virtual)", ...SCHEMES.map((s) => humanBytes(c.outcomes[s].frametableBytes))],
+    ["frame table (backed)", ...SCHEMES.map((s) => humanBytes(c.outcomes[s].populatedBytes))],
+  ]));
+  out.push("", `verdict: ${c.verdict}`);
+  if (probes.length) {
+    out.push("", `probes (${scheme}, computed by the WASM engine):`);
+    out.push(textTable(["pfn", "pdx", "roundtrip", "compressible", "mfn_valid", "maddr", "directmapoff"],
+      probes.map((q) => [q.pfn, q.pdx, q.roundtrip, q.compressible ? "yes" : "no", q.mfn_valid ? "yes" : "no", q.maddr, q.directmapoff])).replace(/^/gm, "  "));
+  }
+  return out.join("\n");
+}
+
+export const verb: Verb = {
+  summary: "which PDX scheme Xen picks for a memory map, its parameters and frame-table sizes",
+  async run(argv) {
+    const { values, positionals } = parseCommand(argv, OPTIONS, USAGE);
+    if (values.help) { console.log(USAGE); return 0; }
+    if (positionals.length > 1) throw new UsageError(`expected one MAPFILE, got ${positionals.length}\n${USAGE}`);
+    const arch = resolveArch(values.arch ?? "harness");
+    const scheme = choiceFlag("scheme", values.scheme, "auto", ["auto", ...SCHEMES]);
+    const options: PlatformOptions = {
+      maxOrder: values["max-order"] === undefined ? undefined : intFlag("max-order", values["max-order"], 0, 1, 40),
+      tableOrder: values["table-order"] === undefined ? undefined : intFlag("table-order", values["table-order"], 0, 0, 9),
+      base: values.base === undefined ? undefined : addressFlag("base", values.base),
+    };
+    const map = loadMap(positionals[0], arch);
+    const comparison = compareSchemes(map, arch, options);
+    const chosen = scheme === "auto" ? arch.defaultScheme : scheme;
+    const engine = await Engine.create({ arch, maxMemoryBytes: 256 << 20 });
+    const pdx = engine.setup(map, { ...options, scheme: chosen });
+    const pfns = values.probe === undefined ? (values.json ? [] : defaultProbes(comparison))
+      : values.probe.split(",").map((s) => addressFlag("probe", s));
+    const probes = pfns.map((pfn) => probe(pdx, pfn));
+    console.log(values.json ? JSON.stringify(json(comparison, chosen, probes), null, 2) : human(comparison, chosen, probes));
+    return 0;
+  },
+};

@@ -1,0 +1,58 @@
+/**
+ * What a user asks of a memory map: for none, mask and offset on one arch, does Xen
+ * compress, how large is the PDX space and the frame table, and which scheme would the
+ * arch's default build run. Pure bigint, exact at any size.
+ */
+import type { ArchProfile } from "../arch.js";
+import type { MemoryMap } from "../memmap/map.js";
+import { platformSetup, type Platform, type PlatformOptions } from "./platform.js";
+import { SCHEMES, type SchemeName } from "./state.js";
+
+export interface SchemeOutcome {
+  readonly platform: Platform;
+  /** Virtual frame-table bytes: (max_pdx − frametable_base_pdx) × sizeof(page_info). */
+  readonly frametableBytes: bigint;
+  /** Frame-table bytes Xen backs with memory (valid PDX groups only). */
+  readonly populatedBytes: bigint;
+}
+
+export interface SchemeComparison {
+  readonly map: MemoryMap;
+  readonly arch: ArchProfile;
+  readonly outcomes: Readonly<Record<SchemeName, SchemeOutcome>>;
+  /** The arch's Kconfig default scheme and whether it compresses this map. */
+  readonly defaultScheme: SchemeName;
+  /** One line a person can act on. */
+  readonly verdict: string;
+}
+
+export function outcomeOf(platform: Platform): SchemeOutcome {
+  const size = BigInt(platform.arch.pageInfoSize);
+  return { platform, frametableBytes: platform.frametableFrames * size, populatedBytes: platform.populatedFrames * size };
+}
+
+export function humanBytes(b: bigint): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+  let u = 0;
+  let scaled = Number(b);
+  while (scaled >= 1024 && u < units.length - 1) { scaled /= 1024; u++; }
+  return `${+scaled.toPrecision(scaled >= 100 ? 4 : 3)} ${units[u]}`;
+}
+
+function verdictOf(o: Record<SchemeName, SchemeOutcome>, def: SchemeName): string {
+  const none = o.none.frametableBytes;
+  const chosen = o[def];
+  const best = (["mask", "offset"] as const).filter((s) => o[s].platform.state.compressed)
+    .sort((a, b) => (o[a].frametableBytes < o[b].frametableBytes ? -1 : 1))[0];
+  const lost = o.none.platform.unreachablePages > 0n ? `; without compression ${humanBytes(o.none.platform.unreachablePages << BigInt(o.none.platform.arch.pageShift))} of RAM is beyond the frame table` : "";
+  const panic = o.none.platform.frametableTooSmall ? `; that exceeds the ${humanBytes(o.none.platform.arch.frametableSize)} frame table (Xen panics "Frametable too small")` : "";
+  if (!best) return `no scheme compresses this map: the frame table spans ${humanBytes(none)}${panic}${lost}`;
+  const saving = (s: SchemeName) => `${humanBytes(o[s].frametableBytes)} instead of ${humanBytes(none)} (${(Number(none) / Number(o[s].frametableBytes)).toFixed(1)}× smaller)`;
+  if (def !== "none" && chosen.platform.state.compressed) return `the default (${def}) compresses: frame table ${saving(def)}${lost}`;
+  return `the default (${def}) does not compress, but ${best} would: frame table ${saving(best)}${lost}`;
+}
+
+export function compareSchemes(map: MemoryMap, arch: ArchProfile, options: Omit<PlatformOptions, "scheme"> = {}): SchemeComparison {
+  const outcomes = Object.fromEntries(SCHEMES.map((s) => [s, outcomeOf(platformSetup(map, arch, { ...options, scheme: s }))])) as Record<SchemeName, SchemeOutcome>;
+  return { map, arch, outcomes, defaultScheme: arch.defaultScheme, verdict: verdictOf(outcomes, arch.defaultScheme) };
+}
