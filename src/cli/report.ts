@@ -28,8 +28,10 @@ function shape(c: SchemeComparison): string {
     const low = m.pfnPdxBottomMask.toString(2).length;
     parts.push(`mask: bits ${low}..${low + m.pfnPdxHoleShift - 1}`);
   }
-  if (o.scheme === "offset" && o.compressed) const n = offsetRows(o).length;
+  if (o.scheme === "offset" && o.compressed) {
+    const n = offsetRows(o).length;
     parts.push(`offset: ${n} region${n === 1 ? "" : "s"} × ${hex(o.pdxRegionSize)}`);
+  }
   return parts.join("; ") || "-";
 }
 
