@@ -1,0 +1,153 @@
+/**
+ * The shared-memory ring transport, server side. A guest's page is "mapped" the way its
+ * design says (interfaces.ts): the new design looks it up by grant reference 1
+ * (GNTTAB_RESERVED_XENSTORE) of the introduced domain, the legacy design by the gfn that
+ * INTRODUCE carried (foreign mapping). `seed` plays the domain builder, which puts the
+ * store page in both places. Runs wherever SharedArrayBuffer and Atomics.waitAsync do.
+ */
+import { GNTTAB_RESERVED_XENSTORE } from "./constants.js";
+import { MessageFramer, encodeMessage, type Message } from "./codec.js";
+import type { Connection } from "./connection.js";
+import type { Domain, RingProvider } from "./domains.js";
+import { EventChannel, RingError, RingPage, XENSTORE_CONNECTED, XENSTORE_RECONNECT } from "./ring.js";
+import type { XenstoreServer } from "./server.js";
+
+export interface GuestRing {
+  page: RingPage;
+  evtchn: EventChannel;
+}
+
+export class RingTransport implements RingProvider {
+  /** Grant tables: domid → (grant ref → page). Only ref 1 is used. */
+  private readonly grants = new Map<number, Map<number, GuestRing>>();
+  /** Guest frames, for foreign mapping: gfn → page. */
+  private readonly frames = new Map<bigint, GuestRing>();
+  private readonly served = new Map<number, RingServer>();
+
+  constructor(private readonly server: XenstoreServer) {
+    server.ringProvider = this;
+  }
+
+  /** The domain builder: the store page becomes grant 1 of `domid` and frame `gfn`. */
+  seed(domid: number, gfn: bigint, ring: GuestRing): void {
+    const table = this.grants.get(domid) ?? new Map<number, GuestRing>();
+    table.set(GNTTAB_RESERVED_XENSTORE, ring);
+    this.grants.set(domid, table);
+    this.frames.set(gfn, ring);
+  }
+
+  attach(domain: Domain): Connection | null {
+    const ring = this.server.interfaces.design === "new"
+      ? this.grants.get(domain.domid)?.get(GNTTAB_RESERVED_XENSTORE)
+      : this.frames.get(domain.gfn);
+    if (!ring) return null;
+    const rs = new RingServer(this.server, domain, ring);
+    this.served.set(domain.domid, rs);
+    return rs.connection;
+  }
+
+  detach(domain: Domain): void {
+    this.served.get(domain.domid)?.stop();
+    this.served.delete(domain.domid);
+  }
+
+  /** Stops serving every ring (for shutdown and tests). */
+  close(): void {
+    for (const rs of this.served.values()) rs.stop();
+    this.served.clear();
+  }
+}
+
+/** Serves one guest's page: pumps requests in and replies out on each notification. */
+class RingServer {
+  readonly connection: Connection;
+  private framer = new MessageFramer();
+  private output: Uint8Array[] = [];
+  private stopped = false;
+
+  constructor(private readonly server: XenstoreServer, domain: Domain, private readonly ring: GuestRing) {
+    const { page } = ring;
+    // INTRODUCE starts the ring afresh and advertises the domain's features.
+    page.resetIndexes();
+    page.error = RingError.NONE;
+    page.connection = XENSTORE_CONNECTED;
+    page.serverFeatures = domain.features;
+    this.connection = server.connect({
+      domid: domain.domid,
+      privileged: domain.domid === server.privDomid,
+      label: `ring dom${domain.domid}`,
+      send: (m: Message) => this.output.push(encodeMessage(m)),
+      close: () => this.stop(),
+    });
+    void this.loop();
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.ring.evtchn.notify(EventChannel.TO_SERVER); // wake the loop so it can end
+  }
+
+  private async loop(): Promise<void> {
+    let seen = this.ring.evtchn.seen(EventChannel.TO_SERVER);
+    while (!this.stopped) {
+      this.pump();
+      if (this.stopped) break;
+      seen = await this.ring.evtchn.wait(EventChannel.TO_SERVER, seen);
+    }
+  }
+
+  /** One round: reconnect requests, queued output, then every complete request. */
+  private pump(): void {
+    const { page } = this.ring;
+    let moved = false;
+    if (page.connection === XENSTORE_RECONNECT) {
+      // The guest asks for a clean slate: drop partial packets, queues, watches, transactions.
+      this.framer = new MessageFramer();
+      this.output = [];
+      this.connection.reset();
+      page.resetIndexes();
+      page.connection = XENSTORE_CONNECTED;
+      moved = true;
+    }
+    for (;;) {
+      const avail = page.req.available();
+      if (avail < 0) return this.broken(RingError.RINGIDX, "ring indexes out of range");
+      if (avail === 0) break;
+      const { messages, overlong } = this.framer.push(page.req.read());
+      moved = true;
+      for (const m of messages) {
+        this.server.handle(this.connection, m);
+        if (this.stopped) return;
+      }
+      if (overlong) return this.broken(RingError.PROTO, "request longer than 4096 bytes");
+      moved = this.flush() || moved;
+    }
+    moved = this.flush() || moved;
+    if (moved) this.ring.evtchn.notify(EventChannel.TO_GUEST);
+  }
+
+  /** Moves queued replies into the response ring; the rest waits for the guest to consume. */
+  private flush(): boolean {
+    let wrote = false;
+    while (this.output.length > 0) {
+      const head = this.output[0]!;
+      const n = this.ring.page.rsp.write(head);
+      if (n > 0) wrote = true;
+      if (n === head.length) this.output.shift();
+      else {
+        this.output[0] = head.subarray(n);
+        break;
+      }
+    }
+    return wrote;
+  }
+
+  /** C xenstored sets the ring's error field and ignores the connection from then on. */
+  private broken(error: number, why: string): void {
+    this.ring.page.error = error;
+    this.ring.evtchn.notify(EventChannel.TO_GUEST);
+    this.server.protocolViolation(this.connection, why);
+    this.stop();
+  }
+}
