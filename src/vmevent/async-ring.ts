@@ -3,18 +3,25 @@
  * multi-page ring (1 to 128 pages) whose producer (Xen) never blocks, one producer and one
  * consumer. Credit returns when the consumer advances cons_idx; no response is needed.
  *
- *   header (64 bytes)
- *   ┌──────────┬──────────┬────────────┬────────┬──────────────┬──────────────────┬──────────┬────────────┬──────────┐
- *   │ prod_idx │ cons_idx │ cons_event │ policy │ dropped u64  │ overwritten u64  │ nr_slots │ slot_bytes │ reserved │
- *   │ 0    u32 │ 4    u32 │ 8      u32 │ 12 u32 │ 16           │ 24               │ 32   u32 │ 36     u32 │ 40 (24)  │
- *   └──────────┴──────────┴────────────┴────────┴──────────────┴──────────────────┴──────────┴────────────┴──────────┘
- *   slot i at 64 + i × slot_bytes
+ *   header (128 bytes: one 64-byte cache line per writer, so the two sides never write the
+ *   same line — the Disruptor's padding against false sharing)
+ *   line 0, written by the producer only
+ *   ┌──────────┬────────┬──────────┬────────────┬──────────────┬──────────┐
+ *   │ prod_idx │ policy │ nr_slots │ slot_bytes │ dropped u64  │ reserved │
+ *   │ 0    u32 │ 4  u32 │ 8    u32 │ 12     u32 │ 16           │ 24 (40)  │
+ *   └──────────┴────────┴──────────┴────────────┴──────────────┴──────────┘
+ *   line 1, written by the consumer only
+ *   ┌──────────┬────────────┬──────────────────┬──────────┐
+ *   │ cons_idx │ cons_event │ overwritten u64  │ reserved │
+ *   │ 64   u32 │ 68     u32 │ 72               │ 80 (48)  │
+ *   └──────────┴────────────┴──────────────────┴──────────┘
+ *   slot i at 128 + i × slot_bytes
  *   ┌──────────┬───────────┬──────────┬──────────┬─────────────────────┐
  *   │ seq u32  │ index u32 │ kind u32 │ aux u32  │ payload             │
  *   │ 0        │ 4         │ 8        │ 12       │ 16                  │
  *   └──────────┴───────────┴──────────┴──────────┴─────────────────────┘
  *   kind EVENT: aux = payload bytes. kind LOST: aux = events dropped since the last record.
- *   nr_slots = the largest power of two ≤ (pages × 4096 − 64) / slot_bytes (indices are masked).
+ *   nr_slots = the largest power of two ≤ (pages × 4096 − 128) / slot_bytes (indices are masked).
  *
  * Loss policies when the ring is full:
  *  - drop:      the new event is dropped, `dropped` (shared, producer-written) counts it, and
@@ -35,10 +42,12 @@ import { RingCorruptionError } from "./errors.js";
 import { floorPow2 } from "./ring-layout.js";
 import { crossedEvent } from "./shared-ring.js";
 
+const CACHE_LINE = 64;
 export const ASYNC_HEADER_FIELD = {
-  prodIdx: 0, consIdx: 4, consEvent: 8, policy: 12, dropped: 16, overwritten: 24, nrSlots: 32, slotBytes: 36,
+  prodIdx: 0, policy: 4, nrSlots: 8, slotBytes: 12, dropped: 16,
+  consIdx: CACHE_LINE, consEvent: CACHE_LINE + 4, overwritten: CACHE_LINE + 8,
 } as const;
-export const ASYNC_HEADER_BYTES = 64;
+export const ASYNC_HEADER_BYTES = 2 * CACHE_LINE;
 export const ASYNC_SLOT_FIELD = { seq: 0, index: 4, kind: 8, aux: 12, payload: 16 } as const;
 
 export const MIN_ASYNC_PAGES = 1;
@@ -69,6 +78,8 @@ export function asyncRingGeometry(pages: number, payloadBytes = REQUEST_BYTES): 
 }
 
 const I32 = 4;
+const DROPPED = ASYNC_HEADER_FIELD.dropped / 8;
+const OVERWRITTEN = ASYNC_HEADER_FIELD.overwritten / 8;
 const u32 = (v: number) => v >>> 0;
 
 /** The shared memory of one async ring; each side caches the geometry privately (never re-read). */
@@ -81,7 +92,7 @@ export class AsyncRingRegion {
     if (byteOffset % 8 !== 0) throw new RangeError(`async ring offset ${byteOffset} is not 8-byte aligned`);
     if (byteOffset + geometry.totalBytes > buffer.byteLength) throw new RangeError("async ring overruns its buffer");
     this.words = new Int32Array(buffer, byteOffset, geometry.totalBytes / I32);
-    this.counters = new BigInt64Array(buffer, byteOffset + ASYNC_HEADER_FIELD.dropped, 2);
+    this.counters = new BigInt64Array(buffer, byteOffset, ASYNC_HEADER_BYTES / 8);
     this.bytes = new Uint8Array(buffer, byteOffset, geometry.totalBytes);
   }
 
@@ -110,12 +121,12 @@ export class AsyncRingRegion {
 
   /** Shared `dropped` (written by the producer only). */
   dropped(): number {
-    return Number(Atomics.load(this.counters, 0));
+    return Number(Atomics.load(this.counters, DROPPED));
   }
 
   /** Shared `overwritten` (written by the consumer only). */
   overwritten(): number {
-    return Number(Atomics.load(this.counters, 1));
+    return Number(Atomics.load(this.counters, OVERWRITTEN));
   }
 
   /** Byte offset (within the region) of the slot a free-running index addresses. */
@@ -135,6 +146,8 @@ export interface AsyncProducerCounters {
 /** Xen's side. Never blocks, never waits: `write` either stores the event or counts it lost. */
 export class AsyncRingProducer {
   private prod = 0;
+  /** Last cons_idx read; re-read only when it shows too little room (saves a shared-line read per event). */
+  private consCache = 0;
   /** Drops not yet reported in-band. */
   private lostPending = 0;
   readonly counters: AsyncProducerCounters = { produced: 0, lostRecords: 0 };
@@ -144,28 +157,43 @@ export class AsyncRingProducer {
     this.nr = region.geometry.nrSlots;
   }
 
-  /** Free slots as far as the producer can tell (late: the consumer may have freed more). */
-  free(): number {
+  /** Free slots as far as the producer can tell; re-reads cons_idx when the cached value shows fewer than `need`. */
+  free(need = 1): number {
     if (this.policy === "overwrite") return this.nr;
-    const inUse = u32(this.prod - this.region.loadHeader("consIdx"));
-    if (inUse > this.nr) throw new RingCorruptionError("cons_idx", `${this.region.loadHeader("consIdx")} is ahead of prod_idx ${this.prod}`);
-    return this.nr - inUse;
+    let free = this.nr - u32(this.prod - this.consCache);
+    if (free >= need) return free;
+    const cons = this.region.loadHeader("consIdx");
+    const inUse = u32(this.prod - cons);
+    // The consumer cannot have consumed entries that were never produced, nor gone backwards.
+    if (inUse > this.nr || u32(cons - this.consCache) > u32(this.prod - this.consCache))
+      throw new RingCorruptionError("cons_idx", `${cons} is outside [${this.consCache}, ${this.prod}] (prod_idx ${this.prod})`);
+    this.consCache = cons;
+    free = this.nr - inUse;
+    return free;
   }
 
   private fill(index: number, kind: number, aux: number, payload: Uint8Array | undefined): void {
     const r = this.region;
     const at = r.slotAt(index);
     const w = at / I32;
+    if (this.policy === "drop") {
+      // Plain stores: the Atomics.store of prod_idx that follows publishes them.
+      r.words[w + ASYNC_SLOT_FIELD.index / I32] = index;
+      r.words[w + ASYNC_SLOT_FIELD.kind / I32] = kind;
+      r.words[w + ASYNC_SLOT_FIELD.aux / I32] = aux;
+      if (payload) this.copyPayload(payload, at + ASYNC_SLOT_FIELD.payload);
+      return;
+    }
+    // Overwrite: the consumer may be reading this very slot. seqcount write side (only the
+    // producer writes seq, so it is even here): odd while rewriting, even once complete.
     const seqWord = w + ASYNC_SLOT_FIELD.seq / I32;
-    // seqcount write side (only the producer writes seq, so it is even here): odd while the
-    // slot is being rewritten, even again once the contents are complete.
-    const seq = Atomics.load(r.words, seqWord);
-    if (this.policy === "overwrite") Atomics.store(r.words, seqWord, seq + 1);
+    const seq = r.words[seqWord];
+    Atomics.store(r.words, seqWord, seq + 1);
     Atomics.store(r.words, w + ASYNC_SLOT_FIELD.index / I32, index);
-    r.words[w + ASYNC_SLOT_FIELD.kind / I32] = kind;
-    r.words[w + ASYNC_SLOT_FIELD.aux / I32] = aux;
-    if (payload) r.bytes.set(payload, at + ASYNC_SLOT_FIELD.payload);
-    if (this.policy === "overwrite") Atomics.store(r.words, seqWord, seq + 2);
+    Atomics.store(r.words, w + ASYNC_SLOT_FIELD.kind / I32, kind);
+    Atomics.store(r.words, w + ASYNC_SLOT_FIELD.aux / I32, aux);
+    if (payload) this.copyPayload(payload, at + ASYNC_SLOT_FIELD.payload);
+    Atomics.store(r.words, seqWord, seq + 2);
   }
 
   /**
@@ -180,9 +208,9 @@ export class AsyncRingProducer {
     if (this.policy === "drop") {
       // A pending LOST record must go first, so the event needs one more slot.
       const need = this.lostPending > 0 ? 2 : 1;
-      if (this.free() < need) {
+      if (this.free(need) < need) {
         this.lostPending++;
-        Atomics.add(this.region.counters, 0, 1n);
+        Atomics.add(this.region.counters, DROPPED, 1n);
         return false;
       }
       if (this.lostPending > 0) {
@@ -195,15 +223,39 @@ export class AsyncRingProducer {
     this.fill(this.prod, RecordKind.EVENT, payload.length, payload);
     this.prod = u32(this.prod + 1);
     this.region.storeHeader("prodIdx", this.prod); // publish: slot contents were written first
-    this.lastNotify = crossedEvent(start, this.prod, this.region.loadHeader("consEvent"));
+    this.lastStart = start;
     return true;
   }
 
-  private lastNotify = false;
+  /** prod_idx before the last successful write (for shouldNotify). */
+  private lastStart = 0;
 
-  /** After a successful write: did prod_idx cross the consumer's cons_event (batching, ring.h style)? */
+  /**
+   * After a successful write: did prod_idx cross the consumer's cons_event (ring.h-style
+   * batching)? Read only when asked, so producers that notify per event never touch the
+   * consumer's cache line.
+   */
   shouldNotify(): boolean {
-    return this.lastNotify;
+    return crossedEvent(this.lastStart, this.prod, this.region.loadHeader("consEvent"));
+  }
+
+  private payloadWords: Int32Array | undefined;
+  private payloadFor: Uint8Array | undefined;
+
+  /** Copies a payload into its slot: word by word through a cached view when aligned (no per-event allocation). */
+  private copyPayload(payload: Uint8Array, to: number): void {
+    if ((payload.length & 3) === 0 && (payload.byteOffset & 3) === 0) {
+      if (this.payloadFor !== payload) {
+        this.payloadFor = payload;
+        this.payloadWords = new Int32Array(payload.buffer, payload.byteOffset, payload.length >> 2);
+      }
+      const src = this.payloadWords!;
+      const dst = this.region.words;
+      const base = to >> 2;
+      for (let i = 0; i < src.length; i++) dst[base + i] = src[i];
+      return;
+    }
+    this.region.bytes.set(payload, to);
   }
 
   /** Events dropped so far but not yet reported in-band. */
@@ -222,15 +274,30 @@ export interface AsyncConsumerCounters {
 }
 
 /** The agent's side. Every entry is copied out and checked before it counts as consumed. */
+export interface AsyncConsumerOptions {
+  /**
+   * Publish cons_idx after this many entries (and always when the ring looks empty). 1, the
+   * default, returns every slot at once; larger values save shared-line writes in bulk
+   * transfers at the price of the producer seeing free space a little later.
+   */
+  releaseEvery?: number;
+}
+
 export class AsyncRingConsumer {
   private cons = 0;
+  /** cons_idx as last published. */
+  private published = 0;
+  /** Last prod_idx read; re-read only when the cached value says "empty". */
+  private prodCache = 0;
   readonly counters: AsyncConsumerCounters = { consumed: 0, lostReported: 0, overwritten: 0 };
   private readonly nr: number;
   private readonly payloadWords: number;
+  private readonly releaseEvery: number;
 
-  constructor(readonly region: AsyncRingRegion, readonly policy: LossPolicy) {
+  constructor(readonly region: AsyncRingRegion, readonly policy: LossPolicy, options: AsyncConsumerOptions = {}) {
     this.nr = region.geometry.nrSlots;
     this.payloadWords = region.geometry.payloadBytes;
+    this.releaseEvery = Math.max(1, Math.min(options.releaseEvery ?? 1, this.nr));
   }
 
   /** Entries published and not yet consumed (validated: never more than the ring holds under drop). */
@@ -238,12 +305,48 @@ export class AsyncRingConsumer {
     const prod = this.region.loadHeader("prodIdx");
     const n = u32(prod - this.cons);
     if (this.policy === "drop" && n > this.nr) throw new RingCorruptionError("prod_idx", `${prod} puts ${n} entries in a ${this.nr}-slot ring (cons_idx ${this.cons})`);
+    this.prodCache = prod;
     return n;
+  }
+
+  private outWords: Int32Array | undefined;
+  private outFor: Uint8Array | undefined;
+
+  /**
+   * Copies a payload out of its slot. Word-aligned copies go through an Int32Array view of
+   * `out` (cached), avoiding a subarray allocation per event; others use set().
+   */
+  private copyPayload(from: number, out: Uint8Array, len: number): void {
+    if ((len & 3) === 0 && (out.byteOffset & 3) === 0) {
+      if (this.outFor !== out) {
+        this.outFor = out;
+        this.outWords = new Int32Array(out.buffer, out.byteOffset, out.byteLength >> 2);
+      }
+      const dst = this.outWords!;
+      const src = this.region.words;
+      const base = from >> 2;
+      for (let i = 0, n = len >> 2; i < n; i++) dst[i] = src[base + i];
+      return;
+    }
+    out.set(this.region.bytes.subarray(from, from + len));
+  }
+
+  /** Publishes cons_idx: the producer may reuse every slot read so far. */
+  release(): void {
+    if (this.published !== this.cons) {
+      this.region.storeHeader("consIdx", this.cons);
+      this.published = this.cons;
+    }
+  }
+
+  private advance(): void {
+    this.cons = u32(this.cons + 1);
+    if (u32(this.cons - this.published) >= this.releaseEvery) this.release();
   }
 
   private countOverwritten(n: number): void {
     this.counters.overwritten += n;
-    Atomics.add(this.region.counters, 1, BigInt(n));
+    Atomics.add(this.region.counters, OVERWRITTEN, BigInt(n));
   }
 
   /**
@@ -252,8 +355,12 @@ export class AsyncRingConsumer {
    */
   read(out: Uint8Array): number {
     for (;;) {
-      let n = this.available();
-      if (n === 0) return -1;
+      let n = u32(this.prodCache - this.cons);
+      if (n === 0 || this.policy === "overwrite") n = this.available();
+      if (n === 0) {
+        this.release();
+        return -1;
+      }
       if (this.policy === "overwrite" && n > this.nr) {
         // The producer lapped us: everything older than the last nr entries is gone.
         this.countOverwritten(n - this.nr);
@@ -263,12 +370,13 @@ export class AsyncRingConsumer {
       const r = this.region;
       const at = r.slotAt(this.cons);
       const w = at / I32;
-      const seq1 = Atomics.load(r.words, w + ASYNC_SLOT_FIELD.seq / I32);
-      const index = u32(Atomics.load(r.words, w + ASYNC_SLOT_FIELD.index / I32));
-      const kind = r.words[w + ASYNC_SLOT_FIELD.kind / I32];
-      const aux = u32(r.words[w + ASYNC_SLOT_FIELD.aux / I32]);
+      const atomic = this.policy === "overwrite";
+      const seq1 = atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.seq / I32) : 0;
+      const index = u32(atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.index / I32) : r.words[w + ASYNC_SLOT_FIELD.index / I32]);
+      const kind = atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.kind / I32) : r.words[w + ASYNC_SLOT_FIELD.kind / I32];
+      const aux = u32(atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.aux / I32) : r.words[w + ASYNC_SLOT_FIELD.aux / I32]);
       const len = Math.min(aux, this.payloadWords, out.length);
-      if (kind === RecordKind.EVENT) out.set(r.bytes.subarray(at + ASYNC_SLOT_FIELD.payload, at + ASYNC_SLOT_FIELD.payload + len));
+      if (kind === RecordKind.EVENT) this.copyPayload(at + ASYNC_SLOT_FIELD.payload, out, len);
       if (this.policy === "overwrite") {
         const seq2 = Atomics.load(r.words, w + ASYNC_SLOT_FIELD.seq / I32);
         const stable = seq1 === seq2 && (seq1 & 1) === 0;
@@ -278,8 +386,7 @@ export class AsyncRingConsumer {
         if (!stable || index !== this.cons) {
           // Rewritten before or during our copy (a newer entry took the slot): lost to us.
           this.countOverwritten(1);
-          this.cons = u32(this.cons + 1);
-          r.storeHeader("consIdx", this.cons);
+          this.advance();
           continue;
         }
       } else if (index !== this.cons) {
@@ -287,8 +394,7 @@ export class AsyncRingConsumer {
       }
       if (kind !== RecordKind.EVENT && kind !== RecordKind.LOST) throw new RingCorruptionError("slot.kind", `entry ${this.cons} has kind ${kind}`);
       if (kind === RecordKind.EVENT && aux > this.payloadWords) throw new RingCorruptionError("slot.aux", `entry ${this.cons} claims ${aux} payload bytes in a ${this.payloadWords}-byte slot`);
-      this.cons = u32(this.cons + 1);
-      r.storeHeader("consIdx", this.cons); // release the slot only after the copy
+      this.advance(); // the slot is released (cons_idx published) only after the copy
       if (kind === RecordKind.LOST) {
         this.counters.lostReported += aux;
         continue;
@@ -298,8 +404,25 @@ export class AsyncRingConsumer {
     }
   }
 
+  /**
+   * Diagnostic (end-of-run accounting): how many unread entries are events, and how many an
+   * overwrite-policy producer has already lapped. LOST records are not events.
+   */
+  backlog(): { events: number; overwrittenUnseen: number } {
+    const unread = u32(this.region.loadHeader("prodIdx") - this.cons);
+    const overwrittenUnseen = this.policy === "overwrite" ? Math.max(0, unread - this.nr) : 0;
+    const readable = Math.min(unread, this.nr);
+    let events = 0;
+    for (let i = 0; i < readable; i++) {
+      const at = this.region.slotAt(u32(this.cons + overwrittenUnseen + i));
+      if (this.region.words[at / I32 + ASYNC_SLOT_FIELD.kind / I32] === RecordKind.EVENT) events++;
+    }
+    return { events, overwrittenUnseen };
+  }
+
   /** Re-arms cons_event ("wake me at the next entry"), then re-checks to close the race. */
   finalCheck(): boolean {
+    this.release();
     if (this.available() > 0) return true;
     this.region.storeHeader("consEvent", this.cons + 1);
     return this.available() > 0;

@@ -114,9 +114,7 @@ export function simulateNew(config: SimConfig): SimRun {
 
   // Entries the consumer has not reached yet: readable ones stay in the ring; under
   // overwrite, anything beyond one ring's worth is already gone (it would count them next).
-  const unread = (ring.loadHeader("prodIdx") - ring.loadHeader("consIdx")) >>> 0;
-  const overwrittenUnseen = config.policy === "overwrite" ? Math.max(0, unread - ring.geometry.nrSlots) : 0;
-  const inRing = unread - overwrittenUnseen;
+  const { events: inRing, overwrittenUnseen } = reader.backlog();
   const dropped = ring.dropped();
   const overwritten = ring.overwritten() + overwrittenUnseen;
   const { p50, p99 } = core.latency.summary();

@@ -1,0 +1,251 @@
+/**
+ * What each worker does in the two-thread experiments (benchmarks and concurrency tests).
+ * Runtime-neutral: no Node or DOM imports, so a Web Worker can run the same functions; only
+ * the host that spawns workers differs (node-host.ts for worker_threads).
+ *
+ * Every role: arrive at the start barrier, then for each batch released through `go`, do its
+ * part and (if it participates) bump `done`; on `stop`, return its counters.
+ */
+import { RingBuffer } from "ringbuf.js";
+import { AsyncRingConsumer, AsyncRingProducer, AsyncRingRegion, asyncRingGeometry, type LossPolicy } from "../async-ring.js";
+import { EventChannelSet, type WaitStrategy } from "../event-channel.js";
+import { answer, newEntry } from "../request.js";
+import { SyncSlotRegion, SyncSlotsConsumer, SyncSlotsXen } from "../sync-slots.js";
+import { arriveAndWait, CONTROL, waitWhileEquals } from "./control.js";
+
+export interface RoleCommon {
+  control: SharedArrayBuffer;
+  participants: number;
+}
+
+export interface AsyncSpec extends RoleCommon {
+  role: "async-producer" | "async-consumer";
+  ring: SharedArrayBuffer;
+  pages: number;
+  payloadBytes: number;
+  policy: LossPolicy;
+  perBatch: number;
+  /** Producer waits for a free slot (benchmarks measure capacity); false lets it drop/overwrite. */
+  waitForSpace: boolean;
+  /** Fill and check payload patterns and sequence gaps (tests). */
+  verify: boolean;
+  /** Consumer publishes cons_idx every this many entries (see AsyncConsumerOptions). */
+  releaseEvery?: number;
+}
+
+export interface RingbufSpec extends RoleCommon {
+  role: "ringbuf-producer" | "ringbuf-consumer";
+  ring: SharedArrayBuffer;
+  payloadBytes: number;
+  perBatch: number;
+}
+
+export interface SyncSpec extends RoleCommon {
+  role: "sync-xen" | "sync-agent";
+  slots: SharedArrayBuffer;
+  toAgent: SharedArrayBuffer;
+  toXen: SharedArrayBuffer;
+  perBatch: number;
+  strategy: WaitStrategy;
+  maxSamples: number;
+}
+
+export type RoleSpec = AsyncSpec | RingbufSpec | SyncSpec;
+
+export interface RoleResult {
+  role: RoleSpec["role"];
+  batches: number;
+  produced?: number;
+  consumed?: number;
+  dropped?: number;
+  overwritten?: number;
+  lostReported?: number;
+  unreportedLost?: number;
+  /** Reads that happened before the producer had finished its batch: the threads overlapped. */
+  readsWhileProducing?: number;
+  /** Payload or sequence checks that failed (verify mode). */
+  corrupt?: number;
+  /** Sync round trips, µs (sync-xen). */
+  roundTripsUs?: number[];
+  served?: number;
+}
+
+const SEQ_BYTES = 4;
+
+/** Payload of event `seq`: its sequence number, then a pattern derived from it (verify mode). */
+function fillPayload(view: DataView, bytes: Uint8Array, seq: number, verify: boolean): void {
+  view.setUint32(0, seq, true);
+  if (verify) for (let i = SEQ_BYTES; i < bytes.length; i++) bytes[i] = (seq * 7 + i) & 0xff;
+}
+
+function payloadIntact(bytes: Uint8Array, seq: number): boolean {
+  for (let i = SEQ_BYTES; i < bytes.length; i++) if (bytes[i] !== ((seq * 7 + i) & 0xff)) return false;
+  return true;
+}
+
+/** Runs `batch` for every batch released until `stop`. */
+function batchLoop(control: Int32Array, participates: boolean, batch: (n: number) => void): number {
+  let go = 0;
+  let batches = 0;
+  for (;;) {
+    waitWhileEquals(control, CONTROL.go, go, 3_600_000);
+    if (Atomics.load(control, CONTROL.stop)) return batches;
+    go = Atomics.load(control, CONTROL.go);
+    batch(go);
+    batches++;
+    if (participates) {
+      Atomics.add(control, CONTROL.done, 1);
+      Atomics.notify(control, CONTROL.done);
+    }
+  }
+}
+
+export function runRole(spec: RoleSpec): RoleResult {
+  const control = new Int32Array(spec.control);
+  arriveAndWait(control, spec.participants);
+  switch (spec.role) {
+    case "async-producer": return asyncProducer(spec as AsyncSpec, control);
+    case "async-consumer": return asyncConsumer(spec as AsyncSpec, control);
+    case "ringbuf-producer": return ringbufProducer(spec as RingbufSpec, control);
+    case "ringbuf-consumer": return ringbufConsumer(spec as RingbufSpec, control);
+    case "sync-xen": return syncXen(spec as SyncSpec, control);
+    case "sync-agent": return syncAgent(spec as SyncSpec, control);
+  }
+}
+
+function asyncRegion(spec: AsyncSpec): AsyncRingRegion {
+  return new AsyncRingRegion(spec.ring, 0, asyncRingGeometry(spec.pages, spec.payloadBytes));
+}
+
+function asyncProducer(spec: AsyncSpec, control: Int32Array): RoleResult {
+  const producer = new AsyncRingProducer(asyncRegion(spec), spec.policy);
+  const payload = new Uint8Array(spec.payloadBytes);
+  const view = new DataView(payload.buffer);
+  let seq = 0;
+  const batches = batchLoop(control, true, (batch) => {
+    for (let i = 0; i < spec.perBatch; i++) {
+      // Benchmarks measure transfer capacity, so they wait for space; the producer itself never blocks.
+      if (spec.waitForSpace) while (producer.free() === 0);
+      fillPayload(view, payload, seq++, spec.verify);
+      producer.write(payload);
+    }
+    Atomics.store(control, CONTROL.producedBatch, batch); // everything of this batch is written
+  });
+  return {
+    role: spec.role, batches, produced: producer.counters.produced,
+    dropped: producer.region.dropped(), unreportedLost: producer.unreportedLost(),
+  };
+}
+
+function asyncConsumer(spec: AsyncSpec, control: Int32Array): RoleResult {
+  const consumer = new AsyncRingConsumer(asyncRegion(spec), spec.policy, { releaseEvery: spec.releaseEvery });
+  const out = new Uint8Array(spec.payloadBytes);
+  const view = new DataView(out.buffer);
+  let readsWhileProducing = 0;
+  let corrupt = 0;
+  let lastSeq = -1;
+  let lastLost = 0;
+  const batches = batchLoop(control, true, (batch) => {
+    for (;;) {
+      const len = consumer.read(out);
+      if (len < 0) {
+        // Empty: done once the producer has finished this batch and nothing arrived since.
+        if (Atomics.load(control, CONTROL.producedBatch) === batch && consumer.available() === 0) return;
+        continue;
+      }
+      if (Atomics.load(control, CONTROL.producedBatch) !== batch) readsWhileProducing++;
+      if (!spec.verify) continue;
+      const seq = view.getUint32(0, true);
+      // Sequence numbers only increase; under drop, each gap is exactly what LOST records reported.
+      const lostSince = consumer.counters.lostReported - lastLost;
+      lastLost = consumer.counters.lostReported;
+      if (seq <= lastSeq && lastSeq >= 0) corrupt++;
+      else if (spec.policy === "drop" && seq - lastSeq - 1 !== lostSince) corrupt++;
+      if (!payloadIntact(out, seq)) corrupt++;
+      lastSeq = seq;
+    }
+  });
+  const c = consumer.counters;
+  return { role: spec.role, batches, consumed: c.consumed, lostReported: c.lostReported, overwritten: c.overwritten, readsWhileProducing, corrupt };
+}
+
+/** ringbuf.js moving the same messages: whole messages only, waiting for room as our producer does. */
+function ringbufProducer(spec: RingbufSpec, control: Int32Array): RoleResult {
+  const rb = new RingBuffer(spec.ring, Uint8Array as never);
+  const payload = new Uint8Array(spec.payloadBytes);
+  const view = new DataView(payload.buffer);
+  let seq = 0;
+  const batches = batchLoop(control, true, (batch) => {
+    for (let i = 0; i < spec.perBatch; i++) {
+      while (rb.available_write() < spec.payloadBytes);
+      view.setUint32(0, seq++, true);
+      rb.push(payload, spec.payloadBytes);
+    }
+    Atomics.store(control, CONTROL.producedBatch, batch);
+  });
+  return { role: spec.role, batches, produced: seq };
+}
+
+function ringbufConsumer(spec: RingbufSpec, control: Int32Array): RoleResult {
+  const rb = new RingBuffer(spec.ring, Uint8Array as never);
+  // Pop as many whole messages as are there at once: ringbuf.js used the way it is meant to be.
+  const out = new Uint8Array(rb.capacity());
+  let consumed = 0;
+  const batches = batchLoop(control, true, () => {
+    let left = spec.perBatch;
+    while (left > 0) {
+      const whole = Math.min(Math.floor(rb.available_read() / spec.payloadBytes), left);
+      if (whole === 0) continue;
+      rb.pop(out, whole * spec.payloadBytes);
+      left -= whole;
+      consumed += whole;
+    }
+  });
+  return { role: spec.role, batches, consumed };
+}
+
+function syncXen(spec: SyncSpec, control: Int32Array): RoleResult {
+  const xen = new SyncSlotsXen(new SyncSlotRegion(spec.slots, 0, 1));
+  const toAgent = new EventChannelSet(spec.toAgent, 0, 1);
+  const toXen = new EventChannelSet(spec.toXen, 0, 1);
+  const request = newEntry();
+  const response = newEntry();
+  const samples: number[] = [];
+  const batches = batchLoop(control, true, () => {
+    for (let i = 0; i < spec.perBatch; i++) {
+      const t0 = performance.now();
+      xen.submit(0, request);
+      toAgent.send(0);
+      for (;;) {
+        const seen = toXen.upcall();
+        if (toXen.takePending(0) && xen.takeResponse(0, response) === "ok") break;
+        toXen.wait(seen, spec.strategy);
+      }
+      if (samples.length < spec.maxSamples) samples.push((performance.now() - t0) * 1000);
+    }
+  });
+  return { role: spec.role, batches, roundTripsUs: samples };
+}
+
+function syncAgent(spec: SyncSpec, control: Int32Array): RoleResult {
+  const agent = new SyncSlotsConsumer(new SyncSlotRegion(spec.slots, 0, 1));
+  const toAgent = new EventChannelSet(spec.toAgent, 0, 1);
+  const toXen = new EventChannelSet(spec.toXen, 0, 1);
+  const request = newEntry();
+  const response = newEntry();
+  let served = 0;
+  // A server, not a batch participant: it answers until told to stop.
+  while (!Atomics.load(control, CONTROL.stop)) {
+    const seen = toAgent.upcall();
+    toAgent.forEachPending((vcpu) => {
+      const seq = agent.takeRequest(vcpu, request);
+      if (seq === 0) return;
+      answer(request, response);
+      agent.respond(vcpu, seq, response);
+      toXen.send(vcpu);
+      served++;
+    });
+    if (toAgent.upcall() === seen) toAgent.wait(seen, { ...spec.strategy, timeoutMs: 50 });
+  }
+  return { role: spec.role, batches: 0, served };
+}
