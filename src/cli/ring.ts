@@ -1,0 +1,207 @@
+/**
+ * `xenmm ring`: the vm_event ring models (issue 4).
+ *   ring sim    one simulation per (design, vCPU count)
+ *   ring sweep  both designs over a range of vCPU counts, with charts (--html)
+ *   ring slots  slot counts from the ABI sizes, and the legacy thresholds
+ *   ring bench  two-worker benchmarks: async ring vs ringbuf.js, sync round trip
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { UsageError } from "../errors.js";
+import { MAX_ASYNC_PAGES, MIN_ASYNC_PAGES, type LossPolicy } from "../vmevent/async-ring.js";
+import { DEFAULT_VCPU_LIST, DESIGNS, SIM_DEFAULTS, type Design, type SimConfig } from "../vmevent/sim/config.js";
+import { simulate, sweep } from "../vmevent/sim/simulate.js";
+import { slotTables } from "../vmevent/slot-table.js";
+import { runTable, sweepCharts, sweepHtml, THRESHOLD_HEADER, thresholdRow } from "../vmevent/sweep-report.js";
+import { thresholds } from "../vmevent/thresholds.js";
+import { textTable } from "../report/table.js";
+import { choiceFlag, intFlag, intListFlag, numberFlag, parseCommand } from "./args.js";
+import type { Verb } from "./main.js";
+
+const SIM_OPTIONS = {
+  design: { type: "string" },
+  vcpus: { type: "string" },
+  pages: { type: "string" },
+  policy: { type: "string" },
+  "sync-rate": { type: "string" },
+  "async-rate": { type: "string" },
+  "service-us": { type: "string" },
+  "service-dist": { type: "string" },
+  notify: { type: "string" },
+  "duration-ms": { type: "string" },
+  seed: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const SIM_FLAGS = `  --design legacy|new|both   which design (default both)
+  --vcpus LIST               vCPU counts, e.g. 1,8,9,64 (default ${DEFAULT_VCPU_LIST.join(",")})
+  --pages N                  ring pages: legacy ring (multi-page, §5.1) / new async ring (1..128, default 1)
+  --policy drop|overwrite    new design: async ring loss policy (default ${SIM_DEFAULTS.policy})
+  --sync-rate HZ             sync events per second of running time, per vCPU (default ${SIM_DEFAULTS.syncRateHz})
+  --async-rate HZ            async events per second of running time, per vCPU (default ${SIM_DEFAULTS.asyncRateHz})
+  --service-us US            mean consumer service time per event (default ${SIM_DEFAULTS.serviceUs})
+  --service-dist exp|fixed   service-time distribution (default ${SIM_DEFAULTS.serviceDist})
+  --notify event|batch       consumer notifies Xen per event or per drained batch (default ${SIM_DEFAULTS.notify})
+  --duration-ms MS           simulated time (default ${SIM_DEFAULTS.durationMs})
+  --seed S                   random seed (default ${SIM_DEFAULTS.seed}); same seed, same result`;
+
+const USAGE = {
+  ring: `usage: xenmm ring sim|sweep|slots|bench [options]   (xenmm ring SUB --help)
+  sim    simulate the legacy ring and/or the redesign for a list of vCPU counts
+  sweep  both designs over vCPU counts; --html FILE draws the curves
+  slots  ring slot counts per ABI version and page count, and the legacy thresholds
+  bench  benchmarks between two worker threads (async ring vs ringbuf.js, sync round trip)`,
+  sim: `usage: xenmm ring sim [options] [--json]\n${SIM_FLAGS}\n  --json                     print {"runs": [...]}`,
+  sweep: `usage: xenmm ring sweep [options] [--html FILE] [--svg-dir DIR] [--json]\n${SIM_FLAGS.replace(`(default ${DEFAULT_VCPU_LIST.join(",")})`, "(default 1,2,4,6,7,8,9,10,11,12,16,24,32,48,64)")}
+  --html FILE                write an HTML page with the charts
+  --svg-dir DIR              also write each chart as DIR/ring-<name>.svg
+  --json                     print {"runs": [...]}`,
+  slots: `usage: xenmm ring slots [--pages N] [--json]
+  --pages N   ring pages for the ABI table and the thresholds (default 1)
+  --json      print the tables as JSON`,
+  bench: `usage: xenmm ring bench [--quick] [--json FILE]
+  --quick      short runs (smoke test)
+  --json FILE  where to write the results (default out/bench-ring.json)`,
+};
+
+const SWEEP_VCPUS = [1, 2, 4, 6, 7, 8, 9, 10, 11, 12, 16, 24, 32, 48, 64];
+
+type SimValues = ReturnType<typeof parseCommand<typeof SIM_OPTIONS>>["values"];
+
+function simSettings(values: SimValues, defaultVcpus: number[]): { designs: Design[]; vcpus: number[]; base: Omit<SimConfig, "design" | "vcpus"> } {
+  const design = choiceFlag("design", values.design, "both", [...DESIGNS, "both"] as const);
+  return {
+    designs: design === "both" ? [...DESIGNS] : [design],
+    vcpus: intListFlag("vcpus", values.vcpus, defaultVcpus, 1, 4096),
+    base: {
+      pages: intFlag("pages", values.pages, SIM_DEFAULTS.pages, MIN_ASYNC_PAGES, MAX_ASYNC_PAGES),
+      policy: choiceFlag<LossPolicy>("policy", values.policy, SIM_DEFAULTS.policy, ["drop", "overwrite"]),
+      syncRateHz: numberFlag("sync-rate", values["sync-rate"], SIM_DEFAULTS.syncRateHz, 0, 1e7),
+      asyncRateHz: numberFlag("async-rate", values["async-rate"], SIM_DEFAULTS.asyncRateHz, 0, 1e7),
+      serviceUs: numberFlag("service-us", values["service-us"], SIM_DEFAULTS.serviceUs, 0, 1e7),
+      serviceDist: choiceFlag("service-dist", values["service-dist"], SIM_DEFAULTS.serviceDist, ["exp", "fixed"]),
+      notify: choiceFlag("notify", values.notify, SIM_DEFAULTS.notify, ["event", "batch"]),
+      durationMs: numberFlag("duration-ms", values["duration-ms"], SIM_DEFAULTS.durationMs, 1, 3.6e6),
+      seed: intFlag("seed", values.seed, SIM_DEFAULTS.seed, 0, 0xffffffff),
+    },
+  };
+}
+
+function describe(base: Omit<SimConfig, "design" | "vcpus">): string {
+  return `per vCPU: ${base.syncRateHz} sync/s + ${base.asyncRateHz} async/s of running time; consumer ${base.serviceUs} µs/event (${base.serviceDist}); ` +
+    `notify per ${base.notify}; ${base.pages} page(s); async policy ${base.policy}; ${base.durationMs} ms simulated; seed ${base.seed}`;
+}
+
+function runsFor(designs: Design[], vcpus: number[], base: Omit<SimConfig, "design" | "vcpus">) {
+  return designs.flatMap((design) => vcpus.map((v) => simulate({ ...base, design, vcpus: v })));
+}
+
+async function sim(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, SIM_OPTIONS, USAGE.sim);
+  if (values.help) return print(USAGE.sim);
+  const { designs, vcpus, base } = simSettings(values, DEFAULT_VCPU_LIST);
+  const runs = runsFor(designs, vcpus, base);
+  if (values.json) return print(JSON.stringify({ runs }, null, 2));
+  return print(`${describe(base)}\n\n${runTable(runs)}`);
+}
+
+async function writeOut(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text);
+}
+
+async function sweepVerb(argv: string[]): Promise<number> {
+  const options = { ...SIM_OPTIONS, html: { type: "string" }, "svg-dir": { type: "string" } } as const;
+  const { values } = parseCommand(argv, options, USAGE.sweep);
+  if (values.help) return print(USAGE.sweep);
+  const { designs, vcpus, base } = simSettings(values, SWEEP_VCPUS);
+  const runs = sweep(designs, vcpus, base);
+  if (values.html) {
+    await writeOut(values.html, sweepHtml(runs, thresholds(base.pages), describe(base)));
+    console.error(`wrote ${values.html}`);
+  }
+  if (values["svg-dir"]) {
+    for (const [name, svg] of Object.entries(sweepCharts(runs))) await writeOut(`${values["svg-dir"]}/ring-${name}.svg`, svg);
+    console.error(`wrote ${Object.keys(sweepCharts(runs)).length} charts to ${values["svg-dir"]}`);
+  }
+  if (values.json) return print(JSON.stringify({ runs }, null, 2));
+  return print(`${describe(base)}\n\n${runTable(runs)}`);
+}
+
+async function slots(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, { pages: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const, USAGE.slots);
+  if (values.help) return print(USAGE.slots);
+  const pages = intFlag("pages", values.pages, 1, MIN_ASYNC_PAGES, MAX_ASYNC_PAGES);
+  const t = slotTables(pages);
+  if (values.json) return print(JSON.stringify(t, null, 2));
+  const out = [
+    `Legacy ring: ${t.header_bytes}-byte header, then the largest power of two of ${t.request_bytes}-byte entries (ABI v7) that fits.`,
+    "",
+    `Request size and ring slots per ${pages} page(s), by ABI era:`,
+    textTable(["era", "interface", "request B", "raw fit", "slots"], t.abi.map((a) => [a.era, a.interface_version, String(a.request_bytes), String(a.raw_fit), String(a.slots)])),
+    "",
+    "Slots by page count (legacy multi-page ring; new async ring with 400-byte and 64-byte events):",
+    textTable(["pages", "legacy raw", "legacy slots", "async 400 B", "async 64 B"], t.pages.map((p) => [String(p.pages), String(p.legacy_raw), String(p.legacy_slots), String(p.async_slots_400), String(p.async_slots_64)])),
+    "",
+    `Sync slots (${t.sync_slot_bytes} bytes each, one per vCPU, packed):`,
+    textTable(["vcpus", "bytes", "pages"], t.sync_slots.map((s) => [String(s.vcpus), String(s.bytes), String(s.pages)])),
+    "",
+    "Legacy thresholds, found by driving the legacy model:",
+    textTable(THRESHOLD_HEADER, t.thresholds.map(thresholdRow)),
+  ];
+  return print(out.join("\n"));
+}
+
+async function ringbufVersion(): Promise<string> {
+  try {
+    const entry = import.meta.resolve("ringbuf.js");
+    const pkg = JSON.parse(await readFile(new URL("../package.json", entry), "utf8")) as { version: string };
+    return pkg.version;
+  } catch {
+    return "unknown";
+  }
+}
+
+async function bench(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, { quick: { type: "boolean" }, json: { type: "string" }, help: { type: "boolean", short: "h" } } as const, USAGE.bench);
+  if (values.help) return print(USAGE.bench);
+  const file = values.json ?? "out/bench-ring.json";
+  const { runRingBench } = await import("../../bench/ring.js");
+  const { startRoles } = await import("../vmevent/workers/node-host.js");
+  const report = await runRingBench({ startRoles }, {
+    quick: values.quick ?? false,
+    versions: { "ringbuf.js": await ringbufVersion(), node: process.version },
+    onCase: (name) => console.error(`  running ${name} …`),
+  });
+  const m = report.machine;
+  console.log(`${m.cpu} × ${m.cores}, ${m.runtime}, ${m.platform}; ringbuf.js ${report.versions["ringbuf.js"]}\n`);
+  console.log(textTable(["async ring (2 workers)", "payload", "ring msgs", "msgs/s", "MB/s", "ns/msg", "±%"], report.throughput.map((t) => [
+    t.impl, `${t.payload_bytes} B`, String(t.ring_messages), t.ops_per_s.toFixed(0), (t.bytes_per_s / 1e6).toFixed(0), t.ns_per_op.toFixed(1), t.rme.toFixed(1),
+  ])));
+  console.log(`\nxenmm / ringbuf.js: ${Object.entries(report.ratio_vs_ringbuf).map(([k, v]) => `${k} ${v.toFixed(2)}×`).join(", ")}\n`);
+  console.log(textTable(["sync round trip (2 workers)", "p50 µs", "p99 µs", "mean µs", "timed"], report.sync_round_trip.map((s) => [
+    s.strategy, s.p50_us.toFixed(2), s.p99_us.toFixed(2), (s.ns_per_op / 1000).toFixed(2), String(s.round_trips_timed),
+  ])));
+  await writeOut(file, JSON.stringify(report, null, 2) + "\n");
+  console.error(`wrote ${file}`);
+  return 0;
+}
+
+function print(text: string): number {
+  console.log(text);
+  return 0;
+}
+
+const SUBVERBS: Record<string, (argv: string[]) => Promise<number>> = { sim, sweep: sweepVerb, slots, bench };
+
+export const verb: Verb = {
+  summary: "vm_event rings: legacy ring vs sync slots + lossy async ring (sim, sweep, slots, bench)",
+  async run(argv) {
+    const [sub, ...rest] = argv;
+    if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") return print(USAGE.ring);
+    const run = SUBVERBS[sub];
+    if (!run) throw new UsageError(`ring: unknown sub-command '${sub}'\n${USAGE.ring}`);
+    return run(rest);
+  },
+};
