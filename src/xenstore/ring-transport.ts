@@ -110,7 +110,11 @@ class RingServer {
       page.connection = XENSTORE_CONNECTED;
       moved = true;
     }
+    moved = this.flush() || moved; // the guest may have made room since last time
     for (;;) {
+      // The `outstanding` quota: stop reading requests while too many replies and events
+      // wait for the guest to consume them (C stops reading the ring the same way).
+      if (!this.connection.privileged && this.server.quotas.exceeds("outstanding", this.connection.domid, this.output.length, 0)) break;
       const avail = page.req.available();
       if (avail < 0) return this.broken(RingError.RINGIDX, "ring indexes out of range");
       if (avail === 0) break;

@@ -127,7 +127,12 @@ export class XenstoreServer {
       if (reply !== null) this.reply(conn, msg, reply);
     } catch (e) {
       const errno = e instanceof XsError ? e.errno : "EIO";
-      if (!(e instanceof XsError)) this.log("error", `${conn.label}: internal error on ${msgTypeName(msg.type)}: ${(e as Error).stack}`);
+      if (!(e instanceof XsError)) {
+        this.log("error", `${conn.label}: internal error on ${msgTypeName(msg.type)}: ${(e as Error).stack}`);
+        // A transaction that failed half-way must not commit (C answers its "T" with ENOMEM).
+        const tx = conn.transactions.get(msg.txId);
+        if (tx) tx.failed = true;
+      }
       this.stats.errors++;
       this.log("debug", `${conn.label}: ${msgTypeName(msg.type)} → ${errno}`);
       conn.send({ type: MsgType.ERROR, reqId: msg.reqId, txId: msg.txId, payload: errorPayload(errno) });
@@ -225,14 +230,11 @@ export class XenstoreServer {
     const view = this.view(conn, tx);
     const node = view.get(path);
     if (!node) {
-      // Missing node: OK if its parent exists (and may be written), else ENOENT.
-      const parent = view.get(parentOf(path)!);
-      if (parent) {
-        if (!(this.rights(conn, parent.perms) & WRITE)) fail("EACCES");
-        return OK;
-      }
-      const { node: anc } = nearestExisting(view, path);
-      fail(this.rights(conn, anc.perms) & READ ? "ENOENT" : "EACCES");
+      // Missing node: EACCES if its surroundings are hidden from the caller, else OK when
+      // the parent exists (nothing to do) and ENOENT when it does not (C do_rm).
+      if (this.hiddenError(conn, view, path, WRITE) === "EACCES") fail("EACCES");
+      if (view.get(parentOf(path)!)) return OK;
+      fail("ENOENT");
     }
     if (!(this.rights(conn, node!.perms) & WRITE)) fail(this.hiddenError(conn, view, path, WRITE));
     this.checkTxNodes(conn, tx);
@@ -589,6 +591,13 @@ export class XenstoreServer {
       const removed = removeTree(this.store, path);
       this.fireNode(path, "change", withParent(this.store, path, [removed[0]!.perms]));
       for (const r of removed.slice(1)) this.fireNode(r.path, "removed-descendant", [r.perms]);
+    }
+    // Xen 4.22: permission entries naming the dead domain are dropped, so a later domain
+    // that reuses the domid inherits nothing.
+    for (const path of [...this.store.paths()]) {
+      const node = this.store.get(path)!;
+      if (node.perms.some((p, i) => i > 0 && p.domid === domid))
+        this.store.put(path, { ...node, perms: node.perms.filter((p, i) => i === 0 || p.domid !== domid) });
     }
     this.log("info", `released dom${domid}`);
     this.fireSpecial(RELEASE_DOMAIN, domid);

@@ -82,6 +82,17 @@ describe("guests over the ring", () => {
     expect(await g.client.read("big")).toBe("x".repeat(1900));
   });
 
+  it("200 pipelined requests through the 1024-byte rings; outstanding quota holds reading back", async () => {
+    const ring = await buildDomain(4);
+    server.quotas.set("outstanding", 5);
+    const g = new RingGuest(ring.page, ring.evtchn);
+    guests.push(g);
+    const replies = await Promise.all(Array.from({ length: 200 }, (_, i) => g.client.write(`p/${i}`, "v".repeat(i))));
+    expect(replies.every((r) => r === "OK\0")).toBe(true);
+    const all = await Promise.all(Array.from({ length: 200 }, (_, i) => g.client.read(`p/${i}`)));
+    expect(all.map((v) => v.length)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
   it("a guest in a worker thread", async () => {
     const ring = await buildDomain(6);
     const worker = new Worker(new URL("../../dist/src/xenstore/ring-guest-worker.js", import.meta.url), {

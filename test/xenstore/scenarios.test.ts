@@ -285,6 +285,25 @@ describe("watches", () => {
   });
 });
 
+describe("domain teardown", () => {
+  it("RELEASE drops permission entries naming the dead domain (Xen 4.22)", async () => {
+    await dom0.call(MsgType.INTRODUCE, ["6", "1", "3"]);
+    await dom0.write("/shared", "");
+    await setPerms(dom0, "/shared", "n0", "r5", "b6");
+    await dom0.call(MsgType.RELEASE, ["6"]);
+    expect(await getPerms(dom0, "/shared")).toBe("n0\0r5\0");
+  });
+
+  it("a guest's RM of a missing node: EACCES where hidden, OK under a readable parent", async () => {
+    const g = guest(5);
+    await dom0.write("/hidden/x", "");
+    expect(await outcome(g.rm("/hidden/none"))).toBe("EACCES");
+    await home(5);
+    expect(await outcome(g.rm("/local/domain/5/none"))).toBe("OK:OK|");
+    expect(await outcome(g.rm("/local/domain/5/none/deeper"))).toBe("ENOENT");
+  });
+});
+
 describe("quotas", () => {
   it("node size: 2000-byte value OK, 2100 ENOSPC; 425th child of a 2-perm node fails", async () => {
     const g = guest(5);

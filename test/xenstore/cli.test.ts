@@ -1,0 +1,89 @@
+/**
+ * `xenmm xenstored` as a user runs it: the compiled CLI (dist/, built by `pretest`) as a
+ * child process — the foreground server with Debian's clients, the sim JSON, --interfaces.
+ */
+import { execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { tool } from "./helpers.js";
+
+const MAIN = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
+const run = async (...args: string[]) => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [MAIN, "xenstored", ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+};
+
+describe("xenmm xenstored", () => {
+  it("sim --json prints the exact run records", async () => {
+    const r = await run("sim", "--domains", "2", "--listeners", "2", "--deaths", "2", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      runs: [
+        { design: "legacy", domains: 2, listeners: 2, deaths: 2, queries: 8, lock_hold_ms: 0.008, events_delivered: 3, events_irrelevant: 1 },
+        { design: "new", domains: 2, listeners: 2, deaths: 2, queries: 4, lock_hold_ms: 0.004, events_delivered: 2, events_irrelevant: 0 },
+      ],
+    });
+    const one = await run("sim", "--domains", "3", "--listeners", "3", "--deaths", "3", "--design", "legacy", "--json");
+    expect(JSON.parse(one.stdout).runs).toEqual([
+      { design: "legacy", domains: 3, listeners: 3, deaths: 3, queries: 20, lock_hold_ms: 0.02, events_delivered: 6, events_irrelevant: 3 },
+    ]);
+  });
+
+  it("sim rejects bad flags with exit status 2", async () => {
+    expect((await run("sim", "--domains", "2", "--listeners", "1", "--deaths", "3")).code).toBe(2);
+    expect((await run("sim", "--domains", "2", "--listeners", "1")).stderr).toContain("--deaths is required");
+    expect((await run("sim", "--domains", "2", "--listeners", "1", "--deaths", "1", "--design", "fast")).code).toBe(2);
+    expect((await run("--bogus")).code).toBe(2);
+  });
+
+  it("sim sweep writes the chart", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "xenmm-sim-"));
+    const r = await run("sim", "--sweep", "--max-domains", "100", "--html", join(dir, "storm.html"), "--json");
+    const runs = JSON.parse(r.stdout).runs as Array<{ domains: number; design: string }>;
+    expect(runs.map((x) => `${x.design}${x.domains}`)).toEqual(
+      ["legacy10", "new10", "legacy20", "new20", "legacy50", "new50", "legacy100", "new100"]);
+    expect(await readFile(join(dir, "storm.html"), "utf8")).toContain("<svg");
+    await rm(dir, { recursive: true });
+  });
+
+  it("--interfaces: only the new design is on stable interfaces", async () => {
+    const r = await run("--interfaces");
+    expect(r.stdout).toContain("design: legacy\n");
+    expect(r.stdout).toContain("libxenctrl, UNSTABLE");
+    expect(r.stdout.match(/stable interfaces only: (yes|no)/g)).toEqual(["stable interfaces only: no", "stable interfaces only: yes"]);
+  });
+
+  it("--socket serves Debian's clients and stops cleanly on SIGTERM", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "xenmm-cli-"));
+    const sock = join(dir, "xs.sock");
+    const child = spawn(process.execPath, [MAIN, "xenstored", "--socket", sock, "--log-level", "debug"]);
+    let log = "";
+    child.stderr.on("data", (d) => { log += d; });
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    while (!log.includes("listening on")) await new Promise((r) => setTimeout(r, 20));
+    expect((await tool(sock, "xenstore-write", "/cli/x", "42")).code).toBe(0);
+    expect((await tool(sock, "xenstore-read", "/cli/x")).stdout).toBe("42\n");
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(log).toContain("WRITE tx=0");
+    expect(log).toContain("SIGTERM, shutting down");
+    expect(existsSync(sock)).toBe(false);
+    await rm(dir, { recursive: true });
+  });
+
+  it("--help", async () => {
+    const r = await run("--help");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("xenmm xenstored sim --domains N --listeners M --deaths K");
+  });
+});
