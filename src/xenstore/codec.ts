@@ -16,16 +16,20 @@ export interface Message {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("latin1");
 
-/** Bytes of a string, as the C tools send them (paths are ASCII; values are raw bytes). */
+/** UTF-8 bytes of a string (paths are ASCII; a value written from JS text is UTF-8). */
 export function bytes(s: string): Uint8Array {
   return encoder.encode(s);
 }
 
-/** A byte string as text; latin1 so that every byte survives a round trip through a string. */
+/**
+ * Bytes as a string, one char per byte (U+0000–U+00FF). Not TextDecoder("latin1"): the
+ * WHATWG "latin1" label is really windows-1252 and would remap 0x80–0x9F.
+ */
 export function text(b: Uint8Array): string {
-  return decoder.decode(b);
+  let s = "";
+  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
+  return s;
 }
 
 /** Header + payload in one buffer. */

@@ -11,7 +11,7 @@ import {
   DOMID_ANY, DOMID_SELF, Feature, INTRODUCE_DOMAIN, MsgType, PAYLOAD_MAX,
   RELEASE_DOMAIN, SERVER_FEATURES, msgTypeName, type XsErrno,
 } from "./constants.js";
-import { bytes, errorPayload, joinStrings, splitStrings, type Message } from "./codec.js";
+import { bytes, errorPayload, joinStrings, splitStrings, text, type Message } from "./codec.js";
 import { Connection, type ConnectionOptions } from "./connection.js";
 import { DomainTable, type Domain, type RingProvider } from "./domains.js";
 import { DomainState, type Hypervisor } from "./hypervisor.js";
@@ -196,7 +196,7 @@ export class XenstoreServer {
   private doWrite(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
     const nul = payload.indexOf(0);
     if (nul < 0) fail("EINVAL");
-    const path = this.pathArg(conn, latin1(payload.subarray(0, nul)), false);
+    const path = this.pathArg(conn, text(payload.subarray(0, nul)), false);
     const value = payload.slice(nul + 1);
     const view = this.view(conn, tx);
     const existing = view.get(path);
@@ -746,12 +746,6 @@ function parseDomid(s: string): number {
   const n = Number(s);
   if (n > 0xffff) fail("EINVAL");
   return n;
-}
-
-function latin1(b: Uint8Array): string {
-  let s = "";
-  for (const c of b) s += String.fromCharCode(c);
-  return s;
 }
 
 /** `perms` plus the parent's perms: a watcher that may read either sees the event (C). */
