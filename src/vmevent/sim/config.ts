@@ -82,6 +82,8 @@ export interface SimRun {
   sync_events: number;
   async_events: number;
   handled: number;
+  /** Sync events whose response Xen has taken (the vCPU runs again). */
+  sync_handled: number;
   /** Black-eye pauses per async event put into the ring (1 = every async event pauses its vCPU). */
   blackeye_per_async: number;
   vcpu_time: VcpuTime;

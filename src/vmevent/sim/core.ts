@@ -33,6 +33,7 @@ export class SimCore<E> {
   syncEvents = 0;
   asyncEvents = 0;
   handled = 0;
+  syncHandled = 0;
   /** Arrivals and service draw from separate streams, so changing one rate leaves the other's draws alone. */
   private readonly arrivals: SeededRandom;
   private readonly kinds: SeededRandom;
@@ -98,7 +99,8 @@ export class SimCore<E> {
   complete(tag: number): void {
     this.handled++;
     const trap = this.traps[tag];
-    if (trap) this.latency.add(this.now - trap.t0);
+    if (trap.sync) this.syncHandled++;
+    this.latency.add(this.now - trap.t0);
   }
 
   move(from: VcpuState, to: VcpuState): void {

@@ -119,6 +119,7 @@ export function simulateLegacy(config: SimConfig): SimRun {
     sync_events: core.syncEvents,
     async_events: core.asyncEvents,
     handled: core.handled,
+    sync_handled: core.syncHandled,
     blackeye_per_async: asyncPuts > 0 ? model.counters.blackEyePauses / asyncPuts : 0,
     vcpu_time: core.clock.fractions(),
     dropped: 0,

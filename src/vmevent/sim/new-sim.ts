@@ -136,6 +136,7 @@ export function simulateNew(config: SimConfig): SimRun {
     sync_events: core.syncEvents,
     async_events: core.asyncEvents,
     handled: core.handled,
+    sync_handled: core.syncHandled,
     blackeye_per_async: 0,
     vcpu_time: core.clock.fractions(),
     dropped,

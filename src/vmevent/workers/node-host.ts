@@ -19,10 +19,12 @@ const WORKER_URL = new URL("./node-role-worker.js", import.meta.url);
  * Starts one worker per spec. `participants` in the specs must equal specs.length; `batchMembers`
  * is how many of them bump `done` per batch.
  */
-export function startRoles(specs: RoleSpec[], batchMembers: number, batchTimeoutMs = 120_000): RoleGroup {
+export function startRoles(specs: RoleSpec[], batchMembers: number, options: { batchTimeoutMs?: number; workerUrl?: URL } = {}): RoleGroup {
+  const batchTimeoutMs = options.batchTimeoutMs ?? 120_000;
   const control = new Int32Array(specs[0].control);
   const results = specs.map((spec) => new Promise<RoleResult>((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { workerData: spec });
+    // Tests run this file from src/ (TypeScript), so they pass the compiled worker's URL.
+    const worker = new Worker(options.workerUrl ?? WORKER_URL, { workerData: spec });
     worker.once("message", resolve);
     worker.once("error", reject);
     worker.once("exit", (code) => { if (code !== 0) reject(new Error(`${spec.role} worker exited with ${code}`)); });
