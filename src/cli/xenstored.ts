@@ -12,7 +12,7 @@ const USAGE = `usage:
   xenmm xenstored sim --domains N --listeners M --deaths K [--design legacy|new|both]
       [--query-cost-us U] [--json]
       the @releaseDomain release-storm model
-  xenmm xenstored sim --sweep [--max-domains N] [--html FILE] [--json]
+  xenmm xenstored sim --sweep [--max-domains N] [--html FILE] [--svg FILE] [--json]
       both designs for N = 10 … 10,000 (listeners = deaths = N), with a chart
   xenmm xenstored --interfaces [--design legacy|new]
       which hypervisor interfaces each design uses, and whether they are stable
@@ -90,6 +90,7 @@ async function runSim(argv: string[]): Promise<number> {
     sweep: { type: "boolean" },
     "max-domains": { type: "string" },
     html: { type: "string" },
+    svg: { type: "string" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   }, USAGE);
@@ -101,7 +102,7 @@ async function runSim(argv: string[]): Promise<number> {
   const queryCostUs = numberFlag("query-cost-us", values["query-cost-us"], 1, 0, 1e6);
   const designs = (d: string) => (d === "both" ? (["legacy", "new"] as const) : ([d] as ["legacy" | "new"]));
   let runs;
-  if (values.sweep || values.html !== undefined) {
+  if (values.sweep || values.html !== undefined || values.svg !== undefined) {
     const max = intFlag("max-domains", values["max-domains"], 10_000, 1, 100_000);
     const sizes = [10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000].filter((n) => n <= max);
     if (!sizes.includes(max)) sizes.push(max);
@@ -109,6 +110,7 @@ async function runSim(argv: string[]): Promise<number> {
     runs = sizes.flatMap((n) => designs(design).map((d) =>
       simulateReleaseStorm({ domains: n, listeners: n, deaths: n, design: d, queryCostUs })));
     if (values.html !== undefined) await writeSweepHtml(values.html, runs, queryCostUs);
+    if (values.svg !== undefined) await writeFileMkdir(values.svg, queriesChart(runs, await import("../report/svg.js")));
   } else {
     for (const k of ["domains", "listeners", "deaths"] as const)
       if (values[k] === undefined) throw new UsageError(`sim: --${k} is required\n${USAGE}`);
@@ -127,6 +129,7 @@ async function runSim(argv: string[]): Promise<number> {
       runs.map((r) => [r.design, r.domains, r.listeners, r.deaths, r.queries, r.lock_hold_ms, r.events_delivered, r.events_irrelevant].map(String)),
     ));
     if (values.html !== undefined) console.log(`chart written to ${values.html}`);
+    if (values.svg !== undefined) console.log(`chart written to ${values.svg}`);
   }
   return 0;
 }
@@ -153,4 +156,25 @@ async function writeSweepHtml(file: string, runs: import("../xenstore/release-st
   ]);
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, page);
+}
+
+type StormRuns = import("../xenstore/release-storm.js").StormRun[];
+
+/** The README chart: domctl queries of both designs against N, log-log. */
+function queriesChart(runs: StormRuns, svg: typeof import("../report/svg.js")): string {
+  return svg.lineChart({
+    title: "Release storm: domctl queries when every one of N domains dies (N listeners)",
+    xLabel: "domains (= listeners = deaths)", yLabel: "queries", logX: true, logY: true,
+    series: (["legacy", "new"] as const).map((d) => ({
+      name: d === "legacy" ? "legacy @releaseDomain + getinfo scans" : "new get_domain_state + @releaseDomain/<domid>",
+      points: runs.filter((r) => r.design === d).map((r) => [r.domains, Math.max(r.queries, 1)] as [number, number]),
+    })).filter((s) => s.points.length > 0),
+  });
+}
+
+async function writeFileMkdir(file: string, content: string): Promise<void> {
+  const { mkdir, writeFile } = await import("node:fs/promises");
+  const { dirname } = await import("node:path");
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, content);
 }

@@ -246,6 +246,10 @@ describe("domain messages", () => {
     expect(await ask(MsgType.CONTROL, "help\0")).toContain("quota");
     expect(await ask(MsgType.CONTROL, "quota\0")).toContain("nodes             : 1000\nwatches           : 128\n");
     expect(await ask(MsgType.CONTROL, "frobnicate\0")).toBe("ERROR:EINVAL|");
+    const interfaces = await ask(MsgType.CONTROL, "interfaces\0");
+    expect(interfaces).toContain("design: new\n");
+    expect(interfaces).toContain("ring mapping: grant reference 1");
+    expect(interfaces).toContain("stable interfaces only: yes");
   });
 });
 
