@@ -10,7 +10,7 @@ const USAGE = `usage:
   xenmm xenstored --socket PATH [--log-level error|warn|info|debug] [--design legacy|new]
       serve Xen's clients (XENSTORED_PATH=PATH xenstore-read …) until SIGINT/SIGTERM
   xenmm xenstored sim --domains N --listeners M --deaths K [--design legacy|new|both]
-      [--query-cost-us U] [--json]
+      [--query-cost-us U] [--engine model|server] [--json]
       the @releaseDomain release-storm model
   xenmm xenstored sim --sweep [--max-domains N] [--html FILE] [--svg FILE] [--json]
       both designs for N = 10 … 10,000 (listeners = deaths = N), with a chart
@@ -87,6 +87,7 @@ async function runSim(argv: string[]): Promise<number> {
     deaths: { type: "string" },
     design: { type: "string" },
     "query-cost-us": { type: "string" },
+    engine: { type: "string" },
     sweep: { type: "boolean" },
     "max-domains": { type: "string" },
     html: { type: "string" },
@@ -98,7 +99,11 @@ async function runSim(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const { simulateReleaseStorm } = await import("../xenstore/release-storm.js");
+  const storm = await import("../xenstore/release-storm.js");
+  // model: the counting model (any N); server: the same deaths through the real server,
+  // hypervisor model and WATCHing listener connections (slow beyond a few hundred domains).
+  const engine = choiceFlag("engine", values.engine, "model", ["model", "server"] as const);
+  const simulateReleaseStorm = engine === "model" ? storm.simulateReleaseStorm : storm.runServerStorm;
   const queryCostUs = numberFlag("query-cost-us", values["query-cost-us"], 1, 0, 1e6);
   const designs = (d: string) => (d === "both" ? (["legacy", "new"] as const) : ([d] as ["legacy" | "new"]));
   let runs;

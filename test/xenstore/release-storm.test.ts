@@ -63,6 +63,8 @@ describe("the real server agrees with the model", () => {
     { domains: 4, listeners: 6, deaths: 2, design: "new", queryCostUs: 2 },
     { domains: 12, listeners: 7, deaths: 9, design: "legacy" },
     { domains: 12, listeners: 30, deaths: 12, design: "new" },
+    { domains: 100, listeners: 100, deaths: 100, design: "legacy" },
+    { domains: 100, listeners: 100, deaths: 100, design: "new" },
   ];
   for (const p of cases) {
     it(`${p.design} N=${p.domains} M=${p.listeners} K=${p.deaths}`, () => {
