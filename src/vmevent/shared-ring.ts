@@ -96,6 +96,8 @@ export class FrontRing {
   reqProdPvt = 0;
   /** Responses consumed so far. */
   rspCons = 0;
+  /** req_prod as we last published it: our own copy, never re-read from shared memory. */
+  private reqPushed = 0;
 
   constructor(readonly region: SharedRingRegion) {}
 
@@ -121,25 +123,33 @@ export class FrontRing {
 
   /** RING_PUSH_REQUESTS_AND_CHECK_NOTIFY: publish, then tell whether the back end wants an event. */
   pushRequestsAndCheckNotify(): boolean {
-    const oldProd = this.region.load("reqProd");
+    const oldProd = this.reqPushed;
     const newProd = this.reqProdPvt;
     this.region.store("reqProd", newProd); // publish: the entries were copied before this store
+    this.reqPushed = newProd;
     return crossedEvent(oldProd, newProd, this.region.load("reqEvent"));
   }
 
   /** RING_PUSH_REQUESTS: publish without looking at req_event (what Xen's vm_event does). */
   pushRequests(): void {
     this.region.store("reqProd", this.reqProdPvt);
+    this.reqPushed = this.reqProdPvt;
+  }
+
+  /** Resumes from given indices (tests of the u32 wrap; a restored consumer). */
+  resetIndices(index: number): void {
+    this.reqProdPvt = this.rspCons = this.reqPushed = index >>> 0;
   }
 
   /**
    * RING_HAS_UNCONSUMED_RESPONSES, validated: the back end cannot have answered more requests
-   * than we have published, so rsp_prod − rsp_cons must be ≤ req_prod − rsp_cons.
+   * than we have published, so rsp_prod − rsp_cons must be ≤ req_prod − rsp_cons, with
+   * req_prod taken from our private copy (the shared one is writable by the peer).
    */
   unconsumedResponses(): number {
     const rspProd = this.region.load("rspProd");
     const pending = u32(rspProd - this.rspCons);
-    const outstanding = u32(this.region.load("reqProd") - this.rspCons);
+    const outstanding = u32(this.reqPushed - this.rspCons);
     if (pending > outstanding)
       throw new RingCorruptionError("rsp_prod", `${rspProd} claims ${pending} responses but only ${outstanding} requests are outstanding (rsp_cons ${this.rspCons})`);
     return pending;
@@ -168,6 +178,11 @@ export class BackRing {
 
   constructor(readonly region: SharedRingRegion) {}
 
+  /** Resumes from given indices (tests of the u32 wrap; a restored consumer). */
+  resetIndices(index: number): void {
+    this.rspProdPvt = this.reqCons = index >>> 0;
+  }
+
   get size(): number {
     return this.region.nrEnts;
   }
@@ -181,7 +196,9 @@ export class BackRing {
     const inFlight = u32(reqProd - this.rspProdPvt);
     if (inFlight > this.size)
       throw new RingCorruptionError("req_prod", `${reqProd} puts ${inFlight} requests in a ${this.size}-slot ring (rsp_prod_pvt ${this.rspProdPvt})`);
-    return u32(reqProd - this.reqCons);
+    const unconsumed = u32(reqProd - this.reqCons);
+    if (unconsumed > inFlight) throw new RingCorruptionError("req_prod", `${reqProd} went back behind req_cons ${this.reqCons}`);
+    return unconsumed;
   }
 
   /** Copies the next request out and advances req_cons. */
