@@ -1,0 +1,172 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ASYNC_HEADER_FIELD, ASYNC_SLOT_FIELD, AsyncRingConsumer, AsyncRingProducer, AsyncRingRegion, asyncRingGeometry, type LossPolicy } from "../../src/vmevent/async-ring.js";
+import { RingCorruptionError } from "../../src/vmevent/errors.js";
+
+const PAYLOAD = 16;
+
+function setup(policy: LossPolicy, pages = 1, releaseEvery = 1) {
+  const region = AsyncRingRegion.create(pages, policy, PAYLOAD);
+  return { region, producer: new AsyncRingProducer(region, policy), consumer: new AsyncRingConsumer(region, policy, { releaseEvery }) };
+}
+
+const event = (seq: number) => {
+  const e = new Uint8Array(PAYLOAD);
+  new DataView(e.buffer).setUint32(0, seq, true);
+  e.fill(seq & 0xff, 4);
+  return e;
+};
+const seqOf = (e: Uint8Array) => new DataView(e.buffer, e.byteOffset).getUint32(0, true);
+
+describe("async ring, drop-newest", () => {
+  it("never blocks: a full ring drops the new event and counts it", () => {
+    const { region, producer } = setup("drop");
+    const n = region.geometry.nrSlots;
+    for (let i = 0; i < n; i++) expect(producer.write(event(i))).toBe(true);
+    expect(producer.write(event(n))).toBe(false);
+    expect(producer.write(event(n + 1))).toBe(false);
+    expect(region.dropped()).toBe(2);
+    expect(producer.unreportedLost()).toBe(2);
+  });
+
+  it("reports the drops in-band with a LOST record before the next event that fits (perf's model)", () => {
+    const { region, producer, consumer } = setup("drop");
+    const n = region.geometry.nrSlots;
+    for (let i = 0; i < n + 3; i++) producer.write(event(i)); // 3 dropped
+    const out = new Uint8Array(PAYLOAD);
+    consumer.read(out);
+    consumer.read(out); // two slots free: room for LOST + one event
+    expect(producer.write(event(100))).toBe(true);
+    expect(producer.unreportedLost()).toBe(0);
+    const seqs: number[] = [];
+    while (consumer.read(out) >= 0) seqs.push(seqOf(out));
+    expect(seqs).toEqual([...Array.from({ length: n - 2 }, (_, i) => i + 2), 100]);
+    expect(consumer.counters.lostReported).toBe(3);
+    expect(region.dropped()).toBe(3);
+  });
+
+  it("needs two free slots while a loss is pending: one for the LOST record, one for the event", () => {
+    const { region, producer, consumer } = setup("drop");
+    const n = region.geometry.nrSlots;
+    for (let i = 0; i <= n; i++) producer.write(event(i)); // 1 dropped
+    consumer.read(new Uint8Array(PAYLOAD)); // one slot free only
+    expect(producer.write(event(50))).toBe(false);
+    expect(region.dropped()).toBe(2);
+  });
+});
+
+describe("async ring, overwrite-oldest", () => {
+  it("overwrites unread entries and the consumer counts each one it missed", () => {
+    const { region, producer, consumer } = setup("overwrite");
+    const n = region.geometry.nrSlots;
+    for (let i = 0; i < n + 5; i++) expect(producer.write(event(i))).toBe(true);
+    const out = new Uint8Array(PAYLOAD);
+    const seqs: number[] = [];
+    while (consumer.read(out) >= 0) seqs.push(seqOf(out));
+    expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 5));
+    expect(consumer.counters.overwritten).toBe(5);
+    expect(region.overwritten()).toBe(5);
+  });
+
+  it("detects an entry rewritten while it was being copied (odd or changed seqcount)", () => {
+    const { region, producer, consumer } = setup("overwrite");
+    producer.write(event(0));
+    const seqWord = region.slotAt(0) / 4 + ASYNC_SLOT_FIELD.seq / 4;
+    Atomics.store(region.words, seqWord, Atomics.load(region.words, seqWord) + 1); // writer in progress
+    expect(consumer.read(new Uint8Array(PAYLOAD))).toBe(-1);
+    expect(consumer.counters.overwritten).toBe(1);
+    expect(consumer.counters.consumed).toBe(0);
+  });
+});
+
+type Op = { kind: "write"; n: number } | { kind: "read"; n: number };
+const schedule = fc.array(fc.oneof(
+  fc.record({ kind: fc.constant("write" as const), n: fc.integer({ min: 1, max: 40 }) }),
+  fc.record({ kind: fc.constant("read" as const), n: fc.integer({ min: 1, max: 40 }) }),
+), { maxLength: 60 });
+
+describe("loss accounting under random schedules: produced = consumed + dropped + overwritten", () => {
+  for (const policy of ["drop", "overwrite"] as const)
+    it(`holds exactly for ${policy}, and every delivered event is intact and in order`, () => {
+      fc.assert(fc.property(schedule, fc.constantFrom(1, 2), fc.constantFrom(1, 3), (ops: Op[], pages, releaseEvery) => {
+        const { region, producer, consumer } = setup(policy, pages, releaseEvery);
+        const out = new Uint8Array(PAYLOAD);
+        let seq = 0;
+        let last = -1;
+        let lostSeen = 0;
+        const check = () => {
+          const s = seqOf(out);
+          expect(s).toBeGreaterThan(last);
+          expect(out.subarray(4).every((b) => b === (s & 0xff))).toBe(true);
+          // drop: every gap in the sequence is exactly what the LOST records reported
+          if (policy === "drop") expect(s - last - 1).toBe(consumer.counters.lostReported - lostSeen);
+          lostSeen = consumer.counters.lostReported;
+          last = s;
+        };
+        for (const op of ops) {
+          if (op.kind === "write") for (let i = 0; i < op.n; i++) producer.write(event(seq++));
+          else for (let i = 0; i < op.n && consumer.read(out) >= 0; i++) check();
+        }
+        while (consumer.read(out) >= 0) check();
+        const c = consumer.counters;
+        expect(producer.counters.produced).toBe(seq);
+        expect(seq).toBe(c.consumed + region.dropped() + region.overwritten());
+        if (policy === "drop") {
+          expect(region.overwritten()).toBe(0);
+          expect(c.lostReported + producer.unreportedLost()).toBe(region.dropped());
+        } else expect(region.dropped()).toBe(0);
+      }), { seed: 11, numRuns: 300 });
+    });
+});
+
+describe("a hostile peer writing garbage into the async ring", () => {
+  it("the producer reports a cons_idx ahead of prod_idx", () => {
+    const { region, producer } = setup("drop");
+    for (let i = 0; i < region.geometry.nrSlots; i++) producer.write(event(i));
+    region.storeHeader("consIdx", 1000);
+    expect(() => producer.write(event(99))).toThrow(RingCorruptionError);
+  });
+
+  it("the consumer reports a prod_idx claiming more entries than slots, a bad kind, and a bad length", () => {
+    const a = setup("drop");
+    a.region.storeHeader("prodIdx", a.region.geometry.nrSlots + 1);
+    expect(() => a.consumer.read(new Uint8Array(PAYLOAD))).toThrow(RingCorruptionError);
+    const b = setup("drop");
+    b.producer.write(event(0));
+    b.region.words[b.region.slotAt(0) / 4 + ASYNC_SLOT_FIELD.kind / 4] = 77;
+    expect(() => b.consumer.read(new Uint8Array(PAYLOAD))).toThrow(RingCorruptionError);
+    const c = setup("drop");
+    c.producer.write(event(0));
+    c.region.words[c.region.slotAt(0) / 4 + ASYNC_SLOT_FIELD.aux / 4] = 1 << 20;
+    expect(() => c.consumer.read(new Uint8Array(PAYLOAD))).toThrow(RingCorruptionError);
+  });
+
+  it("stays in bounds whatever the header and slot words hold (property)", () => {
+    const g = asyncRingGeometry(1, PAYLOAD);
+    fc.assert(fc.property(
+      fc.constantFrom<LossPolicy>("drop", "overwrite"),
+      fc.array(fc.tuple(fc.integer({ min: 0, max: g.totalBytes / 4 - 1 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })), { maxLength: 20 }),
+      (policy, garbage) => {
+        const buffer = new SharedArrayBuffer(64 + g.totalBytes + 64);
+        const all = new Uint8Array(buffer).fill(0x3c);
+        const region = new AsyncRingRegion(buffer, 64, g);
+        region.init(policy);
+        const producer = new AsyncRingProducer(region, policy);
+        const consumer = new AsyncRingConsumer(region, policy);
+        for (let i = 0; i < 5; i++) producer.write(event(i));
+        for (const [word, value] of garbage) region.words[word] = value;
+        const out = new Uint8Array(PAYLOAD);
+        for (let i = 0; i < 40; i++) {
+          try { producer.write(event(100 + i)); consumer.read(out); } catch (e) { expect(e).toBeInstanceOf(RingCorruptionError); }
+        }
+        expect(all.subarray(0, 64).every((b) => b === 0x3c)).toBe(true);
+        expect(all.subarray(64 + g.totalBytes).every((b) => b === 0x3c)).toBe(true);
+      }), { seed: 11, numRuns: 200 });
+  });
+
+  it("keeps producer- and consumer-written header fields on separate cache lines", () => {
+    const producerFields = [ASYNC_HEADER_FIELD.prodIdx, ASYNC_HEADER_FIELD.dropped];
+    const consumerFields = [ASYNC_HEADER_FIELD.consIdx, ASYNC_HEADER_FIELD.consEvent, ASYNC_HEADER_FIELD.overwritten];
+    for (const p of producerFields) for (const c of consumerFields) expect(Math.floor(p / 64)).not.toBe(Math.floor(c / 64));
+  });
+});
