@@ -1,0 +1,79 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const MAIN = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
+const run = promisify(execFile);
+
+async function xenmm(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe("xenmm ring (compiled CLI)", () => {
+  it("sim --json reports the issue's fields and the waitqueue threshold at 9 vCPUs", async () => {
+    const r = await xenmm("ring", "sim", "--design", "legacy", "--vcpus", "8,9", "--async-rate", "0", "--sync-rate", "5000", "--duration-ms", "300", "--json");
+    expect(r.code).toBe(0);
+    const { runs } = JSON.parse(r.stdout) as { runs: Array<Record<string, number | string>> };
+    expect(runs.map((x) => [x.design, x.vcpus, x.pages, x.policy])).toEqual([["legacy", 8, 1, "block"], ["legacy", 9, 1, "block"]]);
+    expect(runs[0].waitqueue_entries).toBe(0);
+    expect(runs[1].waitqueue_entries).toBeGreaterThan(0);
+    for (const k of ["events", "throughput", "latency_p50_us", "latency_p99_us", "blackeye_pauses", "livepatch_blocked_fraction", "lost"]) expect(typeof runs[0][k]).toBe("number");
+  });
+
+  it("sim prints a table for both designs by default", async () => {
+    const r = await xenmm("ring", "sim", "--vcpus", "2", "--duration-ms", "50", "--policy", "overwrite");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^legacy\s+block\s+2\s/m);
+    expect(r.stdout).toMatch(/^new\s+overwrite\s+2\s/m);
+  });
+
+  it("slots prints 8 slots per page at ABI v7 and both thresholds", async () => {
+    const r = await xenmm("ring", "slots", "--json");
+    expect(r.code).toBe(0);
+    const t = JSON.parse(r.stdout);
+    expect(t.abi.at(-1)).toMatchObject({ request_bytes: 400, raw_fit: 10, slots: 8 });
+    expect(t.thresholds.map((x: { blackEyeFromVcpus: number; waitqueueFromVcpus: number }) => [x.blackEyeFromVcpus, x.waitqueueFromVcpus])).toEqual([[8, 9], [10, 11]]);
+    const text = await xenmm("ring", "slots", "--pages", "2");
+    expect(text.stdout).toContain("power of two (Xen)");
+    expect(text.stdout).toMatch(/power of two \(Xen\)\s+2\s+20\s+16\s+16 vCPUs\s+17 vCPUs/);
+  });
+
+  it("sweep --html writes a page with charts", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "xenmm-ring-"));
+    const file = join(dir, "sweep.html");
+    const r = await xenmm("ring", "sweep", "--vcpus", "1,9", "--duration-ms", "50", "--html", file);
+    expect(r.code).toBe(0);
+    const html = await readFile(file, "utf8");
+    expect(html).toContain("<svg");
+    expect(html).toContain("livepatch");
+  });
+
+  it("rejects bad flags with exit status 2 and says which flag", async () => {
+    const r = await xenmm("ring", "sim", "--policy", "sometimes");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--policy");
+    const p = await xenmm("ring", "slots", "--pages", "200");
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain("--pages");
+    const u = await xenmm("ring", "frobnicate");
+    expect(u.code).toBe(2);
+  });
+
+  it("prints usage for --help on every sub-command", async () => {
+    for (const sub of [[], ["sim"], ["sweep"], ["slots"], ["bench"]]) {
+      const r = await xenmm("ring", ...sub, "--help");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("usage: xenmm ring");
+    }
+  });
+});
