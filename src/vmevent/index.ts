@@ -1,0 +1,25 @@
+/**
+ * vm_event rings, public surface (runtime-neutral: nothing here imports Node). The Node
+ * worker_threads host is separate: "./workers/node-host.js".
+ */
+export * from "./abi.js";
+export { RingCorruptionError, IllegalTransitionError } from "./errors.js";
+export { SRING_FIELD, SRING_HEADER_BYTES, floorPow2, rawSlots, ringSlots, ringBytes, type SlotRounding } from "./ring-layout.js";
+export { SharedRingRegion, FrontRing, BackRing, crossedEvent } from "./shared-ring.js";
+export { newEntry, readHeader, writeHeader, readTag, writeTag, answer, type RequestHeader } from "./request.js";
+export { LegacyVmEvent, FOREIGN, type LegacyHooks, type LegacyVcpuState, type LegacyCounters, type TrapOutcome } from "./legacy.js";
+export {
+  SyncSlotRegion, SyncSlotsXen, SyncSlotsConsumer, SlotState, SLOT_FIELD, SLOT_TRANSITIONS, SYNC_SLOT_BYTES,
+  checkTransition, syncSlotPages, type SlotActor,
+} from "./sync-slots.js";
+export {
+  AsyncRingRegion, AsyncRingProducer, AsyncRingConsumer, asyncRingGeometry, ASYNC_HEADER_FIELD, ASYNC_HEADER_BYTES,
+  ASYNC_SLOT_FIELD, MIN_ASYNC_PAGES, MAX_ASYNC_PAGES, RecordKind, type LossPolicy, type AsyncRingGeometry,
+} from "./async-ring.js";
+export { EventChannelSet, BLOCKING, SPIN_THEN_BLOCK, type WaitStrategy } from "./event-channel.js";
+export { thresholds, blackEyeThreshold, waitqueueThreshold, type ThresholdRow } from "./thresholds.js";
+export { slotTables, type SlotTables } from "./slot-table.js";
+export { simulate, sweep } from "./sim/simulate.js";
+export { SIM_DEFAULTS, DEFAULT_VCPU_LIST, type SimConfig, type SimRun, type Design, type VcpuTime } from "./sim/config.js";
+export { sweepCharts, sweepHtml, runTable } from "./sweep-report.js";
+export { runRole, type RoleSpec, type RoleResult } from "./workers/roles.js";
