@@ -197,8 +197,8 @@ export class AsyncRingProducer {
   }
 
   /**
-   * Writes one event. Returns false when it was dropped (drop policy, ring full). With
-   * `notify` set, returns via `shouldNotify()` whether the consumer asked to be woken.
+   * Writes one event, never waiting. Returns false when it was dropped (drop policy, ring
+   * full); afterwards shouldNotify() tells whether the consumer asked to be woken.
    */
   write(payload: Uint8Array): boolean {
     if (payload.length > this.region.geometry.payloadBytes)
@@ -291,12 +291,12 @@ export class AsyncRingConsumer {
   private prodCache = 0;
   readonly counters: AsyncConsumerCounters = { consumed: 0, lostReported: 0, overwritten: 0 };
   private readonly nr: number;
-  private readonly payloadWords: number;
+  private readonly payloadBytes: number;
   private readonly releaseEvery: number;
 
   constructor(readonly region: AsyncRingRegion, readonly policy: LossPolicy, options: AsyncConsumerOptions = {}) {
     this.nr = region.geometry.nrSlots;
-    this.payloadWords = region.geometry.payloadBytes;
+    this.payloadBytes = region.geometry.payloadBytes;
     this.releaseEvery = Math.max(1, Math.min(options.releaseEvery ?? 1, this.nr));
   }
 
@@ -375,9 +375,11 @@ export class AsyncRingConsumer {
       const index = u32(atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.index / I32) : r.words[w + ASYNC_SLOT_FIELD.index / I32]);
       const kind = atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.kind / I32) : r.words[w + ASYNC_SLOT_FIELD.kind / I32];
       const aux = u32(atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.aux / I32) : r.words[w + ASYNC_SLOT_FIELD.aux / I32]);
-      const len = Math.min(aux, this.payloadWords, out.length);
+      const len = Math.min(aux, this.payloadBytes, out.length);
       if (kind === RecordKind.EVENT) this.copyPayload(at + ASYNC_SLOT_FIELD.payload, out, len);
       if (this.policy === "overwrite") {
+        // seqcount read side. The payload copy above sits between two Atomics loads, which V8
+        // never reorders plain accesses across; a changed or odd count means the copy may be torn.
         const seq2 = Atomics.load(r.words, w + ASYNC_SLOT_FIELD.seq / I32);
         const stable = seq1 === seq2 && (seq1 & 1) === 0;
         // A stable slot stamped with an entry *older* than ours cannot come from an honest producer.
@@ -393,7 +395,7 @@ export class AsyncRingConsumer {
         throw new RingCorruptionError("slot.index", `slot for entry ${this.cons} is stamped ${index}`);
       }
       if (kind !== RecordKind.EVENT && kind !== RecordKind.LOST) throw new RingCorruptionError("slot.kind", `entry ${this.cons} has kind ${kind}`);
-      if (kind === RecordKind.EVENT && aux > this.payloadWords) throw new RingCorruptionError("slot.aux", `entry ${this.cons} claims ${aux} payload bytes in a ${this.payloadWords}-byte slot`);
+      if (kind === RecordKind.EVENT && aux > this.payloadBytes) throw new RingCorruptionError("slot.aux", `entry ${this.cons} claims ${aux} payload bytes in a ${this.payloadBytes}-byte slot`);
       this.advance(); // the slot is released (cons_idx published) only after the copy
       if (kind === RecordKind.LOST) {
         this.counters.lostReported += aux;

@@ -14,7 +14,7 @@
  * Re-entrancy: hooks are called from inside model operations; they must only record or
  * schedule work (e.g. the simulator queues a retry), never call back into the model.
  */
-import { REQUEST_BYTES, VM_EVENT_FLAG, VM_EVENT_INTERFACE_VERSION } from "./abi.js";
+import { VM_EVENT_FLAG, VM_EVENT_INTERFACE_VERSION } from "./abi.js";
 import { IllegalTransitionError } from "./errors.js";
 import { newEntry, readHeader, readTag, writeHeader, writeTag } from "./request.js";
 import type { FrontRing } from "./shared-ring.js";
@@ -81,8 +81,9 @@ export class LegacyVmEvent {
   private readonly waitqueue: number[] = [];
   /** What each parked vCPU was trying to send when it went to sleep inside monitor_traps. */
   private readonly parkedTrap: Array<ParkedTrap | undefined>;
-  private readonly request = newEntry(REQUEST_BYTES);
-  private readonly response = newEntry(REQUEST_BYTES);
+  /** Private copies: requests are built here, responses copied here before they are looked at. */
+  private readonly request: Uint8Array;
+  private readonly response: Uint8Array;
 
   constructor(readonly maxVcpus: number, readonly ring: FrontRing, readonly hooks: LegacyHooks = {}) {
     if (!Number.isInteger(maxVcpus) || maxVcpus < 1) throw new RangeError(`max_vcpus must be ≥ 1, got ${maxVcpus}`);
