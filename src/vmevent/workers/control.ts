@@ -42,3 +42,16 @@ export function arriveAndWait(control: Int32Array, participants: number, timeout
     Atomics.wait(control, CONTROL.ready, seen, 50);
   }
 }
+
+const BACKOFF_SPINS = 1_000;
+const BACKOFF_SLEEP_MS = 0.02;
+const idleWord = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Polls `ready` until it holds: spins first (the peer is usually running on another core),
+ * then sleeps 20 µs between polls so that a peer sharing this core gets to run. Both ring
+ * implementations in the benchmarks wait through this same helper.
+ */
+export function pollUntil(ready: () => boolean): void {
+  for (let i = 0; !ready(); i++) if (i >= BACKOFF_SPINS) Atomics.wait(idleWord, 0, 0, BACKOFF_SLEEP_MS);
+}

@@ -11,7 +11,7 @@ import { AsyncRingConsumer, AsyncRingProducer, AsyncRingRegion, asyncRingGeometr
 import { EventChannelSet, type WaitStrategy } from "../event-channel.js";
 import { answer, newEntry } from "../request.js";
 import { SyncSlotRegion, SyncSlotsConsumer, SyncSlotsXen } from "../sync-slots.js";
-import { arriveAndWait, CONTROL, waitWhileEquals } from "./control.js";
+import { arriveAndWait, CONTROL, pollUntil, waitWhileEquals } from "./control.js";
 
 export interface RoleCommon {
   control: SharedArrayBuffer;
@@ -125,7 +125,7 @@ function asyncProducer(spec: AsyncSpec, control: Int32Array): RoleResult {
   const batches = batchLoop(control, true, (batch) => {
     for (let i = 0; i < spec.perBatch; i++) {
       // Benchmarks measure transfer capacity, so they wait for space; the producer itself never blocks.
-      if (spec.waitForSpace) while (producer.free() === 0);
+      if (spec.waitForSpace && producer.free() === 0) pollUntil(() => producer.free() > 0);
       fillPayload(view, payload, seq++, spec.verify);
       producer.write(payload);
     }
@@ -151,6 +151,7 @@ function asyncConsumer(spec: AsyncSpec, control: Int32Array): RoleResult {
       if (len < 0) {
         // Empty: done once the producer has finished this batch and nothing arrived since.
         if (Atomics.load(control, CONTROL.producedBatch) === batch && consumer.available() === 0) return;
+        pollUntil(() => consumer.available() > 0 || Atomics.load(control, CONTROL.producedBatch) === batch);
         continue;
       }
       if (Atomics.load(control, CONTROL.producedBatch) !== batch) readsWhileProducing++;
@@ -177,7 +178,7 @@ function ringbufProducer(spec: RingbufSpec, control: Int32Array): RoleResult {
   let seq = 0;
   const batches = batchLoop(control, true, (batch) => {
     for (let i = 0; i < spec.perBatch; i++) {
-      while (rb.available_write() < spec.payloadBytes);
+      if (rb.available_write() < spec.payloadBytes) pollUntil(() => rb.available_write() >= spec.payloadBytes);
       view.setUint32(0, seq++, true);
       rb.push(payload, spec.payloadBytes);
     }
@@ -194,8 +195,8 @@ function ringbufConsumer(spec: RingbufSpec, control: Int32Array): RoleResult {
   const batches = batchLoop(control, true, () => {
     let left = spec.perBatch;
     while (left > 0) {
+      if (rb.available_read() < spec.payloadBytes) pollUntil(() => rb.available_read() >= spec.payloadBytes);
       const whole = Math.min(Math.floor(rb.available_read() / spec.payloadBytes), left);
-      if (whole === 0) continue;
       rb.pop(out, whole * spec.payloadBytes);
       left -= whole;
       consumed += whole;
