@@ -13,9 +13,11 @@ export {
   checkTransition, syncSlotPages, type SlotActor,
 } from "./sync-slots.js";
 export {
-  AsyncRingRegion, AsyncRingProducer, AsyncRingConsumer, asyncRingGeometry, ASYNC_HEADER_FIELD, ASYNC_HEADER_BYTES,
+  AsyncRingRegion, asyncRingGeometry, ASYNC_HEADER_FIELD, ASYNC_HEADER_BYTES,
   ASYNC_SLOT_FIELD, MIN_ASYNC_PAGES, MAX_ASYNC_PAGES, RecordKind, type LossPolicy, type AsyncRingGeometry,
 } from "./async-ring.js";
+export { AsyncRingProducer, type AsyncProducerCounters } from "./async-producer.js";
+export { AsyncRingConsumer, type AsyncConsumerCounters, type AsyncConsumerOptions } from "./async-consumer.js";
 export { EventChannelSet, BLOCKING, SPIN_THEN_BLOCK, type WaitStrategy } from "./event-channel.js";
 export { thresholds, blackEyeThreshold, waitqueueThreshold, type ThresholdRow } from "./thresholds.js";
 export { slotTables, type SlotTables } from "./slot-table.js";

@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ASYNC_HEADER_FIELD, ASYNC_SLOT_FIELD, AsyncRingConsumer, AsyncRingProducer, AsyncRingRegion, asyncRingGeometry, type LossPolicy } from "../../src/vmevent/async-ring.js";
+import { ASYNC_HEADER_FIELD, ASYNC_SLOT_FIELD, AsyncRingRegion, asyncRingGeometry, type LossPolicy } from "../../src/vmevent/async-ring.js";
+import { AsyncRingProducer } from "../../src/vmevent/async-producer.js";
+import { AsyncRingConsumer } from "../../src/vmevent/async-consumer.js";
 import { RingCorruptionError } from "../../src/vmevent/errors.js";
 
 const PAYLOAD = 16;

@@ -4,7 +4,9 @@
  * serves sync slots first (a paused vCPU is waiting on it), then the async ring, over the
  * real shared-memory structures and event channels.
  */
-import { AsyncRingConsumer, AsyncRingProducer, AsyncRingRegion } from "../async-ring.js";
+import { AsyncRingRegion } from "../async-ring.js";
+import { AsyncRingProducer } from "../async-producer.js";
+import { AsyncRingConsumer } from "../async-consumer.js";
 import { EventChannelSet } from "../event-channel.js";
 import { answer, readTag } from "../request.js";
 import { SyncSlotRegion, SyncSlotsConsumer, SyncSlotsXen } from "../sync-slots.js";

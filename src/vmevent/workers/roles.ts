@@ -7,7 +7,9 @@
  * part and (if it participates) bump `done`; on `stop`, return its counters.
  */
 import { RingBuffer } from "ringbuf.js";
-import { AsyncRingConsumer, AsyncRingProducer, AsyncRingRegion, asyncRingGeometry, type LossPolicy } from "../async-ring.js";
+import { AsyncRingRegion, asyncRingGeometry, type LossPolicy } from "../async-ring.js";
+import { AsyncRingProducer } from "../async-producer.js";
+import { AsyncRingConsumer } from "../async-consumer.js";
 import { EventChannelSet, type WaitStrategy } from "../event-channel.js";
 import { answer, newEntry } from "../request.js";
 import { SyncSlotRegion, SyncSlotsConsumer, SyncSlotsXen } from "../sync-slots.js";

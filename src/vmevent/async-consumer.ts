@@ -1,0 +1,176 @@
+/**
+ * The async ring's consumer (the introspection agent). Layout, loss policies and the
+ * accounting invariant are described in async-ring.ts.
+ */
+import { RingCorruptionError } from "./errors.js";
+import { ASYNC_SLOT_FIELD, AsyncRingRegion, OVERWRITTEN, RecordKind, type LossPolicy } from "./async-ring.js";
+
+const I32 = 4;
+const u32 = (v: number) => v >>> 0;
+
+export interface AsyncConsumerCounters {
+  /** EVENT records delivered. */
+  consumed: number;
+  /** Sum of the LOST records' counts (drop policy). */
+  lostReported: number;
+  /** Entries found overwritten (overwrite policy); mirrored into the shared counter. */
+  overwritten: number;
+}
+
+export interface AsyncConsumerOptions {
+  /**
+   * Publish cons_idx after this many entries (and always when the ring looks empty). 1, the
+   * default, returns every slot at once; larger values save shared-line writes in bulk
+   * transfers at the price of the producer seeing free space a little later.
+   */
+  releaseEvery?: number;
+}
+
+/** The agent's side. Every entry is copied out and checked before it counts as consumed. */
+export class AsyncRingConsumer {
+  private cons = 0;
+  /** cons_idx as last published. */
+  private published = 0;
+  /** Last prod_idx read; re-read only when the cached value says "empty". */
+  private prodCache = 0;
+  readonly counters: AsyncConsumerCounters = { consumed: 0, lostReported: 0, overwritten: 0 };
+  private readonly nr: number;
+  private readonly payloadBytes: number;
+  private readonly releaseEvery: number;
+
+  constructor(readonly region: AsyncRingRegion, readonly policy: LossPolicy, options: AsyncConsumerOptions = {}) {
+    this.nr = region.geometry.nrSlots;
+    this.payloadBytes = region.geometry.payloadBytes;
+    this.releaseEvery = Math.max(1, Math.min(options.releaseEvery ?? 1, this.nr));
+  }
+
+  /** Entries published and not yet consumed (validated: never more than the ring holds under drop). */
+  available(): number {
+    const prod = this.region.loadHeader("prodIdx");
+    const n = u32(prod - this.cons);
+    if (this.policy === "drop" && n > this.nr) throw new RingCorruptionError("prod_idx", `${prod} puts ${n} entries in a ${this.nr}-slot ring (cons_idx ${this.cons})`);
+    this.prodCache = prod;
+    return n;
+  }
+
+  private outWords: Int32Array | undefined;
+  private outFor: Uint8Array | undefined;
+
+  /**
+   * Copies a payload out of its slot. Word-aligned copies go through an Int32Array view of
+   * `out` (cached), avoiding a subarray allocation per event; others use set().
+   */
+  private copyPayload(from: number, out: Uint8Array, len: number): void {
+    if ((len & 3) === 0 && (out.byteOffset & 3) === 0) {
+      if (this.outFor !== out) {
+        this.outFor = out;
+        this.outWords = new Int32Array(out.buffer, out.byteOffset, out.byteLength >> 2);
+      }
+      const dst = this.outWords!;
+      const src = this.region.words;
+      const base = from >> 2;
+      for (let i = 0, n = len >> 2; i < n; i++) dst[i] = src[base + i];
+      return;
+    }
+    out.set(this.region.bytes.subarray(from, from + len));
+  }
+
+  /** Publishes cons_idx: the producer may reuse every slot read so far. */
+  release(): void {
+    if (this.published !== this.cons) {
+      this.region.storeHeader("consIdx", this.cons);
+      this.published = this.cons;
+    }
+  }
+
+  private advance(): void {
+    this.cons = u32(this.cons + 1);
+    if (u32(this.cons - this.published) >= this.releaseEvery) this.release();
+  }
+
+  private countOverwritten(n: number): void {
+    this.counters.overwritten += n;
+    Atomics.add(this.region.counters, OVERWRITTEN, BigInt(n));
+  }
+
+  /**
+   * Reads the next EVENT into `out` and returns its length, or -1 when the ring is empty.
+   * LOST records are folded into the counters on the way.
+   */
+  read(out: Uint8Array): number {
+    for (;;) {
+      let n = u32(this.prodCache - this.cons);
+      if (n === 0 || this.policy === "overwrite") n = this.available();
+      if (n === 0) {
+        this.release();
+        return -1;
+      }
+      if (this.policy === "overwrite" && n > this.nr) {
+        // The producer lapped us: everything older than the last nr entries is gone.
+        this.countOverwritten(n - this.nr);
+        this.cons = u32(this.cons + (n - this.nr));
+        n = this.nr;
+      }
+      const r = this.region;
+      const at = r.slotAt(this.cons);
+      const w = at / I32;
+      const atomic = this.policy === "overwrite";
+      const seq1 = atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.seq / I32) : 0;
+      const index = u32(atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.index / I32) : r.words[w + ASYNC_SLOT_FIELD.index / I32]);
+      const kind = atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.kind / I32) : r.words[w + ASYNC_SLOT_FIELD.kind / I32];
+      const aux = u32(atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.aux / I32) : r.words[w + ASYNC_SLOT_FIELD.aux / I32]);
+      const len = Math.min(aux, this.payloadBytes, out.length);
+      if (kind === RecordKind.EVENT) this.copyPayload(at + ASYNC_SLOT_FIELD.payload, out, len);
+      if (this.policy === "overwrite") {
+        // seqcount read side. The payload copy above sits between two Atomics loads, which V8
+        // never reorders plain accesses across; a changed or odd count means the copy may be torn.
+        const seq2 = Atomics.load(r.words, w + ASYNC_SLOT_FIELD.seq / I32);
+        const stable = seq1 === seq2 && (seq1 & 1) === 0;
+        // A stable slot stamped with an entry *older* than ours cannot come from an honest producer.
+        if (stable && index !== this.cons && u32(this.cons - index) < 0x80000000)
+          throw new RingCorruptionError("slot.index", `slot for entry ${this.cons} is stamped with older entry ${index}`);
+        if (!stable || index !== this.cons) {
+          // Rewritten before or during our copy (a newer entry took the slot): lost to us.
+          this.countOverwritten(1);
+          this.advance();
+          continue;
+        }
+      } else if (index !== this.cons) {
+        throw new RingCorruptionError("slot.index", `slot for entry ${this.cons} is stamped ${index}`);
+      }
+      if (kind !== RecordKind.EVENT && kind !== RecordKind.LOST) throw new RingCorruptionError("slot.kind", `entry ${this.cons} has kind ${kind}`);
+      if (kind === RecordKind.EVENT && aux > this.payloadBytes) throw new RingCorruptionError("slot.aux", `entry ${this.cons} claims ${aux} payload bytes in a ${this.payloadBytes}-byte slot`);
+      this.advance(); // the slot is released (cons_idx published) only after the copy
+      if (kind === RecordKind.LOST) {
+        this.counters.lostReported += aux;
+        continue;
+      }
+      this.counters.consumed++;
+      return len;
+    }
+  }
+
+  /**
+   * Diagnostic (end-of-run accounting): how many unread entries are events, and how many an
+   * overwrite-policy producer has already lapped. LOST records are not events.
+   */
+  backlog(): { events: number; overwrittenUnseen: number } {
+    const unread = u32(this.region.loadHeader("prodIdx") - this.cons);
+    const overwrittenUnseen = this.policy === "overwrite" ? Math.max(0, unread - this.nr) : 0;
+    const readable = Math.min(unread, this.nr);
+    let events = 0;
+    for (let i = 0; i < readable; i++) {
+      const at = this.region.slotAt(u32(this.cons + overwrittenUnseen + i));
+      if (this.region.words[at / I32 + ASYNC_SLOT_FIELD.kind / I32] === RecordKind.EVENT) events++;
+    }
+    return { events, overwrittenUnseen };
+  }
+
+  /** Re-arms cons_event ("wake me at the next entry"), then re-checks to close the race. */
+  finalCheck(): boolean {
+    this.release();
+    if (this.available() > 0) return true;
+    this.region.storeHeader("consEvent", this.cons + 1);
+    return this.available() > 0;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The async ring's producer (Xen). Layout, loss policies and the accounting invariant are
+ * described in async-ring.ts. Never blocks, never waits.
+ */
+import { RingCorruptionError } from "./errors.js";
+import { ASYNC_SLOT_FIELD, AsyncRingRegion, DROPPED, RecordKind, type LossPolicy } from "./async-ring.js";
+import { crossedEvent } from "./shared-ring.js";
+
+const I32 = 4;
+const u32 = (v: number) => v >>> 0;
+
+/** How the producer decides to raise the consumer's event channel. */
+export type NotifyMode = "event" | "batch";
+
+export interface AsyncProducerCounters {
+  produced: number;
+  lostRecords: number;
+}
+
+/** Xen's side. Never blocks, never waits: `write` either stores the event or counts it lost. */
+export class AsyncRingProducer {
+  private prod = 0;
+  /** Last cons_idx read; re-read only when it shows too little room (saves a shared-line read per event). */
+  private consCache = 0;
+  /** Drops not yet reported in-band. */
+  private lostPending = 0;
+  readonly counters: AsyncProducerCounters = { produced: 0, lostRecords: 0 };
+  private readonly nr: number;
+
+  constructor(readonly region: AsyncRingRegion, readonly policy: LossPolicy) {
+    this.nr = region.geometry.nrSlots;
+  }
+
+  /** Free slots as far as the producer can tell; re-reads cons_idx when the cached value shows fewer than `need`. */
+  free(need = 1): number {
+    if (this.policy === "overwrite") return this.nr;
+    let free = this.nr - u32(this.prod - this.consCache);
+    if (free >= need) return free;
+    const cons = this.region.loadHeader("consIdx");
+    const inUse = u32(this.prod - cons);
+    // The consumer cannot have consumed entries that were never produced, nor gone backwards.
+    if (inUse > this.nr || u32(cons - this.consCache) > u32(this.prod - this.consCache))
+      throw new RingCorruptionError("cons_idx", `${cons} is outside [${this.consCache}, ${this.prod}] (prod_idx ${this.prod})`);
+    this.consCache = cons;
+    free = this.nr - inUse;
+    return free;
+  }
+
+  private fill(index: number, kind: number, aux: number, payload: Uint8Array | undefined): void {
+    const r = this.region;
+    const at = r.slotAt(index);
+    const w = at / I32;
+    if (this.policy === "drop") {
+      // Plain stores: the Atomics.store of prod_idx that follows publishes them.
+      r.words[w + ASYNC_SLOT_FIELD.index / I32] = index;
+      r.words[w + ASYNC_SLOT_FIELD.kind / I32] = kind;
+      r.words[w + ASYNC_SLOT_FIELD.aux / I32] = aux;
+      if (payload) this.copyPayload(payload, at + ASYNC_SLOT_FIELD.payload);
+      return;
+    }
+    // Overwrite: the consumer may be reading this very slot. seqcount write side (only the
+    // producer writes seq, so it is even here): odd while rewriting, even once complete.
+    const seqWord = w + ASYNC_SLOT_FIELD.seq / I32;
+    const seq = r.words[seqWord];
+    Atomics.store(r.words, seqWord, seq + 1);
+    Atomics.store(r.words, w + ASYNC_SLOT_FIELD.index / I32, index);
+    Atomics.store(r.words, w + ASYNC_SLOT_FIELD.kind / I32, kind);
+    Atomics.store(r.words, w + ASYNC_SLOT_FIELD.aux / I32, aux);
+    if (payload) this.copyPayload(payload, at + ASYNC_SLOT_FIELD.payload);
+    Atomics.store(r.words, seqWord, seq + 2);
+  }
+
+  /**
+   * Writes one event, never waiting. Returns false when it was dropped (drop policy, ring
+   * full); afterwards shouldNotify() tells whether the consumer asked to be woken.
+   */
+  write(payload: Uint8Array): boolean {
+    if (payload.length > this.region.geometry.payloadBytes)
+      throw new RangeError(`event of ${payload.length} B exceeds the ${this.region.geometry.payloadBytes}-byte payload`);
+    this.counters.produced++;
+    const start = this.prod;
+    if (this.policy === "drop") {
+      // A pending LOST record must go first, so the event needs one more slot.
+      const need = this.lostPending > 0 ? 2 : 1;
+      if (this.free(need) < need) {
+        this.lostPending++;
+        Atomics.add(this.region.counters, DROPPED, 1n);
+        return false;
+      }
+      if (this.lostPending > 0) {
+        this.fill(this.prod, RecordKind.LOST, this.lostPending, undefined);
+        this.prod = u32(this.prod + 1);
+        this.lostPending = 0;
+        this.counters.lostRecords++;
+      }
+    }
+    this.fill(this.prod, RecordKind.EVENT, payload.length, payload);
+    this.prod = u32(this.prod + 1);
+    this.region.storeHeader("prodIdx", this.prod); // publish: slot contents were written first
+    this.lastStart = start;
+    return true;
+  }
+
+  /** prod_idx before the last successful write (for shouldNotify). */
+  private lastStart = 0;
+
+  /**
+   * After a successful write: did prod_idx cross the consumer's cons_event (ring.h-style
+   * batching)? Read only when asked, so producers that notify per event never touch the
+   * consumer's cache line.
+   */
+  shouldNotify(): boolean {
+    return crossedEvent(this.lastStart, this.prod, this.region.loadHeader("consEvent"));
+  }
+
+  private payloadWords: Int32Array | undefined;
+  private payloadFor: Uint8Array | undefined;
+
+  /** Copies a payload into its slot: word by word through a cached view when aligned (no per-event allocation). */
+  private copyPayload(payload: Uint8Array, to: number): void {
+    if ((payload.length & 3) === 0 && (payload.byteOffset & 3) === 0) {
+      if (this.payloadFor !== payload) {
+        this.payloadFor = payload;
+        this.payloadWords = new Int32Array(payload.buffer, payload.byteOffset, payload.length >> 2);
+      }
+      const src = this.payloadWords!;
+      const dst = this.region.words;
+      const base = to >> 2;
+      for (let i = 0; i < src.length; i++) dst[base + i] = src[i];
+      return;
+    }
+    this.region.bytes.set(payload, to);
+  }
+
+  /** Events dropped so far but not yet reported in-band. */
+  unreportedLost(): number {
+    return this.lostPending;
+  }
+}
