@@ -58,6 +58,8 @@ export interface RingBenchReport {
   /** ours / ringbuf.js ops per second, per payload size. */
   ratio_vs_ringbuf: Record<string, number>;
   sync_round_trip: SyncRow[];
+  /** Issue 4 §7 targets, as measured in this run (speed is never asserted in tests). */
+  targets: { throughput_at_least_ringbuf: Record<string, boolean>; sync_p50_at_most_10us: boolean };
 }
 
 const PAYLOADS = [REQUEST_BYTES, 64];
@@ -128,5 +130,9 @@ export async function runRingBench(host: RoleHost, options: RingBenchOptions = {
     options.onCase?.(`sync round trip ${strategy.spins > 0 ? "spin-then-block" : "block"}`);
     sync.push(await syncCase(host, strategy, quick));
   }
-  return { machine: await machineInfo(), versions: options.versions ?? {}, throughput, ratio_vs_ringbuf: ratio, sync_round_trip: sync };
+  const targets = {
+    throughput_at_least_ringbuf: Object.fromEntries(Object.entries(ratio).map(([k, v]) => [k, v >= 1])),
+    sync_p50_at_most_10us: sync.some((s) => s.p50_us <= 10),
+  };
+  return { machine: await machineInfo(), versions: options.versions ?? {}, throughput, ratio_vs_ringbuf: ratio, sync_round_trip: sync, targets };
 }
