@@ -14,6 +14,9 @@ const MAX_BITMAP_GROUPS = 1n << 28n;
 
 export interface ContextBlock {
   readonly ctx: number;
+  /** The group bitmap's address and size in bytes. */
+  readonly bitmap: number;
+  readonly bitmapBytes: number;
   /** Groups covered by the bitmap: ceil(max_pdx / PDX_GROUP_COUNT). */
   readonly groupLimit: number;
 }
@@ -24,12 +27,10 @@ export function writeContextBlock(mem: LinearMemory, layout: Layout, p: Platform
   if (limit > MAX_BITMAP_GROUPS)
     throw new EngineCapacityError(`the ${p.scheme} PDX space spans ${limit} groups (max_pdx 0x${p.maxPdx.toString(16)}); the engine models at most ${MAX_BITMAP_GROUPS} groups (a 32 MiB bitmap) — report sizes are still exact`);
   const groupLimit = Number(limit);
-  const bitmap = mem.alloc(Math.ceil(groupLimit / 32) * 4, "the PDX group bitmap", 8);
-
+  const bitmapBytes = Math.ceil(groupLimit / 32) * 4;
+  const bitmap = mem.alloc(bitmapBytes, "the PDX group bitmap", 8);
   const u32 = mem.u32;
-  for (const g of p.groups) {
-    for (let i = Number(g.start); i < Math.min(Number(g.end), groupLimit); i++) u32[(bitmap >> 2) + (i >> 5)] |= 1 << (i & 31);
-  }
+  for (const g of p.groups) setBits(u32, bitmap >> 2, Number(g.start), Math.min(Number(g.end), groupLimit));
 
   const u64 = mem.u64;
   const set64 = (field: number, v: bigint) => { u64[(ctx + field) / 8] = v & U64_MAX; };
@@ -64,5 +65,14 @@ export function writeContextBlock(mem: LinearMemory, layout: Layout, p: Platform
     s.pdxPfnLookup.forEach((v, i) => set64(layout.CTX_PDX_PFN_LOOKUP + 8 * i, v));
     s.pfnBases.forEach((v, i) => set64(layout.CTX_PFN_BASES + 8 * i, v));
   }
-  return { ctx, groupLimit };
+  return { ctx, groupLimit, bitmap, bitmapBytes };
+}
+
+/** Sets bits [from, to) of the bitmap at word index `base`, whole words at a time where it can. */
+function setBits(u32: Uint32Array, base: number, from: number, to: number): void {
+  let i = from;
+  for (; i < to && (i & 31) !== 0; i++) u32[base + (i >> 5)] |= 1 << (i & 31);
+  const wholeEnd = to & ~31;
+  if (i < wholeEnd) { u32.fill(0xffffffff, base + (i >> 5), base + (wholeEnd >> 5)); i = wholeEnd; }
+  for (; i < to; i++) u32[base + (i >> 5)] |= 1 << (i & 31);
 }

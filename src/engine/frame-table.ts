@@ -69,6 +69,14 @@ export class FrameTable {
     this.back(Number(g0), Number(g1 < BigInt(this.block.groupLimit) ? g1 : BigInt(this.block.groupLimit)));
   }
 
+  /** Gives every backed group and the directory back to the engine's allocator. */
+  release(): void {
+    for (const g of this.backed) this.mem.release(this.mem.u32[this.chunks / 4 + g], this.groupBytes);
+    if (this.chunks) this.mem.release(this.chunks, this.block.groupLimit * 4);
+    this.backed.clear();
+    this.chunks = 0;
+  }
+
   /** `mfn_to_page`: the frame-table index (page − frame_table). */
   mfnToPage(mfn: bigint): bigint { return BigInt.asUintN(64, this.wasm.mfn_to_page(this.block.ctx, mfn)); }
   /** `page_to_mfn`. */

@@ -1,8 +1,9 @@
 /**
  * The shared linear memory, carved by TS (the WASM side never allocates: each instance
- * would have its own allocator state, research/toolchain.md §2). Regions are bump
- * allocated and live as long as the engine. Typed-array views are re-made after growth,
- * because `memory.buffer` is a new SharedArrayBuffer object each time it grows.
+ * would have its own allocator state, research/toolchain.md §2). Regions come from a
+ * first-fit free list, else from the top; freed regions are zeroed so every region
+ * starts zeroed, like fresh pages. Typed-array views are re-made after growth, because
+ * `memory.buffer` is a new SharedArrayBuffer object each time it grows.
  */
 import { EngineCapacityError } from "./errors.js";
 
@@ -23,8 +24,18 @@ export class LinearMemory {
   /** Bytes that may still be allocated before the maximum size is reached. */
   get available(): number { return this.maxPages * WASM_PAGE - this.top; }
 
-  /** Reserves `bytes` (zeroed: fresh pages are zero and nothing is ever freed). */
+  /** Freed regions, [ptr, bytes], reused first-fit. */
+  private readonly free: Array<[number, number]> = [];
+
+  /** Reserves `bytes` of zeroed memory aligned to `align`; `what` names it in errors. */
   alloc(bytes: number, what: string, align = 16): number {
+    const reuse = this.free.findIndex(([p, n]) => p % align === 0 && n >= bytes);
+    if (reuse >= 0) {
+      const [p, n] = this.free[reuse];
+      if (n - bytes >= 64) this.free[reuse] = [p + bytes, n - bytes];
+      else this.free.splice(reuse, 1);
+      return p;
+    }
     const start = Math.ceil(this.top / align) * align;
     const end = start + bytes;
     if (end > this.maxPages * WASM_PAGE)
@@ -42,6 +53,12 @@ export class LinearMemory {
   owns(view: ArrayBufferView): boolean {
     this.current();
     return this.buffers.has(view.buffer);
+  }
+
+  /** Returns a region to the allocator; its bytes are zeroed now, not on reuse. */
+  release(ptr: number, bytes: number): void {
+    this.u8.fill(0, ptr, ptr + bytes);
+    this.free.push([ptr, bytes]);
   }
 
   private current() {

@@ -35,6 +35,18 @@ export class Pdx {
     this.frameTable = new FrameTable(mem, wasm, layout, block, platform);
   }
 
+  /**
+   * Returns the context block, bitmap, frame table and staging buffer to the engine.
+   * The object must not be used afterwards (its memory may hold another scheme).
+   */
+  dispose(): void {
+    this.frameTable.release();
+    if (this.scratch.bytes) this.mem.release(this.scratch.ptr, this.scratch.bytes);
+    this.mem.release(this.block.bitmap, this.block.bitmapBytes);
+    this.mem.release(this.block.ctx, this.layout.CTX_SIZE);
+    this.scratch = { ptr: 0, bytes: 0 };
+  }
+
   /** Address of the context block, for workers instantiating over the same memory. */
   get ctx(): number { return this.block.ctx; }
 

@@ -19,7 +19,7 @@ const PARSERS: Record<MapFormat, (text: string, input: string) => ParsedRanges> 
 
 /** Guesses the format from content alone; plain range lists are the fallback. */
 export function detectFormat(text: string): MapFormat {
-  if (/^\s*[[{]/.test(text)) return "json";
+  if (/^\s*(\{|\[\s*[[{\]"])/.test(text)) return "json"; // not "[    0.000000]" of dmesg
   if (/\/dts-v1\/|device_type\s*=\s*"memory"|^\s*memory@/m.test(text)) return "dts";
   if (/\(XEN\)/.test(text)) return "xen-log";
   if (/SRAT:\s+Node\s+\d+\s+PXM\s+\d+\s+\[mem/.test(text)) return "linux-srat";

@@ -9,7 +9,7 @@ import type { MemoryMap, RamRange } from "../memmap/map.js";
 import { hex } from "./bits.js";
 import { groupsOfRange, normalizeGroups, populatedFrames, type GroupInterval } from "./groups.js";
 import { toPfnRanges, type SetupParams } from "./params.js";
-import { isRegionCompressible, pdxToPfn, pfnToPdx } from "./reference.js";
+import { isPfnInScheme, isRegionCompressible, pdxToPfn, pfnToPdx } from "./reference.js";
 import { compressionSetup } from "./setup.js";
 import { identityState, type PdxState, type SchemeName } from "./state.js";
 
@@ -121,4 +121,13 @@ export function platformSetup(map: MemoryMap, arch: ArchProfile, options: Platfo
     populatedFrames: populatedFrames(ownGroups, maxPdx, groupCount),
     unreachablePages, frametableTooSmall,
   };
+}
+
+/** `__mfn_valid` on a Platform, in bigint: the reference for the engine's mfn_valid. */
+export function platformMfnValid(p: Platform, mfn: bigint): boolean {
+  if (mfn >= p.maxPage || !isPfnInScheme(p.state, mfn)) return false;
+  const pdx = pfnToPdx(p.state, mfn);
+  if (pdx < p.frametableBasePdx) return false;
+  const group = pdx / p.groupCount;
+  return p.groups.some((g) => g.start <= group && group < g.end);
 }

@@ -42,6 +42,7 @@ export function directmapoffToMaddr(s: PdxState, off: bigint): bigint {
 
 /** Whether `npages` pages from byte address `base` translate as one contiguous block. */
 export function isRegionCompressible(s: PdxState, base: bigint, npages: bigint): boolean {
+  base = u64(base); // paddr_t is 64 bits: an address shifted past bit 63 wraps, as in Xen
   const pfn = base >> BigInt(s.pageShift);
   switch (s.scheme) {
     case "none": return true;

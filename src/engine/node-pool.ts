@@ -1,0 +1,46 @@
+/**
+ * A pool of Node worker_threads over one engine's shared memory. `run` gives each
+ * worker a task and opens a gate so all start at once; resolves with every result.
+ */
+import { Worker } from "node:worker_threads";
+import type { Engine } from "./engine.js";
+import type { WorkerInit, WorkerResult, WorkerTask } from "./worker-tasks.js";
+
+export class NodeWorkerPool {
+  private constructor(private readonly workers: Worker[], private readonly gate: Int32Array) {}
+
+  static async create(engine: Engine, size: number): Promise<NodeWorkerPool> {
+    const gate = new Int32Array(new SharedArrayBuffer(4));
+    const init: WorkerInit = { module: engine.module, memory: engine.memory, gate };
+    const workers = Array.from({ length: size }, () => new Worker(new URL("./node-worker.js", import.meta.url), { workerData: init }));
+    await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
+      w.once("message", () => resolve());
+      w.once("error", reject);
+    })));
+    return new NodeWorkerPool(workers, gate);
+  }
+
+  get size(): number { return this.workers.length; }
+
+  /** Runs tasks[i] on worker i, all released together. */
+  async run(tasks: WorkerTask[]): Promise<WorkerResult[]> {
+    if (tasks.length > this.workers.length) throw new RangeError(`${tasks.length} tasks for ${this.workers.length} workers`);
+    Atomics.store(this.gate, 0, 0);
+    const results = tasks.map((task, i) => new Promise<WorkerResult>((resolve, reject) => {
+      const w = this.workers[i];
+      const onError = (e: Error) => reject(e);
+      w.once("message", (r: WorkerResult) => { w.off("error", onError); resolve(r); });
+      w.once("error", onError);
+      w.postMessage(task);
+    }));
+    // Let every worker reach the gate before opening it.
+    await new Promise((r) => setTimeout(r, 20));
+    Atomics.store(this.gate, 0, 1);
+    Atomics.notify(this.gate, 0);
+    return Promise.all(results);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

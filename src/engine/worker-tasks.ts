@@ -1,0 +1,44 @@
+/**
+ * Work a thread does on the shared engine memory: the same code runs in Node
+ * worker_threads (node-worker.ts) and browser Web Workers. Each thread instantiates the
+ * compiled module over the shared Memory; only numbers and addresses cross threads.
+ */
+import type { WasmExports } from "./abi.js";
+
+export type WorkerTask =
+  /** `rounds` × (get_page on every MFN of the batch, then put_page on every one). */
+  | { kind: "getput"; ctx: number; src: number; n: number; rounds: number }
+  /** `rounds` × get_page on every MFN of the batch (references are kept). */
+  | { kind: "get"; ctx: number; src: number; n: number; rounds: number }
+  /** `rounds` × one batch conversion (`op` as exported by the module). */
+  | { kind: "convert"; ctx: number; op: number; src: number; dst: number; n: number; rounds: number; kernel: "simd" | "scalar" };
+
+export interface WorkerResult {
+  /** Successful get_page + put_page calls, or items converted. */
+  done: number;
+  /** Wall time inside the worker, milliseconds. */
+  ms: number;
+}
+
+export function runTask(wasm: WasmExports, task: WorkerTask): WorkerResult {
+  const t0 = performance.now();
+  let done = 0;
+  for (let r = 0; r < task.rounds; r++) {
+    if (task.kind === "getput" || task.kind === "get") {
+      done += wasm.get_page_batch(task.ctx, task.src, task.n);
+      if (task.kind === "getput") done += wasm.put_page_batch(task.ctx, task.src, task.n);
+    } else {
+      (task.kernel === "simd" ? wasm.convert_batch : wasm.convert_batch_scalar)(task.ctx, task.op, task.src, task.dst, task.n);
+      done += task.n;
+    }
+  }
+  return { done, ms: performance.now() - t0 };
+}
+
+/** Message that starts a worker: the module and memory to instantiate, and a start gate. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** Int32Array over a SharedArrayBuffer: workers wait until slot 0 becomes 1, so they start together. */
+  gate: Int32Array;
+}

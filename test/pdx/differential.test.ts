@@ -1,0 +1,89 @@
+/**
+ * The WASM engine against the TypeScript reference on fast-check-generated memory maps:
+ * 20 maps × 5,000 PFNs = 100,000 random PFNs per scheme, all four conversions with both
+ * kernels, region compressibility and mfn_valid; round trips for valid PFNs.
+ */
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Engine } from "../../src/engine/engine.js";
+import { makeMemoryMap } from "../../src/memmap/map.js";
+import { platformMfnValid } from "../../src/pdx/platform.js";
+import { directmapoffToMaddr, isRegionCompressible, maddrToDirectmapoff, pdxToPfn, pfnToPdx } from "../../src/pdx/reference.js";
+import { SCHEMES } from "../../src/pdx/state.js";
+
+let engine: Engine;
+beforeAll(async () => { engine = await Engine.create({ arch: "harness", maxMemoryBytes: 512 << 20 }); });
+
+/** Sparse maps like real ones: few ranges, bases at a few high bit positions, so both schemes often compress. */
+const mapArb = fc.array(
+  fc.record({ base: fc.bigInt({ min: 0n, max: 63n }), shift: fc.integer({ min: 18, max: 30 }), pages: fc.bigInt({ min: 1n, max: 1n << 20n }) })
+    .map(({ base, shift, pages }) => ({ start: (base << BigInt(shift)) << 12n, end: ((base << BigInt(shift)) + pages) << 12n })),
+  { minLength: 1, maxLength: 6 },
+);
+
+const PFNS_PER_MAP = 5000;
+const seedOf = (s: number) => ({ seed: s, numRuns: 20 });
+
+describe.each(SCHEMES)("%s: WASM equals the reference", (scheme) => {
+  it("on 100,000 PFNs over 20 generated maps", () => {
+    let compressedMaps = 0;
+    fc.assert(fc.property(mapArb, fc.array(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), { minLength: 1000, maxLength: 1000 }), fc.integer(), (ranges, wild, salt) => {
+      const map = makeMemoryMap("generated", "json", ranges);
+      const pdx = engine.setup(map, { scheme });
+      const s = pdx.platform.state;
+      if (s.compressed) compressedMaps++;
+      // 4,000 PFNs inside RAM (start, end, and spread through each range) plus 1,000 arbitrary 64-bit values.
+      const inside: bigint[] = [];
+      for (let i = 0; inside.length < PFNS_PER_MAP - wild.length; i++) {
+        const r = ranges[i % ranges.length];
+        const first = r.start >> 12n;
+        const pages = (r.end >> 12n) - first;
+        inside.push(first + (BigInt((i * 2654435761 + salt) >>> 0) % pages));
+      }
+      const pfns = BigUint64Array.from([...inside, ...wild]);
+      const maddrs = pfns.map((p) => BigInt.asUintN(64, (p << 12n) | 0x123n));
+      for (const kernel of ["simd", "scalar"] as const) {
+        const pdxs = pdx.convert("pfnToPdx", pfns, { kernel });
+        expect([...pdxs]).toEqual([...pfns].map((p) => pfnToPdx(s, p)));
+        expect([...pdx.convert("pdxToPfn", pdxs, { kernel })]).toEqual([...pdxs].map((x) => pdxToPfn(s, x)));
+        const offs = pdx.convert("maddrToDirectmapoff", maddrs, { kernel });
+        expect([...offs]).toEqual([...maddrs].map((a) => maddrToDirectmapoff(s, a)));
+        expect([...pdx.convert("directmapoffToMaddr", offs, { kernel })]).toEqual([...offs].map((o) => directmapoffToMaddr(s, o)));
+      }
+      const valid = pdx.mfnValidBatch(pfns);
+      expect([...valid].map((v) => v === 1)).toEqual([...pfns].map((p) => platformMfnValid(pdx.platform, p)));
+      expect(maddrs.map((a) => BigInt(pdx.isRegionCompressible(a, 1n)))).toEqual(maddrs.map((a) => BigInt(isRegionCompressible(s, a, 1n))));
+      // Every RAM PFN of a map Xen accepted round-trips and is valid.
+      expect(inside.map((p) => pdx.pdxToPfn(pdx.pfnToPdx(p)))).toEqual(inside);
+      expect(inside.every((p) => pdx.mfnValid(p))).toBe(true);
+      pdx.dispose();
+    }), seedOf(scheme.length * 7919));
+    if (scheme !== "none") expect(compressedMaps).toBeGreaterThan(0);
+  });
+});
+
+describe("mfn_valid is false for hole PFNs", () => {
+  it("mask: any PFN with a hole bit set, and anything at or past max_page", () => {
+    fc.assert(fc.property(mapArb, fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (ranges, x) => {
+      const pdx = engine.setup(makeMemoryMap("generated", "json", ranges), { scheme: "mask" });
+      const s = pdx.platform.state;
+      if (s.scheme !== "mask" || !s.compressed) { pdx.dispose(); return; }
+      expect(pdx.mfnValid(x | s.pfnHoleMask)).toBe(false);
+      expect(pdx.mfnValid(pdx.platform.maxPage + (x & 0xffffn))).toBe(false);
+      pdx.dispose();
+    }), { seed: 42, numRuns: 200 });
+  });
+
+  it("any scheme: PFNs in PDX groups that hold no RAM", () => {
+    // FVP: RAM at [0x80000, 0x100000) and [0x880000, 0x900000) PFNs; groups of 0x10000 PDXs in the harness.
+    const map = makeMemoryMap("fvp", "json", [{ start: 0x80000000n, end: 0x100000000n }, { start: 0x880000000n, end: 0x900000000n }]);
+    for (const scheme of SCHEMES) {
+      const pdx = engine.setup(map, { scheme });
+      expect(pdx.mfnValid(0x200000n)).toBe(false);
+      expect(pdx.mfnValid(0x87ffffn)).toBe(false);
+      expect(pdx.mfnValid(0x880000n)).toBe(true);
+      expect(pdx.mfnValid(0x8fffffn)).toBe(true);
+      expect(pdx.mfnValid(0x900000n)).toBe(false);
+    }
+  });
+});
