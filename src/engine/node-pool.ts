@@ -4,9 +4,9 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Engine } from "./engine.js";
-import type { WorkerInit, WorkerResult, WorkerTask } from "./worker-tasks.js";
+import type { EnginePool, WorkerInit, WorkerResult, WorkerTask } from "./worker-tasks.js";
 
-export class NodeWorkerPool {
+export class NodeWorkerPool implements EnginePool {
   private constructor(private readonly workers: Worker[], private readonly gate: Int32Array) {}
 
   static async create(engine: Engine, size: number): Promise<NodeWorkerPool> {

@@ -42,3 +42,11 @@ export interface WorkerInit {
   /** Int32Array over a SharedArrayBuffer: workers wait until slot 0 becomes 1, so they start together. */
   gate: Int32Array;
 }
+
+/** Threads over one engine's memory: Node worker_threads (node-pool.ts) or Web Workers. */
+export interface EnginePool {
+  readonly size: number;
+  /** Runs tasks[i] on thread i, all released together; resolves with every result. */
+  run(tasks: WorkerTask[]): Promise<WorkerResult[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,13 @@
+/**
+ * xenstored, public surface (runtime-neutral: nothing here imports Node). The unix
+ * socket transport and client are Node-only: "./socket-transport.js", "./socket-client.js".
+ */
+export { XenstoreServer, LOG_LEVELS, CONTROL_HELP, type LogLevel, type ServerOptions } from "./server.js";
+export { connectInProcess, type InProcessPeer } from "./inprocess-transport.js";
+export { XsClient, XsReplyError } from "./client.js";
+export { Hypervisor, DomctlLock, type DomainState, type DomainInfo, type Phase } from "./hypervisor.js";
+export { simulateReleaseStorm, runServerStorm, runInterfaceDemo, DEFAULT_QUERY_COST_US, type StormParams, type StormRun } from "./release-storm.js";
+export { INTERFACES, InterfaceLog, type Design, type InterfaceRole, type InterfaceUse } from "./interfaces.js";
+export { MsgType, XsErrno, msgTypeName } from "./constants.js";
+export { RingPage, EventChannel } from "./ring.js";
+export { RingTransport, GuestRing } from "./ring-transport.js";
