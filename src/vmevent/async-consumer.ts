@@ -6,6 +6,8 @@ import { RingCorruptionError } from "./errors.js";
 import { ASYNC_SLOT_FIELD, AsyncRingRegion, OVERWRITTEN, RecordKind, type LossPolicy } from "./async-ring.js";
 
 const I32 = 4;
+/** Up to this size a word loop copies faster than subarray() + set() (see copyPayload). */
+const WORD_COPY_MAX_BYTES = 128;
 const u32 = (v: number) => v >>> 0;
 
 export interface AsyncConsumerCounters {
@@ -57,11 +59,12 @@ export class AsyncRingConsumer {
   private outFor: Uint8Array | undefined;
 
   /**
-   * Copies a payload out of its slot. Word-aligned copies go through an Int32Array view of
-   * `out` (cached), avoiding a subarray allocation per event; others use set().
+   * Copies a payload out of its slot. Small word-aligned payloads are copied word by word
+   * through a cached Int32Array view of `out`: measured on Node 20, that beats set() on a
+   * fresh subarray up to ~128 bytes; larger ones are worth the subarray and its memcpy.
    */
-  private copyPayload(from: number, out: Uint8Array, len: number): void {
-    if ((len & 3) === 0 && (out.byteOffset & 3) === 0) {
+  private copyPayload(from: number, out: Uint8Array, len: number, to = 0): void {
+    if (len <= WORD_COPY_MAX_BYTES && ((len | to | out.byteOffset) & 3) === 0) {
       if (this.outFor !== out) {
         this.outFor = out;
         this.outWords = new Int32Array(out.buffer, out.byteOffset, out.byteLength >> 2);
@@ -69,10 +72,11 @@ export class AsyncRingConsumer {
       const dst = this.outWords!;
       const src = this.region.words;
       const base = from >> 2;
-      for (let i = 0, n = len >> 2; i < n; i++) dst[i] = src[base + i];
+      const at = to >> 2;
+      for (let i = 0, n = len >> 2; i < n; i++) dst[at + i] = src[base + i];
       return;
     }
-    out.set(this.region.bytes.subarray(from, from + len));
+    out.set(this.region.bytes.subarray(from, from + len), to);
   }
 
   /** Publishes cons_idx: the producer may reuse every slot read so far. */
@@ -148,6 +152,51 @@ export class AsyncRingConsumer {
       this.counters.consumed++;
       return len;
     }
+  }
+
+  /**
+   * Bulk form of read() for consumers that process events in batches (the Disruptor's batching
+   * consumer): copies up to `max` events, each into its own `payloadBytes` stride of `out`
+   * (lengths into `lengths` if given), loading prod_idx once and publishing cons_idx once.
+   * Returns the number of events copied; 0 when the ring is empty.
+   */
+  readBatch(out: Uint8Array, max: number, lengths?: Uint32Array): number {
+    const stride = this.payloadBytes;
+    const room = Math.min(max, Math.floor(out.length / stride), lengths ? lengths.length : Infinity);
+    if (this.policy === "overwrite") {
+      // Each slot needs its own seqcount check: go through read() one event at a time.
+      let k = 0;
+      for (; k < room; k++) {
+        const len = this.read(out.subarray(k * stride, (k + 1) * stride));
+        if (len < 0) break;
+        if (lengths) lengths[k] = len;
+      }
+      return k;
+    }
+    let n = u32(this.prodCache - this.cons);
+    if (n === 0) n = this.available();
+    const r = this.region;
+    let k = 0;
+    for (; n > 0 && k < room; n--) {
+      const at = r.slotAt(this.cons);
+      const w = at / I32;
+      // Plain reads: the Atomics.load of prod_idx (available) ordered them after the producer's writes.
+      const index = u32(r.words[w + ASYNC_SLOT_FIELD.index / I32]);
+      const kind = r.words[w + ASYNC_SLOT_FIELD.kind / I32];
+      const aux = u32(r.words[w + ASYNC_SLOT_FIELD.aux / I32]);
+      if (index !== this.cons) throw new RingCorruptionError("slot.index", `slot for entry ${this.cons} is stamped ${index}`);
+      if (kind === RecordKind.EVENT) {
+        if (aux > stride) throw new RingCorruptionError("slot.aux", `entry ${this.cons} claims ${aux} payload bytes in a ${stride}-byte slot`);
+        this.copyPayload(at + ASYNC_SLOT_FIELD.payload, out, aux, k * stride);
+        if (lengths) lengths[k] = aux;
+        k++;
+        this.counters.consumed++;
+      } else if (kind === RecordKind.LOST) this.counters.lostReported += aux;
+      else throw new RingCorruptionError("slot.kind", `entry ${this.cons} has kind ${kind}`);
+      this.cons = u32(this.cons + 1);
+    }
+    this.release(); // every slot copied above goes back to the producer at once
+    return k;
   }
 
   /**

@@ -113,22 +113,8 @@ export class AsyncRingProducer {
     return crossedEvent(this.lastStart, this.prod, this.region.loadHeader("consEvent"));
   }
 
-  private payloadWords: Int32Array | undefined;
-  private payloadFor: Uint8Array | undefined;
-
-  /** Copies a payload into its slot: word by word through a cached view when aligned (no per-event allocation). */
+  /** Copies a payload into its slot: TypedArray.set from a whole array allocates nothing and is a memcpy. */
   private copyPayload(payload: Uint8Array, to: number): void {
-    if ((payload.length & 3) === 0 && (payload.byteOffset & 3) === 0) {
-      if (this.payloadFor !== payload) {
-        this.payloadFor = payload;
-        this.payloadWords = new Int32Array(payload.buffer, payload.byteOffset, payload.length >> 2);
-      }
-      const src = this.payloadWords!;
-      const dst = this.region.words;
-      const base = to >> 2;
-      for (let i = 0; i < src.length; i++) dst[base + i] = src[i];
-      return;
-    }
     this.region.bytes.set(payload, to);
   }
 
