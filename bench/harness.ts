@@ -6,8 +6,10 @@ import Benchmark from "./benchmark.js";
 
 export interface BenchCase {
   name: string;
-  /** One timed call. */
-  fn: () => void;
+  /** One timed call; a returned promise is awaited (benchmark.js deferred mode). */
+  fn: () => void | Promise<unknown>;
+  /** Set when `fn` returns a promise. */
+  async?: boolean;
   /** Items processed by one call of `fn` (a batch of 1e6 conversions counts 1e6). */
   itemsPerCall: number;
 }
@@ -30,10 +32,12 @@ export interface RunOptions {
 
 /** Times each case in turn (never in parallel: the machine has 2 cores). */
 export async function runCases(cases: BenchCase[], options: RunOptions = {}): Promise<BenchResult[]> {
-  const timing = options.quick ? { maxTime: 0.25, minSamples: 5 } : { maxTime: 1.5, minSamples: 20 };
+  const timing = options.quick ? { maxTime: 0.1, minSamples: 4, minTime: 0.02 } : { maxTime: 1, minSamples: 10 };
   const results: BenchResult[] = [];
   for (const c of cases) {
-    const bench = new Benchmark(c.name, c.fn, timing);
+    const bench = c.async
+      ? new Benchmark(c.name, { ...timing, defer: true, fn: (d: { resolve(): void }) => { void (c.fn() as Promise<unknown>).then(() => d.resolve()); } })
+      : new Benchmark(c.name, c.fn, timing);
     await new Promise<void>((resolve, reject) => {
       bench.on("complete", () => resolve());
       bench.on("error", () => reject((bench as unknown as { error: Error }).error));

@@ -58,10 +58,10 @@ export class Engine {
 
   /**
    * Runs the arch's PDX setup on a map (the scheme's identity state if it declines)
-   * and writes the result into a new context block.
+   * and writes the result into a new context block. `arch` overrides the engine's.
    */
-  setup(map: MemoryMap, options: PlatformOptions = {}): Pdx {
-    const platform = platformSetup(map, this.arch, options);
+  setup(map: MemoryMap, options: PlatformOptions & { arch?: ArchName | ArchProfile } = {}): Pdx {
+    const platform = platformSetup(map, options.arch === undefined ? this.arch : resolveArch(options.arch), options);
     return new Pdx(this.linear, this.exports, this.layout, writeContextBlock(this.linear, this.layout, platform), platform);
   }
 

@@ -33,8 +33,7 @@ export class NodeWorkerPool implements EnginePool {
       w.once("error", onError);
       w.postMessage(task);
     }));
-    // Let every worker reach the gate before opening it.
-    await new Promise((r) => setTimeout(r, 20));
+    // Workers that already got their task wait here; later ones find the gate open.
     Atomics.store(this.gate, 0, 1);
     Atomics.notify(this.gate, 0);
     return Promise.all(results);

@@ -12,10 +12,13 @@ import type { LinearMemory } from "./linear-memory.js";
 
 export type Conversion = "pfnToPdx" | "pdxToPfn" | "maddrToDirectmapoff" | "directmapoffToMaddr";
 export type Kernel = "simd" | "scalar";
+/** Any BigUint64Array: on the engine's shared memory (zero-copy) or elsewhere. */
+type U64s = BigUint64Array<ArrayBufferLike>;
+type Bytes = Uint8Array<ArrayBufferLike>;
 
 export interface BatchOptions {
   /** Where results go; allocated when absent. Same length as the input. */
-  out?: BigUint64Array;
+  out?: U64s;
   /** v128 kernels (default) or the one-at-a-time loop. */
   kernel?: Kernel;
 }
@@ -70,53 +73,60 @@ export class Pdx {
     return this.scratch.ptr;
   }
 
-  /** Runs `fn(srcPtr, dstPtr)` over `input`, staging whatever is not already in WASM memory. */
-  private batch<T extends Uint8Array | BigUint64Array>(input: BigUint64Array, out: T, fn: (src: number, dst: number) => void): T {
+  /**
+   * Runs `fn(srcPtr, dstPtr)` over `input` (and `out`, if the operation has one),
+   * staging whatever is not already in WASM memory.
+   */
+  private batch<T extends Bytes | U64s>(input: U64s, out: T | undefined, fn: (src: number, dst: number) => void): void {
     const n = input.length;
     const srcIn = this.mem.owns(input);
-    const dstIn = this.mem.owns(out);
-    const base = srcIn && dstIn ? 0 : this.stage(n * 8 + n * out.BYTES_PER_ELEMENT + 8);
+    const dstIn = out === undefined || this.mem.owns(out);
+    const base = srcIn && dstIn ? 0 : this.stage(n * 8 + n * (out?.BYTES_PER_ELEMENT ?? 0) + 8);
     const src = srcIn ? input.byteOffset : base;
-    const dst = dstIn ? out.byteOffset : base + n * 8;
+    const dst = out === undefined ? 0 : dstIn ? out.byteOffset : base + n * 8;
     if (!srcIn) this.mem.u64At(src, n).set(input);
     fn(src, dst);
-    if (!dstIn) out.set((out instanceof Uint8Array ? this.mem.u8At(dst, n) : this.mem.u64At(dst, n)) as never);
-    return out;
+    if (out && !dstIn) out.set((out instanceof Uint8Array ? this.mem.u8At(dst, n) : this.mem.u64At(dst, n)) as never);
   }
 
   /** One of the four conversions over a batch, in one WASM call. */
-  convert(conversion: Conversion, input: BigUint64Array, options: BatchOptions = {}): BigUint64Array {
+  convert(conversion: Conversion, input: U64s, options: BatchOptions = {}): U64s {
     const op = this.opCode(conversion);
     const kernel = options.kernel === "scalar" ? this.wasm.convert_batch_scalar : this.wasm.convert_batch;
-    return this.batch(input, options.out ?? new BigUint64Array(input.length), (src, dst) => kernel(this.block.ctx, op, src, dst, input.length));
+    const out = options.out ?? new BigUint64Array(input.length);
+    this.batch(input, out, (src, dst) => kernel(this.block.ctx, op, src, dst, input.length));
+    return out;
   }
 
   /** `mfn_valid` over a batch: 1 where valid. */
-  mfnValidBatch(mfns: BigUint64Array, out = new Uint8Array(mfns.length)): Uint8Array {
-    return this.batch(mfns, out, (src, dst) => this.wasm.mfn_valid_batch(this.block.ctx, src, dst, mfns.length));
+  mfnValidBatch(mfns: U64s, out: Bytes = new Uint8Array(mfns.length)): Bytes {
+    this.batch(mfns, out, (src, dst) => this.wasm.mfn_valid_batch(this.block.ctx, src, dst, mfns.length));
+    return out;
   }
 
   /** `mfn_to_page` over a batch. */
-  mfnToPageBatch(mfns: BigUint64Array, out = new BigUint64Array(mfns.length)): BigUint64Array {
-    return this.batch(mfns, out, (src, dst) => this.wasm.mfn_to_page_batch(this.block.ctx, src, dst, mfns.length));
+  mfnToPageBatch(mfns: U64s, out: U64s = new BigUint64Array(mfns.length)): U64s {
+    this.batch(mfns, out, (src, dst) => this.wasm.mfn_to_page_batch(this.block.ctx, src, dst, mfns.length));
+    return out;
   }
 
   /** `page_to_mfn` over a batch. */
-  pageToMfnBatch(pages: BigUint64Array, out = new BigUint64Array(pages.length)): BigUint64Array {
-    return this.batch(pages, out, (src, dst) => this.wasm.page_to_mfn_batch(this.block.ctx, src, dst, pages.length));
+  pageToMfnBatch(pages: U64s, out: U64s = new BigUint64Array(pages.length)): U64s {
+    this.batch(pages, out, (src, dst) => this.wasm.page_to_mfn_batch(this.block.ctx, src, dst, pages.length));
+    return out;
   }
 
   /** get_page on every MFN of a batch (atomic); returns how many succeeded. */
-  getPageBatch(mfns: BigUint64Array): number {
+  getPageBatch(mfns: U64s): number {
     let ok = 0;
-    this.batch(mfns, new Uint8Array(0), (src) => { ok = this.wasm.get_page_batch(this.block.ctx, src, mfns.length); });
+    this.batch(mfns, undefined, (src) => { ok = this.wasm.get_page_batch(this.block.ctx, src, mfns.length); });
     return ok;
   }
 
   /** put_page on every MFN of a batch (atomic); returns how many succeeded. */
-  putPageBatch(mfns: BigUint64Array): number {
+  putPageBatch(mfns: U64s): number {
     let ok = 0;
-    this.batch(mfns, new Uint8Array(0), (src) => { ok = this.wasm.put_page_batch(this.block.ctx, src, mfns.length); });
+    this.batch(mfns, undefined, (src) => { ok = this.wasm.put_page_batch(this.block.ctx, src, mfns.length); });
     return ok;
   }
 }

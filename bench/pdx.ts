@@ -1,0 +1,278 @@
+/**
+ * The PDX benchmark: each scheme against the flat lookup (PDX_NONE), and each WASM form
+ * against pure-JS forms, all measured in one run. Runner-agnostic: the CLI (Node) and
+ * the playground (browser) pass an Engine and, for the two-thread rows, an EnginePool
+ * over the same memory.
+ *
+ * Workloads
+ *   pfn_to_pdx, pdx_to_pfn         1,000,000 PFNs drawn from the map's RAM
+ *   maddr_to_directmapoff, …_to_maddr   the same, as byte addresses
+ *   page_to_mfn, mfn_valid          frame-table indices; a mix of RAM and hole PFNs
+ *   mfn_to_page+get_page (seq|rand) mfn_to_page and an atomic RMW of count_info over a
+ *                                   frame table of 1 GiB (and 64 GiB) of RAM
+ *   the conversions again, split across two threads
+ */
+import { catalogueEntry, catalogueMap } from "../src/catalogue.js";
+import type { Engine } from "../src/engine/engine.js";
+import type { Conversion, Pdx } from "../src/engine/pdx.js";
+import type { EnginePool, WorkerTask } from "../src/engine/worker-tasks.js";
+import type { ArchName } from "../src/arch.js";
+import { makeMemoryMap, type MemoryMap } from "../src/memmap/map.js";
+import { platformMfnValid } from "../src/pdx/platform.js";
+import * as ref from "../src/pdx/reference.js";
+import type { SchemeName } from "../src/pdx/state.js";
+import { runCases, type BenchCase } from "./harness.js";
+import { numberKernel } from "./js-number.js";
+import { machineInfo, type MachineInfo } from "./machine.js";
+
+export type Impl = "wasm-simd" | "wasm-batch" | "wasm-call" | "js-bigint" | "js-number";
+export const IMPLS: readonly Impl[] = ["wasm-simd", "wasm-batch", "wasm-call", "js-bigint", "js-number"];
+
+export interface PdxBenchResult {
+  workload: string;
+  map: string;
+  scheme: SchemeName;
+  impl: Impl;
+  threads: number;
+  ns_per_op: number;
+  ops_per_s: number;
+  rme: number;
+}
+
+export interface PdxBenchReport {
+  machine: MachineInfo;
+  quick: boolean;
+  /** Items per batch in the conversion workloads. */
+  items: number;
+  results: PdxBenchResult[];
+}
+
+export interface PdxBenchOptions {
+  quick?: boolean;
+  /** Items per conversion batch (default 1,000,000). */
+  items?: number;
+  /** Two or more threads over the engine's memory, for the multi-thread rows. */
+  pool?: EnginePool;
+  /** Run every case once and check its output against the bigint reference instead of timing it. */
+  verifyOnly?: boolean;
+  /** Frame tables to model, in GiB of RAM (default 1 and 64; quick: 1). */
+  frametableGiB?: number[];
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/** The maps of the conversion workloads: both schemes compress on the first three. */
+export const BENCH_MAPS: ReadonlyArray<{ id: string; arch: ArchName; schemes: SchemeName[]; quick: boolean }> = [
+  { id: "arm-fvp", arch: "arm64", schemes: ["none", "mask", "offset"], quick: true },
+  { id: "amd-versal-gen2", arch: "arm64", schemes: ["none", "mask", "offset"], quick: false },
+  { id: "xen-10", arch: "harness", schemes: ["none", "mask", "offset"], quick: false },
+  { id: "intel-gnr-4s", arch: "x86-64", schemes: ["none", "offset"], quick: true },
+];
+
+/** xorshift32: deterministic inputs, so every run converts the same PFNs. */
+export function prng(seed: number): () => number {
+  let x = seed | 0 || 1;
+  return () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) / 2 ** 32; };
+}
+
+/** `n` PFNs drawn uniformly from the map's RAM pages. */
+export function ramPfns(map: MemoryMap, pageShift: number, n: number, seed = 11): bigint[] {
+  const shift = BigInt(pageShift);
+  const ranges = map.ranges.map((r) => ({ first: r.start >> shift, pages: Number((r.end - r.start) >> shift) }));
+  const total = ranges.reduce((s, r) => s + r.pages, 0);
+  const rnd = prng(seed);
+  return Array.from({ length: n }, () => {
+    let k = Math.floor(rnd() * total);
+    for (const r of ranges) { if (k < r.pages) return r.first + BigInt(k); k -= r.pages; }
+    return ranges[0].first;
+  });
+}
+
+/** Batches per worker message in the multi-thread rows. */
+const POOL_ROUNDS = 32;
+
+/**
+ * A case before timing: the row it becomes, the function that is timed, and a check
+ * that the function's output is right (run once by `verify`, never while timing).
+ */
+interface Planned { row: Omit<PdxBenchResult, "ns_per_op" | "ops_per_s" | "rme">; bench: BenchCase; check: () => string | null }
+
+/** Compares produced values with expected ones; the first difference, or null. */
+function diff(what: string, got: ArrayLike<bigint | number>, want: ArrayLike<bigint | number>): string | null {
+  for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) return `${what}[${i}] = ${got[i]}, expected ${want[i]}`;
+  return null;
+}
+
+/** A group of cases sharing set-up (and memory) that is released when they are done. */
+interface Group { count: number; plan(): Planned[]; release(): void }
+
+function conversionCases(engine: Engine, pdx: Pdx, mapId: string, items: number, pool?: EnginePool): Planned[] {
+  const p = pdx.platform;
+  const s = p.state;
+  const shift = BigInt(p.arch.pageShift);
+  const pfns = engine.allocU64(items);
+  pfns.set(ramPfns(catalogueMap(catalogueEntry(mapId)!), p.arch.pageShift, items));
+  const pdxs = engine.allocU64(items);
+  pdx.convert("pfnToPdx", pfns, { out: pdxs });
+  const maddrs = engine.allocU64(items);
+  maddrs.set(pfns.map((x) => (x << shift) | 0x123n));
+  const offs = engine.allocU64(items);
+  pdx.convert("maddrToDirectmapoff", maddrs, { out: offs });
+  const out = engine.allocU64(items);
+  const jsOut = new BigUint64Array(items);
+  const halves = (a: BigUint64Array) => new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+  const rows: Planned[] = [];
+  /** Expected outputs per workload, from the bigint reference. */
+  let expected: ArrayLike<bigint | number> = [];
+  let produced: () => ArrayLike<bigint | number> = () => out;
+  const add = (workload: string, impl: Impl, fn: () => void | Promise<unknown>, threads = 1, async = false, itemsPerCall = items) => {
+    const want = expected, got = produced;
+    const name = `${workload} ${mapId} ${s.scheme} ${impl} ×${threads}`;
+    rows.push({ row: { workload, map: mapId, scheme: s.scheme, impl, threads }, bench: { name, fn, itemsPerCall, async }, check: () => diff(name, got(), want) });
+  };
+
+  const directions: Array<[string, Conversion, BigUint64Array, (x: bigint) => bigint, boolean]> = [
+    ["pfn_to_pdx", "pfnToPdx", pfns, (x) => ref.pfnToPdx(s, x), true],
+    ["pdx_to_pfn", "pdxToPfn", pdxs, (x) => ref.pdxToPfn(s, x), false],
+  ];
+  for (const [workload, conversion, input, reference, toPdx] of directions) {
+    expected = input.map(reference);
+    produced = () => out;
+    add(workload, "wasm-simd", () => { pdx.convert(conversion, input, { out, kernel: "simd" }); });
+    add(workload, "wasm-batch", () => { pdx.convert(conversion, input, { out, kernel: "scalar" }); });
+    const one = conversion === "pfnToPdx" ? (x: bigint) => pdx.pfnToPdx(x) : (x: bigint) => pdx.pdxToPfn(x);
+    produced = () => jsOut;
+    add(workload, "wasm-call", () => { for (let i = 0; i < items; i++) jsOut[i] = one(input[i]); });
+    add(workload, "js-bigint", () => { for (let i = 0; i < items; i++) jsOut[i] = reference(input[i]); });
+    const kernel = numberKernel(s, toPdx);
+    const src = halves(input), dst = halves(out);
+    produced = () => out;
+    add(workload, "js-number", () => { kernel(src, dst, items); });
+    if (pool && pool.size >= 2) {
+      // Each worker converts its half POOL_ROUNDS times per message, so the ~0.1 ms
+      // message round trip does not swamp a batch that takes ~0.1 ms.
+      const op = engine.layout[conversion === "pfnToPdx" ? "OP_PFN_TO_PDX" : "OP_PDX_TO_PFN"];
+      const half = Math.floor(items / 2);
+      for (const kernelName of ["simd", "scalar"] as const) {
+        const task = (from: number, n: number): WorkerTask => ({ kind: "convert", ctx: pdx.ctx, op, src: input.byteOffset + from * 8, dst: out.byteOffset + from * 8, n, rounds: POOL_ROUNDS, kernel: kernelName });
+        add(workload, kernelName === "simd" ? "wasm-simd" : "wasm-batch", () => pool.run([task(0, half), task(half, items - half)]), 2, true, items * POOL_ROUNDS);
+      }
+    }
+  }
+  for (const [workload, conversion, input, reference] of [
+    ["maddr_to_directmapoff", "maddrToDirectmapoff", maddrs, (x: bigint) => ref.maddrToDirectmapoff(s, x)],
+    ["directmapoff_to_maddr", "directmapoffToMaddr", offs, (x: bigint) => ref.directmapoffToMaddr(s, x)],
+  ] as const) {
+    expected = input.map(reference);
+    produced = () => out;
+    add(workload, "wasm-simd", () => { pdx.convert(conversion, input, { out, kernel: "simd" }); });
+    add(workload, "wasm-batch", () => { pdx.convert(conversion, input, { out, kernel: "scalar" }); });
+    produced = () => jsOut;
+    add(workload, "js-bigint", () => { for (let i = 0; i < items; i++) jsOut[i] = reference(input[i]); });
+  }
+
+  // mfn_valid over a mix: every other PFN moved into a hole (past max_page or into a hole bit).
+  const mixed = engine.allocU64(items);
+  mixed.set(pfns.map((x, i) => (i & 1 ? x : x + p.maxPage)));
+  const valid = new Uint8Array(items);
+  expected = Uint8Array.from(mixed, (m) => (platformMfnValid(p, m) ? 1 : 0));
+  produced = () => valid;
+  add("mfn_valid", "wasm-batch", () => { pdx.mfnValidBatch(mixed, valid); });
+  add("mfn_valid", "js-bigint", () => { for (let i = 0; i < items; i++) valid[i] = platformMfnValid(p, mixed[i]) ? 1 : 0; });
+  const pages = engine.allocU64(items);
+  pdx.mfnToPageBatch(pfns, pages);
+  expected = pfns;
+  produced = () => out;
+  add("page_to_mfn", "wasm-batch", () => { pdx.pageToMfnBatch(pages, out); });
+  produced = () => jsOut;
+  add("page_to_mfn", "js-bigint", () => { for (let i = 0; i < items; i++) jsOut[i] = BigInt.asUintN(64, ref.pdxToPfn(s, pages[i] + p.frametableBasePdx)); });
+  return rows;
+}
+
+/** Two banks of `gib`/2 GiB each, far apart (at 2 GiB and at 1 TiB), so mask and offset both compress. */
+export function frametableMap(gib: number): MemoryMap {
+  const half = BigInt(gib) << 29n;
+  return makeMemoryMap(`${gib} GiB`, "json", [{ start: 2n << 30n, end: (2n << 30n) + half }, { start: 1n << 40n, end: (1n << 40n) + half }]);
+}
+
+function frametableCases(engine: Engine, pdx: Pdx, gib: number): Planned[] {
+  const map = frametableMap(gib);
+  const shift = BigInt(pdx.platform.arch.pageShift);
+  for (const r of map.ranges) pdx.frameTable.backMfns(r.start >> shift, r.end >> shift);
+  const count = Number(map.ranges.reduce((n, r) => n + ((r.end - r.start) >> shift), 0n));
+  const seq = engine.allocU64(count);
+  let k = 0;
+  for (const r of map.ranges) for (let m = r.start >> shift; m < r.end >> shift; m++) seq[k++] = m;
+  const rand = engine.allocU64(count);
+  rand.set(seq);
+  const rnd = prng(7);
+  for (let i = count - 1; i > 0; i--) { const j = Math.floor(rnd() * (i + 1)); const t = rand[i]; rand[i] = rand[j]; rand[j] = t; }
+  const rows: Planned[] = [];
+  for (const [order, mfns] of [["seq", seq], ["random", rand]] as const) {
+    const workload = `mfn_to_page+get_page (${order})`;
+    const name = `${workload} ${map.name} ${pdx.platform.state.scheme}`;
+    let taken = 0;
+    rows.push({
+      row: { workload, map: map.name, scheme: pdx.platform.state.scheme, impl: "wasm-batch", threads: 1 },
+      bench: { name, fn: () => { taken = pdx.getPageBatch(mfns); }, itemsPerCall: count },
+      // every page was taken once by this call: all succeeded and the counts moved together
+      check: () => (taken !== count ? `${name}: ${taken} of ${count} get_page calls succeeded`
+        : pdx.frameTable.pageCount(mfns[0]) !== pdx.frameTable.pageCount(mfns[count - 1]) ? `${name}: counts differ between first and last page` : null),
+    });
+  }
+  return rows;
+}
+
+/** Counts and plans every group of cases, in order, without allocating yet. */
+function plan(engine: Engine, o: Required<Pick<PdxBenchOptions, "items" | "frametableGiB">> & PdxBenchOptions): Group[] {
+  const groups: Group[] = [];
+  const threadRows = o.pool && o.pool.size >= 2 ? 4 : 0;
+  for (const m of BENCH_MAPS.filter((x) => x.quick || !o.quick)) {
+    for (const scheme of m.schemes) {
+      let pdx: Pdx | undefined;
+      groups.push({
+        count: 2 * 5 + threadRows + 2 * 3 + 4,
+        plan: () => { pdx = engine.setup(catalogueMap(catalogueEntry(m.id)!), { arch: m.arch, scheme }); return conversionCases(engine, pdx, m.id, o.items, o.pool); },
+        release: () => pdx?.dispose(),
+      });
+    }
+  }
+  for (const gib of o.frametableGiB) {
+    for (const scheme of ["none", "mask", "offset"] as const) {
+      let pdx: Pdx | undefined;
+      groups.push({
+        count: 2,
+        plan: () => { pdx = engine.setup(frametableMap(gib), { arch: "harness", scheme }); return frametableCases(engine, pdx, gib); },
+        release: () => pdx?.dispose(),
+      });
+    }
+  }
+  return groups;
+}
+
+export async function runPdxBench(engine: Engine, options: PdxBenchOptions = {}): Promise<PdxBenchReport> {
+  const o = { ...options, items: options.items ?? 1_000_000, frametableGiB: options.frametableGiB ?? (options.quick ? [1] : [1, 64]) };
+  const groups = plan(engine, o);
+  const total = groups.reduce((n, g) => n + g.count, 0);
+  const results: PdxBenchResult[] = [];
+  for (const g of groups) {
+    const planned = g.plan();
+    if (o.verifyOnly) {
+      for (const c of planned) {
+        await c.bench.fn();
+        const problem = c.check();
+        if (problem) throw new Error(`benchmark case computes a wrong result: ${problem}`);
+        results.push({ ...c.row, ns_per_op: NaN, ops_per_s: NaN, rme: NaN });
+        o.onProgress?.(results.length, total, c.bench.name);
+      }
+      g.release();
+      continue;
+    }
+    const timed = await runCases(planned.map((c) => c.bench), {
+      quick: o.quick,
+      onCase: (_, __, r) => o.onProgress?.(results.length + 1, total, r.name),
+    });
+    timed.forEach((t, i) => results.push({ ...planned[i].row, ns_per_op: t.ns_per_op, ops_per_s: t.ops_per_s, rme: t.rme }));
+    g.release();
+  }
+  return { machine: await machineInfo(), quick: !!o.quick, items: o.items, results };
+}

@@ -1,0 +1,104 @@
+/**
+ * `xenmm bench [--quick] [--json FILE] [--html FILE] [--items N] [--threads N]`
+ * (also `npm run bench`): PDX schemes against the flat lookup, WASM against JS, in one
+ * run on this machine; prints a table and the targets, writes JSON (and HTML).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { IMPLS, runPdxBench, type PdxBenchReport, type PdxBenchResult } from "../../bench/pdx.js";
+import { checkTargets, ratios } from "../../bench/summary.js";
+import { Engine } from "../engine/engine.js";
+import { NodeWorkerPool } from "../engine/node-pool.js";
+import { htmlPage, htmlTable } from "../report/html.js";
+import { barChart, escapeXml } from "../report/svg.js";
+import { textTable } from "../report/table.js";
+import { intFlag, parseCommand } from "./args.js";
+import type { Verb } from "./main.js";
+
+const USAGE = `usage: xenmm bench [--quick] [--json FILE] [--html FILE] [--items N] [--threads N]
+  --quick      short timings and only the 1 GiB frame table (under a minute here)
+  --json FILE  results as JSON (default out/bench-pdx.json)
+  --html FILE  a self-contained page with a chart per workload
+  --items N    PFNs per conversion batch (default 1000000)
+  --threads N  worker threads for the multi-thread rows (default 2; 1 disables them)
+  --verify     run every case once, check its output against the bigint reference, time nothing`;
+
+function progress(): ((done: number, total: number, label: string) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (done, total, label) => {
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total} ${label.slice(0, 50).padEnd(50)}`);
+    if (done === total) process.stderr.write("\n");
+  };
+}
+
+const num = (x: number | undefined, digits = 2) => (x === undefined ? "" : x.toFixed(digits));
+
+function table(report: PdxBenchReport): string {
+  const r = ratios(report);
+  return textTable(["workload", "map", "scheme", "impl", "thr", "ns/op", "Mops/s", "±%", "×none", "vs best JS"],
+    report.results.map((x) => [x.workload, x.map, x.scheme, x.impl, String(x.threads), num(x.ns_per_op, 3), num(x.ops_per_s / 1e6, 1), num(x.rme, 1),
+      num(r.get(x)?.vsNone), r.get(x)?.vsBestJs === undefined ? "" : `${num(r.get(x)!.vsBestJs, 1)}×`]));
+}
+
+function html(report: PdxBenchReport): string {
+  const workloads = [...new Set(report.results.map((r) => r.workload))];
+  const charts = workloads.map((w) => {
+    const rows = report.results.filter((r) => r.workload === w);
+    const labels = [...new Set(rows.map((r) => `${r.map} ${r.scheme}`))];
+    const series = IMPLS.flatMap((impl) => [1, 2].map((threads) => ({ impl, threads })))
+      .filter(({ impl, threads }) => rows.some((r) => r.impl === impl && r.threads === threads))
+      .map(({ impl, threads }) => ({
+        name: threads === 1 ? impl : `${impl} ×${threads}`,
+        values: labels.map((l) => rows.find((r: PdxBenchResult) => `${r.map} ${r.scheme}` === l && r.impl === impl && r.threads === threads)?.ns_per_op ?? 0),
+      }));
+    return `<h2>${escapeXml(w)}</h2>` + barChart({ title: `${w}: ns per item (lower is better, log scale)`, unit: "ns/op", log: true, labels, series });
+  });
+  const m = report.machine;
+  return htmlPage("xenmm — PDX benchmark", [
+    `<p>${escapeXml(`${m.cpu}, ${m.cores} cores, ${m.runtime}, ${m.platform}, ${m.date}${report.quick ? " (quick run)" : ""}`)}</p>`,
+    htmlTable(["target", "measured", "met"], checkTargets(report).map((t) => [t.target, t.measured, t.met ? "yes" : "NO"])),
+    ...charts,
+  ]);
+}
+
+function write(path: string, text: string): string {
+  const full = resolve(path);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, text);
+  return full;
+}
+
+export const verb: Verb = {
+  summary: "benchmark PDX conversions and frame-table walks against flat lookups (npm run bench)",
+  async run(argv) {
+    const { values } = parseCommand(argv, {
+      quick: { type: "boolean" }, json: { type: "string" }, html: { type: "string" }, items: { type: "string" },
+      threads: { type: "string" }, verify: { type: "boolean" }, help: { type: "boolean", short: "h" },
+    }, USAGE);
+    if (values.help) { console.log(USAGE); return 0; }
+    const items = intFlag("items", values.items, 1_000_000, 1024, 16_000_000);
+    const threads = intFlag("threads", values.threads, 2, 1, 16);
+    const engine = await Engine.create({ maxMemoryBytes: 1536 << 20 });
+    const pool = threads >= 2 ? await NodeWorkerPool.create(engine, threads) : undefined;
+    try {
+      const report = await runPdxBench(engine, { quick: values.quick, items, pool, verifyOnly: values.verify, onProgress: progress() });
+      if (values.verify) {
+        console.log(`verified ${report.results.length} benchmark cases: every output equals the bigint reference`);
+        console.error(`JSON: ${write(values.json ?? "out/bench-pdx-verify.json", JSON.stringify(report, null, 2))}`);
+        return 0;
+      }
+      const m = report.machine;
+      console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.runtime}, ${m.platform}`);
+      console.log(table(report));
+      console.log("\ntargets (ratios from this run):");
+      console.log(textTable(["target", "measured", "met"], checkTargets(report).map((t) => [t.target, t.measured, t.met ? "yes" : "NO"])));
+      console.error(`JSON: ${write(values.json ?? "out/bench-pdx.json", JSON.stringify(report, null, 2))}`);
+      if (values.html) console.error(`HTML: ${write(values.html, html(report))}`);
+      return 0;
+    } finally {
+      await pool?.close();
+    }
+  },
+};

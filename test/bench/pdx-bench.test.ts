@@ -1,0 +1,95 @@
+/**
+ * Benchmark plumbing (never speed): every workload computes the right result, the
+ * js-number baseline equals the bigint reference bit for bit, ratios and targets are
+ * computed from the rows given, and the CLI writes the JSON shape of issue 3.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { numberKernel } from "../../bench/js-number.js";
+import { runCases } from "../../bench/harness.js";
+import type { PdxBenchReport, PdxBenchResult } from "../../bench/pdx.js";
+import { checkTargets, ratios } from "../../bench/summary.js";
+import { toPfnRanges } from "../../src/pdx/params.js";
+import { pdxToPfn, pfnToPdx } from "../../src/pdx/reference.js";
+import { compressionSetup } from "../../src/pdx/setup.js";
+import { SCHEMES } from "../../src/pdx/state.js";
+
+const CLI = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
+
+describe("js-number kernels equal the bigint reference", () => {
+  const rangesArb = fc.array(fc.record({ base: fc.bigInt({ min: 0n, max: 255n }), shift: fc.integer({ min: 18, max: 44 }), pages: fc.bigInt({ min: 1n, max: 1n << 22n }) }), { minLength: 1, maxLength: 6 });
+  it.each(SCHEMES)("%s, both directions, on RAM and arbitrary 64-bit values", (scheme) => {
+    fc.assert(fc.property(rangesArb, fc.array(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), { minLength: 1, maxLength: 64 }), (rs, values) => {
+      const ranges = toPfnRanges(rs.map((r) => ({ start: (r.base << BigInt(r.shift)) << 12n, end: ((r.base << BigInt(r.shift)) + r.pages) << 12n })), 12);
+      const { state } = compressionSetup(scheme, ranges, { maxOrder: 18, pageShift: 12, tableOrder: 6, maxRanges: 16, base: 0n });
+      const input = BigUint64Array.from([...ranges.map((r) => r.basePfn), ...values]);
+      for (const toPdx of [true, false]) {
+        const out = new BigUint64Array(input.length);
+        numberKernel(state, toPdx)(new Uint32Array(input.buffer), new Uint32Array(out.buffer), input.length);
+        expect([...out]).toEqual([...input].map((x) => (toPdx ? pfnToPdx(state, x) : pdxToPfn(state, x))));
+      }
+    }), { seed: 3, numRuns: 150 });
+  });
+});
+
+describe("ratios and targets come from the rows of one run", () => {
+  const row = (o: Partial<PdxBenchResult>): PdxBenchResult => ({ workload: "pfn_to_pdx", map: "m", scheme: "mask", impl: "wasm-simd", threads: 1, ns_per_op: 1, ops_per_s: 1e9, rme: 1, ...o });
+  const report: PdxBenchReport = {
+    machine: { cpu: "x", cores: 2, runtime: "r", platform: "p", date: "d" }, quick: true, items: 10,
+    results: [
+      row({ scheme: "none", ns_per_op: 0.2, ops_per_s: 5e9 }),
+      row({ scheme: "mask", ns_per_op: 0.3, ops_per_s: 1 / 0.3e-9 }),
+      row({ scheme: "mask", impl: "js-number", ns_per_op: 3 }),
+      row({ scheme: "mask", impl: "js-bigint", ns_per_op: 30 }),
+      row({ scheme: "mask", impl: "wasm-call", ns_per_op: 12 }),
+      row({ scheme: "mask", threads: 2, ns_per_op: 0.15 }),
+    ],
+  };
+  it("scheme vs none and WASM vs the best JS form", () => {
+    const r = ratios(report);
+    expect(r.get(report.results[1])!.vsNone).toBeCloseTo(1.5, 10);
+    expect(r.get(report.results[1])!.vsBestJs).toBeCloseTo(10, 10);
+    expect(r.get(report.results[2])!.vsBestJs).toBeUndefined();
+  });
+  it("targets say met or missed, with the measured range", () => {
+    expect(checkTargets(report).map((t) => [t.target, t.measured, t.met])).toEqual([
+      ["WASM batch mask conversion ≥ 500 M PFNs/s (1 thread)", "3333–3333 M/s", true],
+      ["mask overhead vs none ≤ 1.3× (WASM batch)", "1.50–1.50×", false],
+      ["WASM batch ≥ 20× js-bigint", "100.0–100.0×", true],
+      ["WASM batch ≥ 2× js-number", "10.0–10.0×", true],
+      ["per-item call through the public TS API ≤ 15 ns", "12.0–12.0 ns", true],
+      ["two threads ≥ 1.7× one thread (batch conversions)", "2.00–2.00×", true],
+    ]);
+  });
+});
+
+describe("harness", () => {
+  it("times cases and reports per-item cost", async () => {
+    let calls = 0;
+    const [r] = await runCases([{ name: "sum", fn: () => { for (let i = 0; i < 1000; i++) calls += i & 1; }, itemsPerCall: 1000 }], { quick: true });
+    expect(calls).toBeGreaterThan(0);
+    expect(r.name).toBe("sum");
+    expect(r.ns_per_op).toBeGreaterThan(0);
+    expect(r.ops_per_s * r.ns_per_op).toBeCloseTo(1e9, 0);
+  });
+});
+
+describe("xenmm bench --verify", () => {
+  it("runs every workload once, each output equal to the reference, and writes the rows", async () => {
+    const json = join(mkdtempSync(join(tmpdir(), "xenmm-bench-")), "verify.json");
+    const { stdout } = await promisify(execFile)(process.execPath, [CLI, "bench", "--verify", "--quick", "--items", "4096", "--json", json]);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    expect(stdout).toMatch(/^verified \d+ benchmark cases/);
+    expect(Object.keys(report)).toEqual(["machine", "quick", "items", "results"]);
+    const kinds = new Set(report.results.map((r: PdxBenchResult) => `${r.workload}/${r.impl}/${r.threads}`));
+    for (const k of ["pfn_to_pdx/wasm-simd/1", "pfn_to_pdx/wasm-batch/1", "pfn_to_pdx/wasm-call/1", "pfn_to_pdx/js-bigint/1", "pfn_to_pdx/js-number/1",
+      "pdx_to_pfn/wasm-simd/2", "maddr_to_directmapoff/wasm-simd/1", "mfn_valid/wasm-batch/1", "page_to_mfn/js-bigint/1", "mfn_to_page+get_page (random)/wasm-batch/1"])
+      expect(kinds).toContain(k);
+    expect(Object.keys(report.results[0])).toEqual(["workload", "map", "scheme", "impl", "threads", "ns_per_op", "ops_per_s", "rme"]);
+  });
+});
