@@ -1,0 +1,11 @@
+// `npm run bench`: every benchmark suite in turn (PDX, vm_event rings, xenstored), each
+// printing its table and writing its JSON under out/. `--quick` is passed to each.
+import { spawnSync } from "node:child_process";
+
+const cli = new URL("../dist/src/cli/main.js", import.meta.url).pathname;
+const quick = process.argv.includes("--quick") ? ["--quick"] : [];
+for (const suite of [["bench"], ["ring", "bench"], ["xenstored", "bench"]]) {
+  console.log(`\n== xenmm ${suite.join(" ")} ${quick.join(" ")}`);
+  const { status } = spawnSync(process.execPath, [cli, ...suite, ...quick], { stdio: "inherit" });
+  if (status !== 0) process.exit(status ?? 1);
+}
