@@ -1,0 +1,195 @@
+/**
+ * The PDX section: a memory-map editor (any format the parsers accept, or a catalogue
+ * map), the arch and scheme, what Xen's setup decides (the CLI's JSON, verbatim), the
+ * PFN bit diagram of mask mode or the region table of offset mode, frame-table sizes
+ * for none/mask/offset, and a probe converting PFN ⇄ PDX ⇄ page in the WASM engine.
+ */
+import { ARCHES, ARCH_NAMES, archByName, type ArchProfile } from "../arch.js";
+import { CATALOGUE, catalogueEntry, catalogueMap, type CatalogueEntry } from "../catalogue.js";
+import { Engine } from "../engine/engine.js";
+import type { Pdx } from "../engine/pdx.js";
+import { parseAddress } from "../memmap/number.js";
+import { checkRanges, type MemoryMap } from "../memmap/map.js";
+import { parseMemoryMap } from "../memmap/parse.js";
+import { hex } from "../pdx/bits.js";
+import { compareSchemes, humanBytes, type SchemeComparison } from "../pdx/compare.js";
+import { bitDiagram, maskFields, offsetRows } from "../pdx/describe.js";
+import { SCHEMES, type MaskState, type OffsetState, type SchemeName } from "../pdx/state.js";
+import { debounce, fill, h, messageOf, select, table } from "./dom.js";
+import { pdxJson, type ProbeJson } from "./pdx-json.js";
+
+/** The CLI's engine size (src/cli/pdx.ts): frame tables are backed per group, so this is plenty. */
+const ENGINE_BYTES = 256 << 20;
+const FIRST_MAP = "arm-fvp";
+
+/** The editor text of a catalogue entry: a range list the text parser reads back. */
+function catalogueText(e: CatalogueEntry): string {
+  return [`# ${e.title}`, `# source: ${e.source}`, ...e.ranges.map(([s, t]) => `${s} ${t}`)].join("\n");
+}
+
+/** The map the CLI would load for the same input: a catalogue id keeps its name, edited text is parsed. */
+function loadMap(entry: CatalogueEntry | undefined, text: string, arch: ArchProfile): MemoryMap {
+  if (entry && text === catalogueText(entry)) {
+    const map = catalogueMap(entry);
+    return { ...map, warnings: checkRanges(map.name, map.ranges, arch) };
+  }
+  return parseMemoryMap(text, { name: "editor", arch });
+}
+
+/** The 64 PFN bits, coloured by field: kept high bits, the removed hole, kept low bits. */
+function bitStrip(s: MaskState): HTMLElement {
+  const fields = maskFields(s);
+  const strip = h("div", { class: "bits", role: "img", "aria-label": bitDiagram(s)[1] });
+  for (let bit = 63; bit >= 0; bit--) {
+    const f = fields.find((x) => bit <= x.high && bit >= x.low)!;
+    strip.append(h("span", { class: `bit ${f.kind}`, title: `bit ${bit}: ${f.kind === "hole" ? "removed" : "kept"} (${f.kind})` }, bit % 8 === 0 ? String(bit) : ""));
+  }
+  return h("div", { class: "bitdiagram", "data-testid": "pdx-bits" },
+    strip,
+    h("p", { class: "legend" }, ...fields.map((f) => h("span", { class: `key ${f.kind}` }, `${f.kind === "hole" ? "removed" : "kept"} ${f.kind} bits ${f.high}..${f.low}`))),
+    h("pre", { class: "mono small" }, bitDiagram(s).join("\n")));
+}
+
+function offsetTable(s: OffsetState): HTMLElement {
+  return h("div", { "data-testid": "pdx-offsets" },
+    h("p", {}, `pfn_index_shift ${s.pfnIndexShift}, pdx_index_shift ${s.pdxIndexShift}, region size ${hex(s.pdxRegionSize)} pages, ${s.pfnPdxLookup.length} table entries`),
+    table(["region", "slot", "pfn_base", "offset", "PDX range"],
+      offsetRows(s).map((r) => [String(r.region), String(r.slot), hex(r.pfnBase), hex(r.offset), `[${hex(r.pdxFirst)}, ${hex(r.pdxEnd)})`]), { class: "mono" }));
+}
+
+function sizesTable(c: SchemeComparison): HTMLElement {
+  const col = (s: SchemeName) => (s === c.defaultScheme ? `${s} (default)` : s);
+  return table(["", ...SCHEMES.map(col)], [
+    ["compresses", ...SCHEMES.map((s) => (c.outcomes[s].platform.state.compressed ? "yes" : s === "none" ? "–" : "no"))],
+    ["max_pdx", ...SCHEMES.map((s) => hex(c.outcomes[s].platform.maxPdx))],
+    ["frame table (virtual)", ...SCHEMES.map((s) => humanBytes(c.outcomes[s].frametableBytes))],
+    ["frame table (backed)", ...SCHEMES.map((s) => humanBytes(c.outcomes[s].populatedBytes))],
+  ], { class: "sizes", "data-testid": "pdx-sizes" });
+}
+
+/** The CLI's probe row for one PFN (src/cli/pdx.ts), computed by the WASM engine. */
+function probeOf(pdx: Pdx, pfn: bigint): ProbeJson & { page: string; valid: boolean } {
+  const shift = BigInt(pdx.platform.arch.pageShift);
+  const p = pdx.pfnToPdx(pfn);
+  const maddr = BigInt.asUintN(64, (pfn << shift) | 0xabcn);
+  const valid = pdx.mfnValid(pfn);
+  return {
+    pfn: hex(pfn), pdx: hex(p), roundtrip: hex(pdx.pdxToPfn(p)), compressible: pdx.isRegionCompressible(pfn << shift, 1n),
+    maddr: hex(maddr), directmapoff: hex(pdx.maddrToDirectmapoff(maddr)), mfn_valid: valid,
+    page: hex(BigInt.asUintN(64, p - pdx.platform.frametableBasePdx)), valid,
+  };
+}
+
+export function mountPdx(root: HTMLElement): void {
+  const engines = new Map<string, Promise<Engine>>();
+  const engineFor = (arch: ArchProfile) => {
+    if (!engines.has(arch.name)) engines.set(arch.name, Engine.create({ arch, maxMemoryBytes: ENGINE_BYTES }));
+    return engines.get(arch.name)!;
+  };
+  let current: Pdx | undefined;
+
+  const mapPick = select("Catalogue map", "pdx-map", [
+    ...CATALOGUE.map((e): [string, string] => [e.id, `${e.id} — ${e.title}`]), ["", "(your own map: edit the text)"]], FIRST_MAP);
+  const archPick = select("Arch", "pdx-arch", ARCH_NAMES.map((a): [string, string] => [a, `${a}: ${ARCHES[a].description}`]), "arm64");
+  const schemePick = select("Scheme", "pdx-scheme", [["auto", "auto (the arch's default)"], ...SCHEMES.map((s): [string, string] => [s, s])], "auto");
+  const text = h("textarea", { id: "pdx-text", "data-testid": "pdx-text", rows: 8, spellcheck: "false", autocomplete: "off",
+    "aria-describedby": "pdx-text-help" });
+  const error = h("p", { class: "error", role: "alert", "data-testid": "pdx-error" });
+  const verdict = h("p", { class: "verdict", "data-testid": "pdx-verdict" });
+  const sizes = h("div");
+  const detail = h("div");
+  const log = h("pre", { class: "mono small log" });
+  const json = h("pre", { class: "mono small json", "data-testid": "pdx-json", tabindex: 0 });
+  const status = h("span", { class: "status", "data-testid": "pdx-status", "aria-live": "polite" });
+
+  const probeKind = select("Input is a", "pdx-probe-kind", [["pfn", "PFN"], ["pdx", "PDX"], ["page", "frame-table index (page)"]], "pfn");
+  const probeIn = h("input", { type: "text", id: "pdx-probe", "data-testid": "pdx-probe", value: "0x880000", inputmode: "text", autocomplete: "off", spellcheck: "false" });
+  const probeOut = h("div", { "data-testid": "pdx-probe-out", "aria-live": "polite" });
+
+  const setEntry = (id: string) => {
+    const e = catalogueEntry(id);
+    if (!e) return;
+    text.value = catalogueText(e);
+    archPick.input.value = e.arch;
+  };
+
+  const runProbe = () => {
+    if (!current) return;
+    const v = parseAddress(probeIn.value.trim());
+    if (typeof v === "string") { fill(probeOut, h("p", { class: "error" }, `${probeIn.value}: ${v}`)); return; }
+    const base = current.platform.frametableBasePdx;
+    const pfn = probeKind.input.value === "pfn" ? v : current.pdxToPfn(probeKind.input.value === "pdx" ? v : BigInt.asUintN(64, v + base));
+    const p = probeOf(current, pfn);
+    const size = BigInt(current.platform.arch.pageInfoSize);
+    fill(probeOut, table(["PFN", "PDX", "page (frame-table index)", "page_info at", "PDX → PFN", "mfn_valid", "compressible", "maddr → directmap offset"], [[
+      p.pfn, p.pdx, p.page, `frame_table + ${hex(BigInt(p.page) * size)}`, p.roundtrip, p.valid ? "yes" : "no", p.compressible ? "yes" : "no", `${p.maddr} → ${p.directmapoff}`,
+    ]], { class: "mono probe" }));
+  };
+
+  let generation = 0;
+  const run = async () => {
+    const mine = ++generation;
+    error.textContent = "";
+    status.textContent = "computing…";
+    try {
+      const arch = archByName(archPick.input.value)!;
+      const entry = catalogueEntry(mapPick.input.value);
+      const map = loadMap(entry, text.value, arch);
+      if (entry && map.name !== entry.id) mapPick.input.value = ""; // edited: it is the user's map now
+      const comparison = compareSchemes(map, arch);
+      const scheme = schemePick.input.value === "auto" ? arch.defaultScheme : (schemePick.input.value as SchemeName);
+      const engine = await engineFor(arch);
+      if (mine !== generation) return;
+      current?.dispose();
+      current = undefined;
+      current = engine.setup(map, { scheme });
+      const state = current.platform.state;
+      verdict.textContent = comparison.verdict;
+      fill(sizes, sizesTable(comparison));
+      fill(detail,
+        h("h3", {}, `${scheme}${scheme === arch.defaultScheme ? " (the arch default)" : ""}: ${state.compressed ? "compressing" : "not compressing (identity)"}`),
+        state.scheme === "mask" && state.compressed ? bitStrip(state) : null,
+        state.scheme === "offset" && state.compressed ? offsetTable(state) : null);
+      log.textContent = [...current.platform.log.map((l) => `(XEN) ${l}`), ...map.warnings.map((w) => `warning: ${w}`)].join("\n") || "(Xen logs nothing for this map)";
+      json.textContent = JSON.stringify(pdxJson(comparison, scheme), null, 2);
+      status.textContent = `${map.ranges.length} ranges (${map.format}), ${arch.name}, ${scheme}`;
+      root.dataset.ready = "true";
+      runProbe();
+    } catch (e) {
+      if (mine !== generation) return;
+      error.textContent = messageOf(e);
+      status.textContent = "error";
+      root.dataset.ready = "true";
+    }
+  };
+  const later = debounce(() => void run(), 250);
+
+  mapPick.input.addEventListener("change", () => { setEntry(mapPick.input.value); void run(); });
+  archPick.input.addEventListener("change", () => void run());
+  schemePick.input.addEventListener("change", () => void run());
+  text.addEventListener("input", () => { root.dataset.ready = "false"; later(); });
+  probeIn.addEventListener("input", debounce(runProbe, 150));
+  probeKind.input.addEventListener("change", runProbe);
+
+  fill(root,
+    h("h2", { id: "pdx-h" }, "PDX compression"),
+    h("p", { class: "lede" }, "Which PDX scheme Xen picks for a memory map, the parameters its setup computes, and how big the frame table gets. Setup runs in TypeScript with bigint; the probe converts in the WASM engine. ",
+      h("code", {}, "xenmm pdx MAP --arch A --json"), " prints the same JSON."),
+    h("div", { class: "controls" }, mapPick.wrap, archPick.wrap, schemePick.wrap),
+    h("label", { class: "field wide", for: "pdx-text" }, h("span", {}, "Memory map")),
+    text,
+    h("p", { id: "pdx-text-help", class: "help" }, "Paste JSON, a range list (START END, START-END or START+SIZE), a Xen or Linux boot log, /proc/iomem or a .dts. Results update as you type. ", status),
+    error,
+    verdict,
+    h("div", { class: "cols" },
+      h("div", {}, h("h3", {}, "Frame table: none / mask / offset"), sizes),
+      h("div", {}, detail)),
+    h("h3", {}, "Probe"),
+    h("div", { class: "controls" }, probeKind.wrap, h("label", { class: "field", for: "pdx-probe" }, h("span", {}, "Value (hex or decimal)"), probeIn)),
+    probeOut,
+    h("details", {}, h("summary", {}, "Xen's setup log"), log),
+    h("details", { open: true }, h("summary", {}, "Parameters as JSON (", h("code", {}, "xenmm pdx --json"), ")"), json));
+
+  setEntry(FIRST_MAP);
+  void run();
+}
