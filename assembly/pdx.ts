@@ -13,6 +13,7 @@ import {
   CTX_PDX_INDEX_SHIFT, CTX_PDX_PFN_LOOKUP, CTX_PFN_INDEX_SHIFT, CTX_PFN_PDX_LOOKUP, CTX_SCHEME, CTX_TABLE_MASK,
   CTX_TOP_MASK, SCHEME_MASK, SCHEME_OFFSET,
 } from "./layout";
+import { maskBatchConstW } from "./mask-dispatch.generated";
 
 export const OP_PFN_TO_PDX: u32 = 0;
 export const OP_PDX_TO_PFN: u32 = 1;
@@ -89,7 +90,7 @@ export function convertBatchScalar(ctx: usize, op: u32, src: usize, dst: usize, 
 }
 
 // @ts-ignore: decorator
-@inline function maskBatchVec(src: usize, dst: usize, n: usize, lo: u64, hi: u64, w: i32, toPdx: bool): void {
+@inline export function maskBatchVec(src: usize, dst: usize, n: usize, lo: u64, hi: u64, w: i32, toPdx: bool): void {
   const low = i64x2.splat(lo), high = i64x2.splat(hi);
   const bulkEnd = src + ((n & ~(<usize>7)) << 3);
   for (; src < bulkEnd; src += 64, dst += 64) {
@@ -113,12 +114,14 @@ export function convertBatchScalar(ctx: usize, op: u32, src: usize, dst: usize, 
 // @ts-ignore: decorator
 @inline function offsetBatchVec(src: usize, dst: usize, n: usize, table: usize, shift: i32, m: u64, scale: i32, toPdx: bool): void {
   const mask = i64x2.splat(m);
-  const bulkEnd = src + ((n & ~(<usize>3)) << 3);
-  for (; src < bulkEnd; src += 32, dst += 32) {
+  const bulkEnd = src + ((n & ~(<usize>7)) << 3);
+  for (; src < bulkEnd; src += 64, dst += 64) {
     v128.store(dst, offsetVec(v128.load(src), table, shift, mask, scale, toPdx));
     v128.store(dst, offsetVec(v128.load(src, 16), table, shift, mask, scale, toPdx), 16);
+    v128.store(dst, offsetVec(v128.load(src, 32), table, shift, mask, scale, toPdx), 32);
+    v128.store(dst, offsetVec(v128.load(src, 48), table, shift, mask, scale, toPdx), 48);
   }
-  for (let tail = n & 3; tail > 0; tail--, src += 8, dst += 8)
+  for (let tail = n & 7; tail > 0; tail--, src += 8, dst += 8)
     store<u64>(dst, offsetOne(load<u64>(src), table, <u64>shift, m, <u64>scale, toPdx));
 }
 
@@ -127,8 +130,7 @@ export function convertBatch(ctx: usize, op: u32, src: usize, dst: usize, n: usi
   const scheme = ctxU32(ctx, CTX_SCHEME);
   if (scheme == SCHEME_MASK) {
     const low = maskLow(ctx, op), high = maskHigh(ctx, op), w = <i32>ctxU64(ctx, CTX_HOLE_SHIFT);
-    if (towardsPdx(op)) maskBatchVec(src, dst, n, low, high, w, true);
-    else maskBatchVec(src, dst, n, low, high, w, false);
+    maskBatchConstW(src, dst, n, low, high, w, towardsPdx(op));
   } else if (scheme == SCHEME_OFFSET) {
     const table = offsetTable(ctx, op), shift = <i32>offsetShift(ctx, op), mask = ctxU64(ctx, CTX_TABLE_MASK), scale = <i32>offsetScale(ctx, op);
     if (towardsPdx(op)) offsetBatchVec(src, dst, n, table, shift, mask, scale, true);
