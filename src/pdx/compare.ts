@@ -47,7 +47,8 @@ function verdictOf(o: Record<SchemeName, SchemeOutcome>, def: SchemeName): strin
   const lost = o.none.platform.unreachablePages > 0n ? `; without compression ${humanBytes(o.none.platform.unreachablePages << BigInt(o.none.platform.arch.pageShift))} of RAM is beyond the frame table` : "";
   const panic = o.none.platform.frametableTooSmall ? `; that exceeds the ${humanBytes(o.none.platform.arch.frametableSize)} frame table (Xen panics "Frametable too small")` : "";
   if (!best) return `no scheme compresses this map: the frame table spans ${humanBytes(none)}${panic}${lost}`;
-  const saving = (s: SchemeName) => `${humanBytes(o[s].frametableBytes)} instead of ${humanBytes(none)} (${(Number(none) / Number(o[s].frametableBytes)).toFixed(1)}× smaller)`;
+  const factor = (x: number) => (x < 100 ? x.toFixed(1) : Math.round(x).toLocaleString("en-US"));
+  const saving = (s: SchemeName) => `${humanBytes(o[s].frametableBytes)} instead of ${humanBytes(none)} (${factor(Number(none) / Number(o[s].frametableBytes))}× smaller)`;
   if (def !== "none" && chosen.platform.state.compressed) return `the default (${def}) compresses: frame table ${saving(def)}${lost}`;
   return `the default (${def}) does not compress, but ${best} would: frame table ${saving(best)}${lost}`;
 }

@@ -25,8 +25,9 @@ export interface LineChart {
 }
 
 const WIDTH = 720;
-const HEIGHT = 320;
-const MARGIN = { left: 72, right: 16, top: 36, bottom: 64 };
+const HEIGHT = 360;
+/** The legend sits under the title; the bottom leaves room for slanted category labels. */
+const MARGIN = { left: 72, right: 16, top: 52, bottom: 96 };
 const PLOT_W = WIDTH - MARGIN.left - MARGIN.right;
 const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 /** Colour-blind-safe palette (Okabe–Ito). */
@@ -66,7 +67,7 @@ function ticks(lo: number, hi: number, log: boolean): number[] {
 
 function frame(title: string, body: string[], legend: string[]): string {
   const items = legend.map((name, i) =>
-    `<g transform="translate(${MARGIN.left + i * 150},${HEIGHT - 14})"><rect width="10" height="10" y="-9" fill="${PALETTE[i % PALETTE.length]}"/>` +
+    `<g transform="translate(${MARGIN.left + i * 150},${MARGIN.top - 14})"><rect width="10" height="10" y="-9" fill="${PALETTE[i % PALETTE.length]}"/>` +
     `<text x="14">${escapeXml(name)}</text></g>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeXml(title)}" ` +
     `font-family="system-ui,sans-serif" font-size="11"><title>${escapeXml(title)}</title>` +
@@ -105,7 +106,11 @@ export function barChart(c: BarChart): string {
       body.push(`<rect x="${x0 + i * bar}" y="${top}" width="${Math.max(bar - 1, 1)}" height="${MARGIN.top + PLOT_H - top}" ` +
         `fill="${PALETTE[i % PALETTE.length]}"><title>${escapeXml(`${s.name} · ${label}: ${shortNumber(v)} ${c.unit}`)}</title></rect>`);
     });
-    body.push(`<text x="${x0 + group * 0.4}" y="${MARGIN.top + PLOT_H + 14}" text-anchor="middle">${escapeXml(label)}</text>`);
+    // Slant labels when there are many groups, so that neighbours do not overlap.
+    const lx = x0 + group * 0.4, ly = MARGIN.top + PLOT_H + 14;
+    body.push(c.labels.length > 8
+      ? `<text x="${lx}" y="${ly}" text-anchor="end" transform="rotate(-40 ${lx} ${ly})">${escapeXml(label)}</text>`
+      : `<text x="${lx}" y="${ly}" text-anchor="middle">${escapeXml(label)}</text>`);
   });
   return frame(c.title, body, c.series.map((s) => s.name));
 }
