@@ -21,6 +21,8 @@ export { compareSchemes, humanBytes, type SchemeComparison, type SchemeOutcome }
 export { compressionSetup } from "./pdx/setup.js";
 export { SCHEMES, type SchemeName, type PdxState, type MaskState, type OffsetState, type NoneState } from "./pdx/state.js";
 export { paramsJson, bitDiagram, maskFields, offsetRows } from "./pdx/describe.js";
+export { pdxJson, type ProbeJson } from "./pdx/result-json.js";
+export { probePfn } from "./engine/probe.js";
 export * as reference from "./pdx/reference.js";
 export { hex } from "./pdx/bits.js";
 

@@ -4,12 +4,13 @@
  */
 import { ARCH_NAMES } from "../arch.js";
 import { Engine, resolveArch } from "../engine/engine.js";
-import type { Pdx } from "../engine/pdx.js";
 import { UsageError } from "../errors.js";
 import { parseAddress } from "../memmap/number.js";
 import { hex } from "../pdx/bits.js";
 import { compareSchemes, humanBytes, type SchemeComparison } from "../pdx/compare.js";
-import { bitDiagram, offsetRows, paramsJson } from "../pdx/describe.js";
+import { bitDiagram, offsetRows } from "../pdx/describe.js";
+import { pdxJson, type ProbeJson } from "../pdx/result-json.js";
+import { probePfn } from "../engine/probe.js";
 import type { PlatformOptions } from "../pdx/platform.js";
 import { SCHEMES, type SchemeName } from "../pdx/state.js";
 import { textTable } from "../report/table.js";
@@ -40,37 +41,7 @@ function defaultProbes(c: SchemeComparison): bigint[] {
   return c.map.ranges.flatMap((r) => [r.start >> shift, ((r.end - 1n) >> shift), ((r.end - 1n) >> shift) + 1n]);
 }
 
-interface Probe { pfn: string; pdx: string; roundtrip: string; compressible: boolean; maddr: string; directmapoff: string; mfn_valid: boolean }
-
-function probe(pdx: Pdx, pfn: bigint): Probe {
-  const shift = BigInt(pdx.platform.arch.pageShift);
-  const p = pdx.pfnToPdx(pfn);
-  const maddr = BigInt.asUintN(64, (pfn << shift) | 0xabcn);
-  return {
-    pfn: hex(pfn), pdx: hex(p), roundtrip: hex(pdx.pdxToPfn(p)), compressible: pdx.isRegionCompressible(pfn << shift, 1n),
-    maddr: hex(maddr), directmapoff: hex(pdx.maddrToDirectmapoff(maddr)), mfn_valid: pdx.mfnValid(pfn),
-  };
-}
-
-function json(c: SchemeComparison, scheme: SchemeName, probes: Probe[]) {
-  const o = c.outcomes[scheme];
-  const p = o.platform;
-  return {
-    scheme, compressed: p.state.compressed, params: paramsJson(p.state),
-    max_pdx: hex(p.maxPdx), frametable_bytes: hex(o.frametableBytes), probes,
-    arch: c.arch.name, map: c.map.name, default_scheme: c.defaultScheme,
-    max_page: hex(p.maxPage), frametable_base_pdx: hex(p.frametableBasePdx), frametable_populated_bytes: hex(o.populatedBytes),
-    setup: { max_order: p.params.maxOrder, base: hex(p.params.base), table_order: p.params.tableOrder, page_shift: p.params.pageShift },
-    log: p.log, warnings: c.map.warnings,
-    schemes: Object.fromEntries(SCHEMES.map((s) => [s, {
-      compressed: c.outcomes[s].platform.state.compressed, max_pdx: hex(c.outcomes[s].platform.maxPdx),
-      frametable_bytes: hex(c.outcomes[s].frametableBytes), frametable_populated_bytes: hex(c.outcomes[s].populatedBytes),
-    }])),
-    verdict: c.verdict,
-  };
-}
-
-function human(c: SchemeComparison, scheme: SchemeName, probes: Probe[]): string {
+function human(c: SchemeComparison, scheme: SchemeName, probes: ProbeJson[]): string {
   const p = c.outcomes[scheme].platform;
   const out: string[] = [];
   out.push(`map ${c.map.name} (${c.map.format}, ${c.map.ranges.length} ranges) on ${c.arch.name}: MAX_ORDER ${p.params.maxOrder}, page_info ${c.arch.pageInfoSize} B, PDX group ${hex(p.groupCount)} pages, setup base ${hex(p.params.base)}`);
@@ -120,8 +91,8 @@ export const verb: Verb = {
     const pdx = engine.setup(map, { ...options, scheme: chosen });
     const pfns = values.probe === undefined ? (values.json ? [] : defaultProbes(comparison))
       : values.probe.split(",").map((s) => addressFlag("probe", s));
-    const probes = pfns.map((pfn) => probe(pdx, pfn));
-    console.log(values.json ? JSON.stringify(json(comparison, chosen, probes), null, 2) : human(comparison, chosen, probes));
+    const probes = pfns.map((pfn) => probePfn(pdx, pfn));
+    console.log(values.json ? JSON.stringify(pdxJson(comparison, chosen, probes), null, 2) : human(comparison, chosen, probes));
     return 0;
   },
 };
