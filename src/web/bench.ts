@@ -12,21 +12,27 @@ import { chart, fill, h, messageOf, select, table } from "./dom.js";
 import { WebWorkerPool } from "./web-pool.js";
 
 /** Quick: smaller batches and one frame-table size, so a run takes tens of seconds, not minutes. */
+const QUICK_MAPS = BENCH_MAPS.filter((m) => m.quick).map((m) => m.id).join(", ");
+const ALL_MAPS = BENCH_MAPS.map((m) => m.id).join(", ");
 const MODES = {
   quick: { quick: true, items: 100_000, frametableGiB: [1] },
   full: { quick: false, items: 1_000_000, frametableGiB: [1, 64] },
 } as const;
 
-/** One bar per implementation, one group per map and scheme, for one workload. */
-function workloadChart(results: PdxBenchResult[], workload: string): string {
-  const rows = results.filter((r) => r.workload === workload);
+const implName = (r: PdxBenchResult) => `${r.impl}${r.threads > 1 ? ` ×${r.threads}` : ""}`;
+
+/**
+ * One bar per implementation in `impls`, one group per map and scheme, for one workload.
+ * At most four series per chart, so the legend fits the chart's width.
+ */
+function workloadChart(results: PdxBenchResult[], workload: string, impls: string[], title: string): string {
+  const rows = results.filter((r) => r.workload === workload && impls.includes(implName(r)));
   const labels = [...new Set(rows.map((r) => `${r.map} ${r.scheme}`))];
-  const impls = [...new Set(rows.map((r) => `${r.impl}${r.threads > 1 ? ` ×${r.threads}` : ""}`))];
   return barChart({
-    title: `${workload}: ns per item (lower is better)`, unit: "ns", log: true, labels,
-    series: impls.map((name) => ({
+    title: `${workload}: ${title}, ns per item (lower is better)`, unit: "ns per item", log: true, labels,
+    series: impls.filter((i) => rows.some((r) => implName(r) === i)).map((name) => ({
       name,
-      values: labels.map((l) => rows.find((r) => `${r.map} ${r.scheme}` === l && `${r.impl}${r.threads > 1 ? ` ×${r.threads}` : ""}` === name)?.ns_per_op ?? 0),
+      values: labels.map((l) => rows.find((r) => `${r.map} ${r.scheme}` === l && implName(r) === name)?.ns_per_op ?? 0),
     })),
   });
 }
@@ -38,8 +44,11 @@ function report(r: PdxBenchReport, seconds: number): HTMLElement[] {
     h("p", { class: "help", "data-testid": "bench-machine" },
       `${r.results.length} results in ${seconds.toFixed(1)} s on ${r.machine.runtime} (${r.machine.cores} logical cores), ${r.items.toLocaleString("en")} items per batch${r.quick ? ", quick mode" : ""}. `,
       h("a", { href, download: "pdx-bench.json" }, "Download the JSON")),
-    chart(workloadChart(r.results, "pfn_to_pdx"), "bench-chart"),
-    chart(workloadChart(r.results, "pdx_to_pfn"), "bench-chart-pdx-to-pfn"),
+    h("div", { class: "charts" },
+      chart(workloadChart(r.results, "pfn_to_pdx", ["wasm-simd", "wasm-call", "js-bigint", "js-number"], "WASM vs JS"), "bench-chart",
+        "wasm-simd: one call per batch; wasm-call: one WASM call per item; js-bigint / js-number: the same formulas in JavaScript."),
+      chart(workloadChart(r.results, "pfn_to_pdx", ["wasm-simd", "wasm-batch", "wasm-simd ×2", "wasm-batch ×2"], "one thread vs two"), "bench-chart-threads",
+        "×2: the batch split across two Web Workers over the same shared memory (includes the postMessage round trip).")),
     h("h3", {}, "The issue's targets"),
     table(["target", "measured here", "met"], checkTargets(r).map((t) => [t.target, t.measured, t.met ? "yes" : "no"]), { "data-testid": "bench-targets" }),
     h("details", {}, h("summary", {}, `All ${r.results.length} rows`),
@@ -50,9 +59,8 @@ function report(r: PdxBenchReport, seconds: number): HTMLElement[] {
 }
 
 export function mountBench(root: HTMLElement): void {
-  const mode = select("Mode", "bench-mode", [["quick", "quick (100k items, fewer samples)"], ["full", "full (1M items; minutes)"]], "quick");
+  const mode = select("Mode", "bench-mode", [["quick", `quick: ${QUICK_MAPS}, 100k items (~1 min)`], ["full", `full: ${ALL_MAPS}, 1M items (minutes)`]], "quick");
   const threads = h("input", { type: "checkbox", checked: true, "data-testid": "bench-threads" });
-  const maps = BENCH_MAPS.map((m, i) => ({ id: m.id, box: h("input", { type: "checkbox", checked: i === 0, value: m.id, "data-testid": `bench-map-${m.id}` }) }));
   const start = h("button", { type: "button", class: "primary", "data-testid": "bench-run" }, "Run the benchmark");
   const progress = h("progress", { max: 1, value: 0, "aria-label": "benchmark progress" });
   const status = h("p", { class: "status", "data-testid": "bench-status", "aria-live": "polite" }, "Not run yet.");
@@ -68,11 +76,9 @@ export function mountBench(root: HTMLElement): void {
       // A fresh engine per run: the suite carves its inputs from linear memory.
       const engine = await Engine.create({ arch: "x86-64" });
       if (threads.checked) pool = await WebWorkerPool.create(engine, 2);
-      const chosen = maps.filter((m) => m.box.checked).map((m) => m.id);
-      // `maps` narrows the suite to the chosen BENCH_MAPS (ignored by a suite without the option).
-      const options: PdxBenchOptions & { maps?: string[] } = {
-        ...MODES[mode.input.value as keyof typeof MODES], frametableGiB: [...MODES[mode.input.value as keyof typeof MODES].frametableGiB],
-        pool, maps: chosen,
+      const m = MODES[mode.input.value as keyof typeof MODES];
+      const options: PdxBenchOptions = {
+        quick: m.quick, items: m.items, frametableGiB: [...m.frametableGiB], pool,
         onProgress: (done, total, label) => {
           progress.max = total;
           progress.value = done;
@@ -98,7 +104,6 @@ export function mountBench(root: HTMLElement): void {
     h("h2", { id: "bench-h" }, "Benchmark"),
     h("p", { class: "lede" }, "PDX conversions in WASM (SIMD batch, scalar batch, one call per item) against pure-JS forms (bigint, and 32-bit number halves), with and without compression, timed by benchmark.js in this tab. The two-thread rows run on Web Workers that share the engine's memory."),
     h("div", { class: "controls" }, mode.wrap,
-      h("fieldset", { class: "field" }, h("legend", {}, "Maps"), ...maps.map((m) => h("label", { class: "check" }, m.box, ` ${m.id}`))),
       h("label", { class: "check" }, threads, " two-thread rows (Web Workers)")),
     h("div", { class: "controls" }, start, progress),
     status, results);

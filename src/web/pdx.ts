@@ -4,7 +4,7 @@
  * PFN bit diagram of mask mode or the region table of offset mode, frame-table sizes
  * for none/mask/offset, and a probe converting PFN ⇄ PDX ⇄ page in the WASM engine.
  */
-import { ARCHES, ARCH_NAMES, archByName, type ArchProfile } from "../arch.js";
+import { ARCH_NAMES, archByName, type ArchProfile } from "../arch.js";
 import { CATALOGUE, catalogueEntry, catalogueMap, type CatalogueEntry } from "../catalogue.js";
 import { Engine } from "../engine/engine.js";
 import type { Pdx } from "../engine/pdx.js";
@@ -90,7 +90,8 @@ export function mountPdx(root: HTMLElement): void {
 
   const mapPick = select("Catalogue map", "pdx-map", [
     ...CATALOGUE.map((e): [string, string] => [e.id, `${e.id} — ${e.title}`]), ["", "(your own map: edit the text)"]], FIRST_MAP);
-  const archPick = select("Arch", "pdx-arch", ARCH_NAMES.map((a): [string, string] => [a, `${a}: ${ARCHES[a].description}`]), "arm64");
+  const archPick = select("Arch", "pdx-arch", ARCH_NAMES.map((a): [string, string] => [a, a]), "arm64");
+  const archHelp = h("p", { class: "help", "data-testid": "pdx-arch-help" });
   const schemePick = select("Scheme", "pdx-scheme", [["auto", "auto (the arch's default)"], ...SCHEMES.map((s): [string, string] => [s, s])], "auto");
   const text = h("textarea", { id: "pdx-text", "data-testid": "pdx-text", rows: 8, spellcheck: "false", autocomplete: "off",
     "aria-describedby": "pdx-text-help" });
@@ -133,6 +134,7 @@ export function mountPdx(root: HTMLElement): void {
     status.textContent = "computing…";
     try {
       const arch = archByName(archPick.input.value)!;
+      archHelp.textContent = `${arch.name}: ${arch.description}; MAX_ORDER ${arch.maxOrder}, page_info ${arch.pageInfoSize} B, default scheme ${arch.defaultScheme}.`;
       const entry = catalogueEntry(mapPick.input.value);
       const map = loadMap(entry, text.value, arch);
       if (entry && map.name !== entry.id) mapPick.input.value = ""; // edited: it is the user's map now
@@ -176,6 +178,7 @@ export function mountPdx(root: HTMLElement): void {
     h("p", { class: "lede" }, "Which PDX scheme Xen picks for a memory map, the parameters its setup computes, and how big the frame table gets. Setup runs in TypeScript with bigint; the probe converts in the WASM engine. ",
       h("code", {}, "xenmm pdx MAP --arch A --json"), " prints the same JSON."),
     h("div", { class: "controls" }, mapPick.wrap, archPick.wrap, schemePick.wrap),
+    archHelp,
     h("label", { class: "field wide", for: "pdx-text" }, h("span", {}, "Memory map")),
     text,
     h("p", { id: "pdx-text-help", class: "help" }, "Paste JSON, a range list (START END, START-END or START+SIZE), a Xen or Linux boot log, /proc/iomem or a .dts. Results update as you type. ", status),

@@ -11,13 +11,39 @@ import type { EnginePool, WorkerInit, WorkerResult, WorkerTask } from "../engine
 /** What a pool worker posts back: "ready" once instantiated, then one result per task. */
 export type PoolReply = { kind: "ready" } | { kind: "result"; result: WorkerResult } | { kind: "error"; message: string };
 
+/**
+ * The start gate, two i32 slots in a SharedArrayBuffer (WorkerInit.gate):
+ *   [GATE_OPEN]     0 while workers must wait, 1 once released (what engine workers wait on)
+ *   [GATE_ARRIVED]  workers that reached the gate in this round
+ * The page cannot block, so it awaits GATE_ARRIVED with Atomics.waitAsync instead of
+ * sleeping a fixed time: a fixed sleep would be timed by the benchmark's two-thread rows.
+ */
+export const GATE_OPEN = 0;
+export const GATE_ARRIVED = 1;
+const GATE_SLOTS = 2;
+
+type WaitAsync = (a: Int32Array, i: number, v: number, t?: number) => { async: boolean; value: Promise<string> | string };
+
+/** Resolves once gate[GATE_ARRIVED] ≥ n. */
+async function arrivals(gate: Int32Array, n: number): Promise<void> {
+  const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+  for (let seen = Atomics.load(gate, GATE_ARRIVED); seen < n; seen = Atomics.load(gate, GATE_ARRIVED)) {
+    if (waitAsync) {
+      const w = waitAsync(gate, GATE_ARRIVED, seen, 1000);
+      if (w.async) await w.value;
+    } else {
+      await new Promise((r) => setTimeout(r, 0)); // browsers without waitAsync: poll
+    }
+  }
+}
+
 export class WebWorkerPool implements EnginePool {
   private constructor(private readonly workers: Worker[], private readonly gate: Int32Array) {}
 
   static async create(engine: Engine, size: number): Promise<WebWorkerPool> {
     if (!globalThis.crossOriginIsolated)
       throw new Error("this page is not cross-origin isolated, so the shared engine memory cannot reach Web Workers; serve it with `xenmm serve`");
-    const gate = new Int32Array(new SharedArrayBuffer(4));
+    const gate = new Int32Array(new SharedArrayBuffer(GATE_SLOTS * 4));
     const init: WorkerInit = { module: engine.module, memory: engine.memory, gate };
     // Vite bundles the worker from this exact `new Worker(new URL(…), …)` form.
     const workers = Array.from({ length: size }, () => new Worker(new URL("./pool-worker.ts", import.meta.url), { type: "module", name: "xenmm-engine" }));
@@ -35,12 +61,13 @@ export class WebWorkerPool implements EnginePool {
   /** Runs tasks[i] on worker i, all released together. */
   async run(tasks: WorkerTask[]): Promise<WorkerResult[]> {
     if (tasks.length > this.workers.length) throw new RangeError(`${tasks.length} tasks for ${this.workers.length} workers`);
-    Atomics.store(this.gate, 0, 0);
+    Atomics.store(this.gate, GATE_OPEN, 0);
+    Atomics.store(this.gate, GATE_ARRIVED, 0);
     const results = tasks.map((task, i) => reply(this.workers[i]!, () => this.workers[i]!.postMessage(task)));
-    // Let every worker reach the gate before opening it (the main thread may not block).
-    await new Promise((r) => setTimeout(r, 20));
-    Atomics.store(this.gate, 0, 1);
-    Atomics.notify(this.gate, 0);
+    // Open the gate once every worker waits at it, so they start (and contend) together.
+    await Promise.race([arrivals(this.gate, tasks.length), Promise.all(results)]);
+    Atomics.store(this.gate, GATE_OPEN, 1);
+    Atomics.notify(this.gate, GATE_OPEN);
     const replies = await Promise.all(results);
     return replies.map((r) => (r as { result: WorkerResult }).result);
   }

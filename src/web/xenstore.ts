@@ -51,7 +51,8 @@ export function mountXenstore(root: HTMLElement): void {
   let s: Session;
 
   const print = (text: string, kind: "cmd" | "ok" | "err" | "event" | "info" = "ok") => {
-    for (const line of text.split("\n")) out.append(h("li", { class: kind }, line));
+    // Replies such as "OK" arrive NUL-terminated on the wire; the terminator is not text.
+    for (const line of text.replace(/\0+$/, "").split("\n")) out.append(h("li", { class: kind }, line));
     while (out.childElementCount > 500) out.firstElementChild!.remove();
     out.scrollTop = out.scrollHeight;
   };
@@ -118,7 +119,7 @@ export function mountXenstore(root: HTMLElement): void {
           const id = s.tx;
           s.tx = 0;
           prompt.textContent = "xs>";
-          print(`${await c.end(id, cmd === "commit")} (transaction ${id} ${cmd === "commit" ? "committed" : "aborted"})`); break;
+          print(`${(await c.end(id, cmd === "commit")).replace(/\0+$/, "")} (transaction ${id} ${cmd === "commit" ? "committed" : "aborted"})`); break;
         }
         default: throw new Error(`unknown command '${cmd}'; type help`);
       }
