@@ -28,6 +28,8 @@ export interface RoleHost {
 
 export interface RingBenchOptions {
   quick?: boolean;
+  /** Rounds per throughput case, alternating the two implementations (default 3; 1 with quick). */
+  rounds?: number;
   /** Async ring pages for the throughput cases. */
   pages?: number;
   onCase?: (name: string) => void;
@@ -42,6 +44,8 @@ export interface ThroughputRow extends BenchResult {
   bytes_per_s: number;
   /** Messages the ring holds at once (ours: slots; ringbuf.js: capacity / payload). */
   ring_messages: number;
+  /** Which alternating round this was (0-based); medians are reported separately. */
+  round: number;
 }
 
 export interface SyncRow extends BenchResult {
@@ -54,7 +58,10 @@ export interface SyncRow extends BenchResult {
 export interface RingBenchReport {
   machine: MachineInfo;
   versions: Record<string, string>;
+  /** Per implementation and payload, the round with the median throughput. */
   throughput: ThroughputRow[];
+  /** Every round: on a shared machine, one round can be far off the others. */
+  throughput_rounds: ThroughputRow[];
   /** ours / ringbuf.js ops per second, per payload size. */
   ratio_vs_ringbuf: Record<string, number>;
   sync_round_trip: SyncRow[];
@@ -64,7 +71,7 @@ export interface RingBenchReport {
 
 const PAYLOADS = [REQUEST_BYTES, 64];
 
-async function throughputCase(host: RoleHost, impl: ThroughputRow["impl"], payloadBytes: number, pages: number, quick: boolean): Promise<ThroughputRow> {
+async function throughputCase(host: RoleHost, impl: ThroughputRow["impl"], payloadBytes: number, pages: number, quick: boolean, round: number): Promise<ThroughputRow> {
   const perBatch = quick ? 5_000 : 20_000;
   const nrSlots = AsyncRingRegion.create(pages, "drop", payloadBytes).geometry.nrSlots;
   const control = newControl().buffer as SharedArrayBuffer;
@@ -83,7 +90,7 @@ async function throughputCase(host: RoleHost, impl: ThroughputRow["impl"], paylo
   const group = host.startRoles(specs, 2);
   try {
     const [r] = await runCases([{ name: `${impl} ${payloadBytes} B`, fn: () => group.runBatch(), itemsPerCall: perBatch }], { quick });
-    return { ...r, impl, payload_bytes: payloadBytes, bytes_per_s: r.ops_per_s * payloadBytes, ring_messages: nrSlots };
+    return { ...r, impl, payload_bytes: payloadBytes, bytes_per_s: r.ops_per_s * payloadBytes, ring_messages: nrSlots, round };
   } finally {
     await group.finish();
   }
@@ -113,12 +120,22 @@ async function syncCase(host: RoleHost, strategy: WaitStrategy, quick: boolean):
 export async function runRingBench(host: RoleHost, options: RingBenchOptions = {}): Promise<RingBenchReport> {
   const quick = options.quick ?? false;
   const pages = options.pages ?? 16;
+  const rounds = options.rounds ?? (quick ? 1 : 3);
+  const IMPLS = ["xenmm async ring", "ringbuf.js"] as const;
+  const all: ThroughputRow[] = [];
   const throughput: ThroughputRow[] = [];
-  for (const payload of PAYLOADS)
-    for (const impl of ["xenmm async ring", "ringbuf.js"] as const) {
-      options.onCase?.(`${impl} ${payload} B`);
-      throughput.push(await throughputCase(host, impl, payload, pages, quick));
+  for (const payload of PAYLOADS) {
+    // Alternate the implementations round by round so that both see the same machine weather.
+    for (let round = 0; round < rounds; round++)
+      for (const impl of IMPLS) {
+        options.onCase?.(`${impl} ${payload} B (round ${round + 1}/${rounds})`);
+        all.push(await throughputCase(host, impl, payload, pages, quick, round));
+      }
+    for (const impl of IMPLS) {
+      const mine = all.filter((t) => t.impl === impl && t.payload_bytes === payload).sort((a, b) => a.ops_per_s - b.ops_per_s);
+      throughput.push(mine[(mine.length - 1) >> 1]);
     }
+  }
   const ratio: Record<string, number> = {};
   for (const payload of PAYLOADS) {
     const ours = throughput.find((t) => t.payload_bytes === payload && t.impl === "xenmm async ring")!;
@@ -134,5 +151,5 @@ export async function runRingBench(host: RoleHost, options: RingBenchOptions = {
     throughput_at_least_ringbuf: Object.fromEntries(Object.entries(ratio).map(([k, v]) => [k, v >= 1])),
     sync_p50_at_most_10us: sync.some((s) => s.p50_us <= 10),
   };
-  return { machine: await machineInfo(), versions: options.versions ?? {}, throughput, ratio_vs_ringbuf: ratio, sync_round_trip: sync, targets };
+  return { machine: await machineInfo(), versions: options.versions ?? {}, throughput, throughput_rounds: all, ratio_vs_ringbuf: ratio, sync_round_trip: sync, targets };
 }

@@ -43,15 +43,23 @@ export function arriveAndWait(control: Int32Array, participants: number, timeout
   }
 }
 
-const BACKOFF_SPINS = 1_000;
+const SPIN_MS = 0.05;
 const BACKOFF_SLEEP_MS = 0.02;
 const idleWord = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * Polls `ready` until it holds: spins first (the peer is usually running on another core),
- * then sleeps 20 µs between polls so that a peer sharing this core gets to run. Both ring
- * implementations in the benchmarks wait through this same helper.
+ * Polls `ready` until it holds: spins for up to 50 µs first (the peer is usually running on
+ * another core), then sleeps 20 µs between polls so that a peer sharing this core gets to
+ * run. Bounded by time, not poll count, so a cheaper `ready` does not give up sooner. Both
+ * ring implementations in the benchmarks wait through this same helper.
  */
 export function pollUntil(ready: () => boolean): void {
-  for (let i = 0; !ready(); i++) if (i >= BACKOFF_SPINS) Atomics.wait(idleWord, 0, 0, BACKOFF_SLEEP_MS);
+  if (ready()) return;
+  const deadline = performance.now() + SPIN_MS;
+  for (let i = 1; !ready(); i++) {
+    if ((i & 63) === 0 && performance.now() > deadline) {
+      while (!ready()) Atomics.wait(idleWord, 0, 0, BACKOFF_SLEEP_MS);
+      return;
+    }
+  }
 }
