@@ -58,6 +58,24 @@ describe("xenmm ring (compiled CLI)", () => {
     expect(html).toContain("livepatch");
   });
 
+  it("bench --quick runs both rings and the round trip between real workers and writes its JSON", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "xenmm-ring-"));
+    const file = join(dir, "bench.json");
+    const r = await xenmm("ring", "bench", "--quick", "--json", file);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("ringbuf.js");
+    const report = JSON.parse(await readFile(file, "utf8"));
+    expect(report.throughput.map((t: { impl: string; payload_bytes: number }) => `${t.impl} ${t.payload_bytes}`))
+      .toEqual(["xenmm async ring 400", "ringbuf.js 400", "xenmm async ring 64", "ringbuf.js 64"]);
+    for (const t of report.throughput) expect(t.ops_per_s).toBeGreaterThan(0);
+    expect(report.sync_round_trip.map((s: { strategy: string }) => s.strategy)).toEqual(["spin-then-block", "block"]);
+    for (const s of report.sync_round_trip) {
+      expect(s.round_trips_timed).toBeGreaterThan(0);
+      expect(s.p99_us).toBeGreaterThanOrEqual(s.p50_us);
+    }
+    expect(Object.keys(report.ratio_vs_ringbuf)).toEqual(["400B", "64B"]);
+  });
+
   it("rejects bad flags with exit status 2 and says which flag", async () => {
     const r = await xenmm("ring", "sim", "--policy", "sometimes");
     expect(r.code).toBe(2);
