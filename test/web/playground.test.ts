@@ -187,6 +187,19 @@ describe("playground in Chromium", () => {
     });
   }, 150_000);
 
+  test("on a phone-sized screen nothing is wider than the screen", async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await phone.goto(base);
+      await phone.locator("#vmevent[data-ready=true]").waitFor({ timeout: 20_000 });
+      await phone.locator("#xenstore[data-ready=true]").waitFor();
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await phone.screenshot({ path: `${SHOTS}phone.png`, fullPage: true });
+    } finally {
+      await phone.close();
+    }
+  });
+
   test("nothing left the origin and the page logged no errors", async () => {
     await page.evaluate(() => window.scrollTo(0, 0)); // the sticky header belongs at the top of a full-page shot
     await shot("playground");
