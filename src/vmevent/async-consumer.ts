@@ -3,7 +3,7 @@
  * accounting invariant are described in async-ring.ts.
  */
 import { RingCorruptionError } from "./errors.js";
-import { ASYNC_SLOT_FIELD, AsyncRingRegion, OVERWRITTEN, RecordKind, type LossPolicy } from "./async-ring.js";
+import { ASYNC_SLOT_FIELD, AsyncRingRegion, infoAux, infoKind, OVERWRITTEN, RecordKind, slotStamp, type LossPolicy } from "./async-ring.js";
 
 const I32 = 4;
 /** Up to this size a word loop copies faster than subarray() + set() (see copyPayload). */
@@ -117,30 +117,34 @@ export class AsyncRingConsumer {
       }
       const r = this.region;
       const at = r.slotAt(this.cons);
-      const w = at / I32;
+      const stampWord = at / I32 + ASYNC_SLOT_FIELD.stamp / I32;
+      const infoWord = at / I32 + ASYNC_SLOT_FIELD.info / I32;
+      const expected = slotStamp(this.cons, false);
       const atomic = this.policy === "overwrite";
-      const seq1 = atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.seq / I32) : 0;
-      const index = u32(atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.index / I32) : r.words[w + ASYNC_SLOT_FIELD.index / I32]);
-      const kind = atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.kind / I32) : r.words[w + ASYNC_SLOT_FIELD.kind / I32];
-      const aux = u32(atomic ? Atomics.load(r.words, w + ASYNC_SLOT_FIELD.aux / I32) : r.words[w + ASYNC_SLOT_FIELD.aux / I32]);
+      const stamp1 = u32(atomic ? Atomics.load(r.words, stampWord) : r.words[stampWord]);
+      const info = u32(atomic ? Atomics.load(r.words, infoWord) : r.words[infoWord]);
+      const kind = infoKind(info);
+      const aux = infoAux(info);
       const len = Math.min(aux, this.payloadBytes, out.length);
       if (kind === RecordKind.EVENT) this.copyPayload(at + ASYNC_SLOT_FIELD.payload, out, len);
-      if (this.policy === "overwrite") {
-        // seqcount read side. The payload copy above sits between two Atomics loads, which V8
-        // never reorders plain accesses across; a changed or odd count means the copy may be torn.
-        const seq2 = Atomics.load(r.words, w + ASYNC_SLOT_FIELD.seq / I32);
-        const stable = seq1 === seq2 && (seq1 & 1) === 0;
-        // A stable slot stamped with an entry *older* than ours cannot come from an honest producer.
-        if (stable && index !== this.cons && u32(this.cons - index) < 0x80000000)
-          throw new RingCorruptionError("slot.index", `slot for entry ${this.cons} is stamped with older entry ${index}`);
-        if (!stable || index !== this.cons) {
+      if (atomic) {
+        // Seqcount read side. The copy sits between two Atomics loads of the stamp, which V8
+        // never reorders plain accesses across; a set writing bit, or a stamp that changed or
+        // names another entry, means the copy may be torn or the entry is gone.
+        const stamp2 = u32(Atomics.load(r.words, stampWord));
+        const stable = stamp1 === stamp2 && (stamp1 & 1) === 0;
+        // A stable stamp naming an entry *older* than ours cannot come from an honest producer.
+        const behind = u32(expected - stamp1);
+        if (stable && stamp1 !== expected && behind < 0x80000000)
+          throw new RingCorruptionError("slot.stamp", `slot for entry ${this.cons} holds older entry ${stamp1 >>> 1}`);
+        if (!stable || stamp1 !== expected) {
           // Rewritten before or during our copy (a newer entry took the slot): lost to us.
           this.countOverwritten(1);
           this.advance();
           continue;
         }
-      } else if (index !== this.cons) {
-        throw new RingCorruptionError("slot.index", `slot for entry ${this.cons} is stamped ${index}`);
+      } else if (stamp1 !== expected) {
+        throw new RingCorruptionError("slot.stamp", `slot for entry ${this.cons} is stamped 0x${stamp1.toString(16)}`);
       }
       if (kind !== RecordKind.EVENT && kind !== RecordKind.LOST) throw new RingCorruptionError("slot.kind", `entry ${this.cons} has kind ${kind}`);
       if (kind === RecordKind.EVENT && aux > this.payloadBytes) throw new RingCorruptionError("slot.aux", `entry ${this.cons} claims ${aux} payload bytes in a ${this.payloadBytes}-byte slot`);
@@ -181,10 +185,11 @@ export class AsyncRingConsumer {
       const at = r.slotAt(this.cons);
       const w = at / I32;
       // Plain reads: the Atomics.load of prod_idx (available) ordered them after the producer's writes.
-      const index = u32(r.words[w + ASYNC_SLOT_FIELD.index / I32]);
-      const kind = r.words[w + ASYNC_SLOT_FIELD.kind / I32];
-      const aux = u32(r.words[w + ASYNC_SLOT_FIELD.aux / I32]);
-      if (index !== this.cons) throw new RingCorruptionError("slot.index", `slot for entry ${this.cons} is stamped ${index}`);
+      const stamp = u32(r.words[w + ASYNC_SLOT_FIELD.stamp / I32]);
+      const info = u32(r.words[w + ASYNC_SLOT_FIELD.info / I32]);
+      const kind = infoKind(info);
+      const aux = infoAux(info);
+      if (stamp !== slotStamp(this.cons, false)) throw new RingCorruptionError("slot.stamp", `slot for entry ${this.cons} is stamped 0x${stamp.toString(16)}`);
       if (kind === RecordKind.EVENT) {
         if (aux > stride) throw new RingCorruptionError("slot.aux", `entry ${this.cons} claims ${aux} payload bytes in a ${stride}-byte slot`);
         this.copyPayload(at + ASYNC_SLOT_FIELD.payload, out, aux, k * stride);
@@ -210,7 +215,7 @@ export class AsyncRingConsumer {
     let events = 0;
     for (let i = 0; i < readable; i++) {
       const at = this.region.slotAt(u32(this.cons + overwrittenUnseen + i));
-      if (this.region.words[at / I32 + ASYNC_SLOT_FIELD.kind / I32] === RecordKind.EVENT) events++;
+      if (infoKind(this.region.words[at / I32 + ASYNC_SLOT_FIELD.info / I32] >>> 0) === RecordKind.EVENT) events++;
     }
     return { events, overwrittenUnseen };
   }

@@ -3,7 +3,7 @@
  * described in async-ring.ts. Never blocks, never waits.
  */
 import { RingCorruptionError } from "./errors.js";
-import { ASYNC_SLOT_FIELD, AsyncRingRegion, DROPPED, RecordKind, type LossPolicy } from "./async-ring.js";
+import { ASYNC_SLOT_FIELD, AsyncRingRegion, DROPPED, MAX_AUX, packInfo, RecordKind, slotStamp, type LossPolicy } from "./async-ring.js";
 import { crossedEvent } from "./shared-ring.js";
 
 const I32 = 4;
@@ -49,25 +49,21 @@ export class AsyncRingProducer {
   private fill(index: number, kind: number, aux: number, payload: Uint8Array | undefined): void {
     const r = this.region;
     const at = r.slotAt(index);
-    const w = at / I32;
+    const stampWord = at / I32 + ASYNC_SLOT_FIELD.stamp / I32;
+    const infoWord = at / I32 + ASYNC_SLOT_FIELD.info / I32;
     if (this.policy === "drop") {
       // Plain stores: the Atomics.store of prod_idx that follows publishes them.
-      r.words[w + ASYNC_SLOT_FIELD.index / I32] = index;
-      r.words[w + ASYNC_SLOT_FIELD.kind / I32] = kind;
-      r.words[w + ASYNC_SLOT_FIELD.aux / I32] = aux;
+      r.words[stampWord] = slotStamp(index, false);
+      r.words[infoWord] = packInfo(kind, aux);
       if (payload) this.copyPayload(payload, at + ASYNC_SLOT_FIELD.payload);
       return;
     }
-    // Overwrite: the consumer may be reading this very slot. seqcount write side (only the
-    // producer writes seq, so it is even here): odd while rewriting, even once complete.
-    const seqWord = w + ASYNC_SLOT_FIELD.seq / I32;
-    const seq = r.words[seqWord];
-    Atomics.store(r.words, seqWord, seq + 1);
-    Atomics.store(r.words, w + ASYNC_SLOT_FIELD.index / I32, index);
-    Atomics.store(r.words, w + ASYNC_SLOT_FIELD.kind / I32, kind);
-    Atomics.store(r.words, w + ASYNC_SLOT_FIELD.aux / I32, aux);
+    // Overwrite: the consumer may be reading this very slot. Seqcount write side: the
+    // writing bit is set while the contents change and cleared once they are complete.
+    Atomics.store(r.words, stampWord, slotStamp(index, true));
+    Atomics.store(r.words, infoWord, packInfo(kind, aux));
     if (payload) this.copyPayload(payload, at + ASYNC_SLOT_FIELD.payload);
-    Atomics.store(r.words, seqWord, seq + 2);
+    Atomics.store(r.words, stampWord, slotStamp(index, false));
   }
 
   /**
@@ -80,17 +76,18 @@ export class AsyncRingProducer {
     this.counters.produced++;
     const start = this.prod;
     if (this.policy === "drop") {
-      // A pending LOST record must go first, so the event needs one more slot.
-      const need = this.lostPending > 0 ? 2 : 1;
+      // Pending LOST records must go first (one per MAX_AUX losses), so the event needs more room.
+      const need = 1 + Math.ceil(this.lostPending / MAX_AUX);
       if (this.free(need) < need) {
         this.lostPending++;
         Atomics.add(this.region.counters, DROPPED, 1n);
         return false;
       }
-      if (this.lostPending > 0) {
-        this.fill(this.prod, RecordKind.LOST, this.lostPending, undefined);
+      while (this.lostPending > 0) {
+        const count = Math.min(this.lostPending, MAX_AUX);
+        this.fill(this.prod, RecordKind.LOST, count, undefined);
         this.prod = u32(this.prod + 1);
-        this.lostPending = 0;
+        this.lostPending -= count;
         this.counters.lostRecords++;
       }
     }

@@ -15,11 +15,13 @@
  *   │ cons_idx │ cons_event │ overwritten u64  │ reserved │
  *   │ 64   u32 │ 68     u32 │ 72               │ 80 (48)  │
  *   └──────────┴────────────┴──────────────────┴──────────┘
- *   slot i at 128 + i × slot_bytes
- *   ┌──────────┬───────────┬──────────┬──────────┬─────────────────────┐
- *   │ seq u32  │ index u32 │ kind u32 │ aux u32  │ payload             │
- *   │ 0        │ 4         │ 8        │ 12       │ 16                  │
- *   └──────────┴───────────┴──────────┴──────────┴─────────────────────┘
+ *   slot i at 128 + i × slot_bytes (an 8-byte header, so a 64-byte event takes 72 bytes)
+ *   ┌───────────────────────────────┬────────────────────────────┬─────────────┐
+ *   │ stamp u32                     │ info u32                   │ payload     │
+ *   │ 0: entry index << 1 | writing │ 4: kind << 24 | aux (24 b) │ 8           │
+ *   └───────────────────────────────┴────────────────────────────┴─────────────┘
+ *   stamp: which entry the slot holds (low 31 bits of its free-running index) and, in the low
+ *          bit, whether the producer is rewriting it: a seqcount and an index in one word.
  *   kind EVENT: aux = payload bytes. kind LOST: aux = events dropped since the last record.
  *   nr_slots = the largest power of two ≤ (pages × 4096 − 128) / slot_bytes (indices are masked).
  *
@@ -28,9 +30,9 @@
  *               the next write that fits is preceded by an in-band LOST record (perf's
  *               PERF_RECORD_LOST). Unread entries are never overwritten.
  *  - overwrite: the producer does not read cons_idx; it overwrites the oldest entry. Each
- *               slot's seqcount (odd while being written) and stamped index let the consumer
- *               detect entries overwritten before or during its copy; it counts them in
- *               `overwritten` (shared, consumer-written).
+ *               slot's stamp (writing bit set while being rewritten, index of the entry it
+ *               holds) lets the consumer detect entries overwritten before or during its
+ *               copy; it counts them in `overwritten` (shared, consumer-written).
  * Accounting invariant, once the consumer has drained: produced = consumed + dropped + overwritten.
  *
  * Publish/acquire: slot contents are written before prod_idx is stored; the consumer loads
@@ -46,7 +48,17 @@ export const ASYNC_HEADER_FIELD = {
   consIdx: CACHE_LINE, consEvent: CACHE_LINE + 4, overwritten: CACHE_LINE + 8,
 } as const;
 export const ASYNC_HEADER_BYTES = 2 * CACHE_LINE;
-export const ASYNC_SLOT_FIELD = { seq: 0, index: 4, kind: 8, aux: 12, payload: 16 } as const;
+export const ASYNC_SLOT_FIELD = { stamp: 0, info: 4, payload: 8 } as const;
+
+/** The stamp word of a slot holding entry `index`; `writing` while the producer rewrites it. */
+export const slotStamp = (index: number, writing: boolean) => ((index << 1) | (writing ? 1 : 0)) >>> 0;
+
+const KIND_SHIFT = 24;
+/** Largest `aux` an info word carries (payload bytes, or a LOST count; bigger counts take several records). */
+export const MAX_AUX = (1 << KIND_SHIFT) - 1;
+export const packInfo = (kind: number, aux: number) => ((kind << KIND_SHIFT) | aux) >>> 0;
+export const infoKind = (info: number) => info >>> KIND_SHIFT;
+export const infoAux = (info: number) => info & MAX_AUX;
 
 export const MIN_ASYNC_PAGES = 1;
 export const MAX_ASYNC_PAGES = 128;

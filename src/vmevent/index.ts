@@ -14,7 +14,7 @@ export {
 } from "./sync-slots.js";
 export {
   AsyncRingRegion, asyncRingGeometry, ASYNC_HEADER_FIELD, ASYNC_HEADER_BYTES,
-  ASYNC_SLOT_FIELD, MIN_ASYNC_PAGES, MAX_ASYNC_PAGES, RecordKind, type LossPolicy, type AsyncRingGeometry,
+  ASYNC_SLOT_FIELD, MIN_ASYNC_PAGES, MAX_ASYNC_PAGES, RecordKind, slotStamp, packInfo, infoKind, infoAux, MAX_AUX, type LossPolicy, type AsyncRingGeometry,
 } from "./async-ring.js";
 export { AsyncRingProducer, type AsyncProducerCounters } from "./async-producer.js";
 export { AsyncRingConsumer, type AsyncConsumerCounters, type AsyncConsumerOptions } from "./async-consumer.js";

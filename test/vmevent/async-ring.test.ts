@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ASYNC_HEADER_FIELD, ASYNC_SLOT_FIELD, AsyncRingRegion, asyncRingGeometry, type LossPolicy } from "../../src/vmevent/async-ring.js";
+import { ASYNC_HEADER_FIELD, ASYNC_SLOT_FIELD, AsyncRingRegion, asyncRingGeometry, packInfo, RecordKind, slotStamp, type LossPolicy } from "../../src/vmevent/async-ring.js";
 import { AsyncRingProducer } from "../../src/vmevent/async-producer.js";
 import { AsyncRingConsumer } from "../../src/vmevent/async-consumer.js";
 import { RingCorruptionError } from "../../src/vmevent/errors.js";
@@ -73,8 +73,8 @@ describe("async ring, overwrite-oldest", () => {
   it("detects an entry rewritten while it was being copied (odd or changed seqcount)", () => {
     const { region, producer, consumer } = setup("overwrite");
     producer.write(event(0));
-    const seqWord = region.slotAt(0) / 4 + ASYNC_SLOT_FIELD.seq / 4;
-    Atomics.store(region.words, seqWord, Atomics.load(region.words, seqWord) + 1); // writer in progress
+    const stampWord = region.slotAt(0) / 4 + ASYNC_SLOT_FIELD.stamp / 4;
+    Atomics.store(region.words, stampWord, slotStamp(0, true)); // writer in progress
     expect(consumer.read(new Uint8Array(PAYLOAD))).toBe(-1);
     expect(consumer.counters.overwritten).toBe(1);
     expect(consumer.counters.consumed).toBe(0);
@@ -153,11 +153,11 @@ describe("a hostile peer writing garbage into the async ring", () => {
     expect(() => a.consumer.read(new Uint8Array(PAYLOAD))).toThrow(RingCorruptionError);
     const b = setup("drop");
     b.producer.write(event(0));
-    b.region.words[b.region.slotAt(0) / 4 + ASYNC_SLOT_FIELD.kind / 4] = 77;
+    b.region.words[b.region.slotAt(0) / 4 + ASYNC_SLOT_FIELD.info / 4] = packInfo(77, PAYLOAD);
     expect(() => b.consumer.read(new Uint8Array(PAYLOAD))).toThrow(RingCorruptionError);
     const c = setup("drop");
     c.producer.write(event(0));
-    c.region.words[c.region.slotAt(0) / 4 + ASYNC_SLOT_FIELD.aux / 4] = 1 << 20;
+    c.region.words[c.region.slotAt(0) / 4 + ASYNC_SLOT_FIELD.info / 4] = packInfo(RecordKind.EVENT, 1 << 20);
     expect(() => c.consumer.read(new Uint8Array(PAYLOAD))).toThrow(RingCorruptionError);
   });
 
@@ -182,6 +182,16 @@ describe("a hostile peer writing garbage into the async ring", () => {
         expect(all.subarray(0, 64).every((b) => b === 0x3c)).toBe(true);
         expect(all.subarray(64 + g.totalBytes).every((b) => b === 0x3c)).toBe(true);
       }), { seed: 11, numRuns: 200 });
+  });
+
+  it("the consumer reports a slot stamped with an entry older than the one it expects (overwrite)", () => {
+    const { region, producer, consumer } = setup("overwrite");
+    producer.write(event(0));
+    producer.write(event(1));
+    const out = new Uint8Array(PAYLOAD);
+    expect(consumer.read(out)).toBe(PAYLOAD);
+    region.words[region.slotAt(1) / 4 + ASYNC_SLOT_FIELD.stamp / 4] = slotStamp(0, false);
+    expect(() => consumer.read(out)).toThrow(RingCorruptionError);
   });
 
   it("keeps producer- and consumer-written header fields on separate cache lines", () => {
