@@ -6,7 +6,7 @@
  */
 import { MsgType } from "../xenstore/constants.js";
 import { XsClient, XsReplyError } from "../xenstore/client.js";
-import { Hypervisor } from "../xenstore/hypervisor.js";
+import { DomainState, Hypervisor } from "../xenstore/hypervisor.js";
 import { connectInProcess, type InProcessPeer } from "../xenstore/inprocess-transport.js";
 import type { Design } from "../xenstore/interfaces.js";
 import { XenstoreServer } from "../xenstore/server.js";
@@ -131,30 +131,40 @@ export function mountXenstore(root: HTMLElement): void {
   };
 
   /** Redraws the tree: one DIRECTORY and one READ per node, as a toolstack would. */
+  /** Branches the user opened or closed, so a redraw keeps them that way. */
+  const toggled = new Map<string, boolean>();
+  let drawing = 0;
   const refresh = async () => {
+    const mine = ++drawing;
     let budget = TREE_LIMIT;
     const c = s.client;
     const node = async (path: string, name: string): Promise<HTMLElement> => {
       budget--;
       const [value, kids] = await Promise.all([c.read(path).catch(() => ""), c.directory(path).catch(() => [] as string[])]);
-      const label = h("button", { type: "button", class: "node", title: `read ${path}`, onclick: () => { input.value = `read ${path}`; input.focus(); } },
-        name, value ? h("span", { class: "value" }, ` = "${value}"`) : null);
-      if (kids.length === 0) return h("li", {}, label);
+      const text = [name, value ? h("span", { class: "value" }, ` = "${value}"`) : null];
+      // Leaves are buttons that put `read PATH` in the console; a branch's <summary> only toggles
+      // (an interactive element inside <summary> would be two controls in one for keyboards).
+      if (kids.length === 0)
+        return h("li", {}, h("button", { type: "button", class: "node", title: `read ${path}`, onclick: () => { input.value = `read ${path}`; input.focus(); } }, ...text));
       const children = h("ul", {});
       for (const k of kids) {
         if (budget <= 0) { children.append(h("li", { class: "more" }, `… (tree limited to ${TREE_LIMIT} nodes)`)); break; }
         children.append(await node(path === "/" ? `/${k}` : `${path}/${k}`, k));
       }
-      return h("li", {}, h("details", { open: path.split("/").length <= 4 }, h("summary", {}, label), children));
+      const details = h("details", { open: toggled.get(path) ?? path.split("/").length <= 4 }, h("summary", {}, ...text), children);
+      details.addEventListener("toggle", () => toggled.set(path, details.open));
+      return h("li", {}, details);
     };
-    fill(tree, h("ul", { class: "root" }, await node("/", "/")));
+    const drawn = await node("/", "/");
+    if (mine !== drawing) return; // a newer redraw (after a later command or event) wins
+    fill(tree, h("ul", { class: "root" }, drawn));
     drawDomains();
   };
 
   const drawDomains = () => {
     const rows = [...Array(s.nextDomid).keys()].slice(1).map((d) => {
       const info = s.hv.exists(d) ? s.hv.getinfo(d) : null;
-      const phase = info === null ? "destroyed" : info.state & 2 ? "shut down" : "running";
+      const phase = info === null ? "destroyed" : info.state & DomainState.SHUTDOWN ? "shut down" : "running";
       return h("li", {}, `dom${d}: ${phase}${s.server.domains.has(d) ? ", introduced" : ""} `,
         h("button", { type: "button", disabled: phase !== "running", onclick: () => void domainOp("shutdown", d) }, `Shut down dom${d}`), " ",
         h("button", { type: "button", disabled: phase === "destroyed", onclick: () => void domainOp("destroy", d) }, `Destroy dom${d}`));

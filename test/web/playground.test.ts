@@ -5,6 +5,7 @@
  * screenshot of every section goes to test-results/screenshots/ (also on failure).
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { request } from "node:http";
 import { existsSync, mkdirSync } from "node:fs";
 import { promisify } from "node:util";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -85,6 +86,12 @@ describe("playground in Chromium", () => {
     expect(res.headers.get("cross-origin-embedder-policy")).toBe("require-corp");
     expect((await fetch(`${base}assets/../../package.json`)).status).not.toBe(200);
     expect((await fetch(`${base}nope.wasm`)).status).toBe(404);
+    // URL parsers would normalise "%2e%2e": send the escape attempt as a raw request path.
+    const { hostname, port } = new URL(base);
+    const escape = await new Promise<number>((resolve, reject) =>
+      request({ hostname, port, path: "/%2e%2e/%2e%2e/package.json" }, (r) => { r.resume(); resolve(r.statusCode!); }).on("error", reject).end());
+    expect(escape).toBe(400);
+    expect((await fetch(base, { method: "POST" })).status).toBe(405);
     await withShot("load", async () => {
       await page.goto(base);
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
