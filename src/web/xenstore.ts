@@ -151,7 +151,7 @@ export function mountXenstore(root: HTMLElement): void {
         if (budget <= 0) { children.append(h("li", { class: "more" }, `… (tree limited to ${TREE_LIMIT} nodes)`)); break; }
         children.append(await node(path === "/" ? `/${k}` : `${path}/${k}`, k));
       }
-      const details = h("details", { open: toggled.get(path) ?? path.split("/").length <= 4 }, h("summary", {}, ...text), children);
+      const details = h("details", { open: toggled.get(path) ?? path.split("/").length <= 5 }, h("summary", {}, ...text), children);
       details.addEventListener("toggle", () => toggled.set(path, details.open));
       return h("li", {}, details);
     };
