@@ -16,7 +16,8 @@ import { compareSchemes, humanBytes, type SchemeComparison } from "../pdx/compar
 import { bitDiagram, maskFields, offsetRows } from "../pdx/describe.js";
 import { SCHEMES, type MaskState, type OffsetState, type SchemeName } from "../pdx/state.js";
 import { debounce, fill, h, messageOf, select, table } from "./dom.js";
-import { pdxJson, type ProbeJson } from "./pdx-json.js";
+import { pdxJson, type ProbeJson } from "../pdx/result-json.js";
+import { probePfn } from "../engine/probe.js";
 
 /** The CLI's engine size (src/cli/pdx.ts): frame tables are backed per group, so this is plenty. */
 const ENGINE_BYTES = 256 << 20;
@@ -67,17 +68,10 @@ function sizesTable(c: SchemeComparison): HTMLElement {
   ], { class: "sizes", "data-testid": "pdx-sizes" });
 }
 
-/** The CLI's probe row for one PFN (src/cli/pdx.ts), computed by the WASM engine. */
+/** The CLI's probe row for one PFN (src/engine/probe.ts), plus the frame-table index. */
 function probeOf(pdx: Pdx, pfn: bigint): ProbeJson & { page: string; valid: boolean } {
-  const shift = BigInt(pdx.platform.arch.pageShift);
-  const p = pdx.pfnToPdx(pfn);
-  const maddr = BigInt.asUintN(64, (pfn << shift) | 0xabcn);
-  const valid = pdx.mfnValid(pfn);
-  return {
-    pfn: hex(pfn), pdx: hex(p), roundtrip: hex(pdx.pdxToPfn(p)), compressible: pdx.isRegionCompressible(pfn << shift, 1n),
-    maddr: hex(maddr), directmapoff: hex(pdx.maddrToDirectmapoff(maddr)), mfn_valid: valid,
-    page: hex(BigInt.asUintN(64, p - pdx.platform.frametableBasePdx)), valid,
-  };
+  const row = probePfn(pdx, pfn);
+  return { ...row, page: hex(BigInt.asUintN(64, BigInt(row.pdx) - pdx.platform.frametableBasePdx)), valid: row.mfn_valid };
 }
 
 export function mountPdx(root: HTMLElement): void {
