@@ -28,7 +28,7 @@ export interface RoleHost {
 
 export interface RingBenchOptions {
   quick?: boolean;
-  /** Rounds per throughput case, alternating the two implementations (default 3; 1 with quick). */
+  /** Rounds per throughput case, alternating the two implementations (default 5; 1 with quick). */
   rounds?: number;
   /** Async ring pages for the throughput cases. */
   pages?: number;
@@ -120,7 +120,7 @@ async function syncCase(host: RoleHost, strategy: WaitStrategy, quick: boolean):
 export async function runRingBench(host: RoleHost, options: RingBenchOptions = {}): Promise<RingBenchReport> {
   const quick = options.quick ?? false;
   const pages = options.pages ?? 16;
-  const rounds = options.rounds ?? (quick ? 1 : 3);
+  const rounds = options.rounds ?? (quick ? 1 : 5);
   const IMPLS = ["xenmm async ring", "ringbuf.js"] as const;
   const all: ThroughputRow[] = [];
   const throughput: ThroughputRow[] = [];
