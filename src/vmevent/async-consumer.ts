@@ -161,7 +161,8 @@ export class AsyncRingConsumer {
   /**
    * Bulk form of read() for consumers that process events in batches (the Disruptor's batching
    * consumer): copies up to `max` events, each into its own `payloadBytes` stride of `out`
-   * (lengths into `lengths` if given), loading prod_idx once and publishing cons_idx once.
+   * (lengths into `lengths` if given), loading prod_idx once and publishing cons_idx every
+   * `releaseEvery` entries and at the end.
    * Returns the number of events copied; 0 when the ring is empty.
    */
   readBatch(out: Uint8Array, max: number, lengths?: Uint32Array): number {
@@ -198,9 +199,11 @@ export class AsyncRingConsumer {
         this.counters.consumed++;
       } else if (kind === RecordKind.LOST) this.counters.lostReported += aux;
       else throw new RingCorruptionError("slot.kind", `entry ${this.cons} has kind ${kind}`);
-      this.cons = u32(this.cons + 1);
+      // Hand slots back every releaseEvery entries, not only at the end: a producer waiting
+      // for room can refill the front of the ring while we copy the rest.
+      this.advance();
     }
-    this.release(); // every slot copied above goes back to the producer at once
+    this.release(); // and whatever is left once the batch is copied
     return k;
   }
 
