@@ -32,7 +32,7 @@ export interface RunOptions {
 
 /** Times each case in turn (never in parallel: the machine has 2 cores). */
 export async function runCases(cases: BenchCase[], options: RunOptions = {}): Promise<BenchResult[]> {
-  const timing = options.quick ? { maxTime: 0.1, minSamples: 4, minTime: 0.02 } : { maxTime: 1, minSamples: 10 };
+  const timing = options.quick ? { maxTime: 0.1, minSamples: 4, minTime: 0.02 } : { maxTime: 0.5, minSamples: 8 };
   const results: BenchResult[] = [];
   for (const c of cases) {
     const bench = c.async

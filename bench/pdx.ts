@@ -14,6 +14,7 @@
  */
 import { catalogueEntry, catalogueMap } from "../src/catalogue.js";
 import type { Engine } from "../src/engine/engine.js";
+import { EngineCapacityError } from "../src/engine/errors.js";
 import type { Conversion, Pdx } from "../src/engine/pdx.js";
 import type { EnginePool, WorkerTask } from "../src/engine/worker-tasks.js";
 import type { ArchName } from "../src/arch.js";
@@ -45,6 +46,8 @@ export interface PdxBenchReport {
   /** Items per batch in the conversion workloads. */
   items: number;
   results: PdxBenchResult[];
+  /** Groups of cases the engine could not hold, with the reason. */
+  skipped: string[];
 }
 
 export interface PdxBenchOptions {
@@ -103,21 +106,31 @@ function diff(what: string, got: ArrayLike<bigint | number>, want: ArrayLike<big
 }
 
 /** A group of cases sharing set-up (and memory) that is released when they are done. */
-interface Group { count: number; plan(): Planned[]; release(): void }
+interface Group { label: string; count: number; plan(): Planned[]; release(): void }
 
-function conversionCases(engine: Engine, pdx: Pdx, mapId: string, items: number, pool?: EnginePool): Planned[] {
+/** allocU64 that remembers what it handed out, so a group can give it all back. */
+function arena(engine: Engine) {
+  const arrays: BigUint64Array[] = [];
+  return {
+    u64: (n: number) => { const a = engine.allocU64(n); arrays.push(a); return a; },
+    release: () => { for (const a of arrays.splice(0)) engine.freeU64(a); },
+  };
+}
+type Arena = ReturnType<typeof arena>;
+
+function conversionCases(engine: Engine, mem: Arena, pdx: Pdx, mapId: string, items: number, pool?: EnginePool): Planned[] {
   const p = pdx.platform;
   const s = p.state;
   const shift = BigInt(p.arch.pageShift);
-  const pfns = engine.allocU64(items);
+  const pfns = mem.u64(items);
   pfns.set(ramPfns(catalogueMap(catalogueEntry(mapId)!), p.arch.pageShift, items));
-  const pdxs = engine.allocU64(items);
+  const pdxs = mem.u64(items);
   pdx.convert("pfnToPdx", pfns, { out: pdxs });
-  const maddrs = engine.allocU64(items);
+  const maddrs = mem.u64(items);
   maddrs.set(pfns.map((x) => (x << shift) | 0x123n));
-  const offs = engine.allocU64(items);
+  const offs = mem.u64(items);
   pdx.convert("maddrToDirectmapoff", maddrs, { out: offs });
-  const out = engine.allocU64(items);
+  const out = mem.u64(items);
   const jsOut = new BigUint64Array(items);
   const halves = (a: BigUint64Array) => new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
   const rows: Planned[] = [];
@@ -171,14 +184,14 @@ function conversionCases(engine: Engine, pdx: Pdx, mapId: string, items: number,
   }
 
   // mfn_valid over a mix: every other PFN moved into a hole (past max_page or into a hole bit).
-  const mixed = engine.allocU64(items);
+  const mixed = mem.u64(items);
   mixed.set(pfns.map((x, i) => (i & 1 ? x : x + p.maxPage)));
   const valid = new Uint8Array(items);
   expected = Uint8Array.from(mixed, (m) => (platformMfnValid(p, m) ? 1 : 0));
   produced = () => valid;
   add("mfn_valid", "wasm-batch", () => { pdx.mfnValidBatch(mixed, valid); });
   add("mfn_valid", "js-bigint", () => { for (let i = 0; i < items; i++) valid[i] = platformMfnValid(p, mixed[i]) ? 1 : 0; });
-  const pages = engine.allocU64(items);
+  const pages = mem.u64(items);
   pdx.mfnToPageBatch(pfns, pages);
   expected = pfns;
   produced = () => out;
@@ -194,15 +207,15 @@ export function frametableMap(gib: number): MemoryMap {
   return makeMemoryMap(`${gib} GiB`, "json", [{ start: 2n << 30n, end: (2n << 30n) + half }, { start: 1n << 40n, end: (1n << 40n) + half }]);
 }
 
-function frametableCases(engine: Engine, pdx: Pdx, gib: number): Planned[] {
+function frametableCases(mem: Arena, pdx: Pdx, gib: number): Planned[] {
   const map = frametableMap(gib);
   const shift = BigInt(pdx.platform.arch.pageShift);
   for (const r of map.ranges) pdx.frameTable.backMfns(r.start >> shift, r.end >> shift);
   const count = Number(map.ranges.reduce((n, r) => n + ((r.end - r.start) >> shift), 0n));
-  const seq = engine.allocU64(count);
+  const seq = mem.u64(count);
   let k = 0;
   for (const r of map.ranges) for (let m = r.start >> shift; m < r.end >> shift; m++) seq[k++] = m;
-  const rand = engine.allocU64(count);
+  const rand = mem.u64(count);
   rand.set(seq);
   const rnd = prng(7);
   for (let i = count - 1; i > 0; i--) { const j = Math.floor(rnd() * (i + 1)); const t = rand[i]; rand[i] = rand[j]; rand[j] = t; }
@@ -229,20 +242,24 @@ function plan(engine: Engine, o: Required<Pick<PdxBenchOptions, "items" | "frame
   for (const m of BENCH_MAPS.filter((x) => x.quick || !o.quick)) {
     for (const scheme of m.schemes) {
       let pdx: Pdx | undefined;
+      const mem = arena(engine);
       groups.push({
+        label: `${m.id} ${scheme}`,
         count: 2 * 5 + threadRows + 2 * 3 + 4,
-        plan: () => { pdx = engine.setup(catalogueMap(catalogueEntry(m.id)!), { arch: m.arch, scheme }); return conversionCases(engine, pdx, m.id, o.items, o.pool); },
-        release: () => pdx?.dispose(),
+        plan: () => { pdx = engine.setup(catalogueMap(catalogueEntry(m.id)!), { arch: m.arch, scheme }); return conversionCases(engine, mem, pdx, m.id, o.items, o.pool); },
+        release: () => { mem.release(); pdx?.dispose(); },
       });
     }
   }
   for (const gib of o.frametableGiB) {
     for (const scheme of ["none", "mask", "offset"] as const) {
       let pdx: Pdx | undefined;
+      const mem = arena(engine);
       groups.push({
+        label: `${gib} GiB frame table ${scheme}`,
         count: 2,
-        plan: () => { pdx = engine.setup(frametableMap(gib), { arch: "harness", scheme }); return frametableCases(engine, pdx, gib); },
-        release: () => pdx?.dispose(),
+        plan: () => { pdx = engine.setup(frametableMap(gib), { arch: "harness", scheme }); return frametableCases(mem, pdx, gib); },
+        release: () => { mem.release(); pdx?.dispose(); },
       });
     }
   }
@@ -254,8 +271,18 @@ export async function runPdxBench(engine: Engine, options: PdxBenchOptions = {})
   const groups = plan(engine, o);
   const total = groups.reduce((n, g) => n + g.count, 0);
   const results: PdxBenchResult[] = [];
+  const skipped: string[] = [];
   for (const g of groups) {
-    const planned = g.plan();
+    let planned: Planned[];
+    try {
+      planned = g.plan();
+    } catch (e) {
+      // A group the engine cannot hold (wasm32 memory) is reported, not fatal.
+      if (!(e instanceof EngineCapacityError)) throw e;
+      g.release();
+      skipped.push(`${g.label}: ${e.message}`);
+      continue;
+    }
     if (o.verifyOnly) {
       for (const c of planned) {
         await c.bench.fn();
@@ -274,5 +301,5 @@ export async function runPdxBench(engine: Engine, options: PdxBenchOptions = {})
     timed.forEach((t, i) => results.push({ ...planned[i].row, ns_per_op: t.ns_per_op, ops_per_s: t.ops_per_s, rme: t.rme }));
     g.release();
   }
-  return { machine: await machineInfo(), quick: !!o.quick, items: o.items, results };
+  return { machine: await machineInfo(), quick: !!o.quick, items: o.items, results, skipped };
 }

@@ -92,6 +92,7 @@ export const verb: Verb = {
       const m = report.machine;
       console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.runtime}, ${m.platform}`);
       console.log(table(report));
+      for (const why of report.skipped) console.error(`skipped ${why}`);
       console.log("\ntargets (ratios from this run):");
       console.log(textTable(["target", "measured", "met"], checkTargets(report).map((t) => [t.target, t.measured, t.met ? "yes" : "NO"])));
       console.error(`JSON: ${write(values.json ?? "out/bench-pdx.json", JSON.stringify(report, null, 2))}`);

@@ -69,4 +69,10 @@ export class Engine {
   allocU64(length: number): BigUint64Array {
     return this.linear.u64At(this.linear.alloc(length * 8, `an array of ${length} u64`), length);
   }
+
+  /** Gives an array from allocU64 back; it must not be used afterwards. */
+  freeU64(array: BigUint64Array<ArrayBufferLike>): void {
+    if (!this.linear.owns(array)) throw new RangeError("freeU64: the array does not live in this engine's memory");
+    this.linear.release(array.byteOffset, array.byteLength);
+  }
 }

@@ -40,7 +40,7 @@ describe("js-number kernels equal the bigint reference", () => {
 describe("ratios and targets come from the rows of one run", () => {
   const row = (o: Partial<PdxBenchResult>): PdxBenchResult => ({ workload: "pfn_to_pdx", map: "m", scheme: "mask", impl: "wasm-simd", threads: 1, ns_per_op: 1, ops_per_s: 1e9, rme: 1, ...o });
   const report: PdxBenchReport = {
-    machine: { cpu: "x", cores: 2, runtime: "r", platform: "p", date: "d" }, quick: true, items: 10,
+    machine: { cpu: "x", cores: 2, runtime: "r", platform: "p", date: "d" }, quick: true, items: 10, skipped: [],
     results: [
       row({ scheme: "none", ns_per_op: 0.2, ops_per_s: 5e9 }),
       row({ scheme: "mask", ns_per_op: 0.3, ops_per_s: 1 / 0.3e-9 }),
@@ -85,7 +85,8 @@ describe("xenmm bench --verify", () => {
     const { stdout } = await promisify(execFile)(process.execPath, [CLI, "bench", "--verify", "--quick", "--items", "4096", "--json", json]);
     const report = JSON.parse(readFileSync(json, "utf8"));
     expect(stdout).toMatch(/^verified \d+ benchmark cases/);
-    expect(Object.keys(report)).toEqual(["machine", "quick", "items", "results"]);
+    expect(Object.keys(report)).toEqual(["machine", "quick", "items", "results", "skipped"]);
+    expect(report.skipped).toEqual([]);
     const kinds = new Set(report.results.map((r: PdxBenchResult) => `${r.workload}/${r.impl}/${r.threads}`));
     for (const k of ["pfn_to_pdx/wasm-simd/1", "pfn_to_pdx/wasm-batch/1", "pfn_to_pdx/wasm-call/1", "pfn_to_pdx/js-bigint/1", "pfn_to_pdx/js-number/1",
       "pdx_to_pfn/wasm-simd/2", "maddr_to_directmapoff/wasm-simd/1", "mfn_valid/wasm-batch/1", "page_to_mfn/js-bigint/1", "mfn_to_page+get_page (random)/wasm-batch/1"])
