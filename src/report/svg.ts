@@ -66,11 +66,14 @@ function ticks(lo: number, hi: number, log: boolean): number[] {
 }
 
 function frame(title: string, body: string[], legend: string[]): string {
-  // Legend entries share the plot's width, so up to eight series fit on one line.
-  const step = Math.min(150, PLOT_W / Math.max(legend.length, 1));
-  const items = legend.map((name, i) =>
-    `<g transform="translate(${MARGIN.left + i * step},${MARGIN.top - 14})"><rect width="10" height="10" y="-9" fill="${PALETTE[i % PALETTE.length]}"/>` +
-    `<text x="14">${escapeXml(name)}</text></g>`);
+  // Each legend entry is as wide as its text (≈6.2 px per character at 11 px), one line.
+  let x = MARGIN.left;
+  const items = legend.map((name, i) => {
+    const item = `<g transform="translate(${x.toFixed(0)},${MARGIN.top - 14})"><rect width="10" height="10" y="-9" fill="${PALETTE[i % PALETTE.length]}"/>` +
+      `<text x="14">${escapeXml(name)}</text></g>`;
+    x += 28 + name.length * 6.2;
+    return item;
+  });
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeXml(title)}" ` +
     `font-family="system-ui,sans-serif" font-size="11"><title>${escapeXml(title)}</title>` +
     `<text x="${WIDTH / 2}" y="18" text-anchor="middle" font-size="14" font-weight="600">${escapeXml(title)}</text>` +
