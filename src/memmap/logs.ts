@@ -24,29 +24,35 @@ function inclusive(start: string, last: string, n: number, input: string, label?
   return { start: s, end: address(last, n, input, true) + 1n, line: n, label };
 }
 
-export function parseXenLog(text: string, input: string): ParsedRanges {
+/** How one boot log writes its SRAT and E820 lines. */
+interface LogDialect {
+  srat: RegExp;
+  e820: RegExp;
+  /** Whether an E820 match's type is RAM. */
+  usable: (type: string) => boolean;
+  /** Xen prints E820 ends exclusive, Linux inclusive. */
+  e820EndInclusive: boolean;
+}
+
+const XEN: LogDialect = { srat: XEN_SRAT, e820: XEN_E820, usable: (t) => /usable/i.test(t), e820EndInclusive: false };
+const LINUX: LogDialect = { srat: LINUX_SRAT, e820: LINUX_E820, usable: (t) => /^usable\b/i.test(t.trim()), e820EndInclusive: true };
+
+/** SRAT entries become the registered ranges, with E820 RAM kept for coverage; else E820 alone. */
+function parseBootLog(text: string, input: string, d: LogDialect): ParsedRanges {
   const e820: RamRange[] = [];
   const srat: RamRange[] = [];
   eachLine(text, (line, n) => {
-    const s = XEN_SRAT.exec(line);
+    const s = d.srat.exec(line);
     if (s) { srat.push(inclusive(s[2], s[3], n, input, `node ${s[1]}`)); return; }
-    const e = XEN_E820.exec(line);
-    if (e && /usable/i.test(e[3])) e820.push({ start: address(e[1], n, input, true), end: address(e[2], n, input, true), line: n });
+    const e = d.e820.exec(line);
+    if (!e || !d.usable(e[3])) return;
+    e820.push(d.e820EndInclusive ? inclusive(e[1], e[2], n, input) : { start: address(e[1], n, input, true), end: address(e[2], n, input, true), line: n });
   });
   return srat.length ? { ranges: srat, coverage: e820.length ? e820 : undefined } : { ranges: e820 };
 }
 
-export function parseLinuxLog(text: string, input: string): ParsedRanges {
-  const e820: RamRange[] = [];
-  const srat: RamRange[] = [];
-  eachLine(text, (line, n) => {
-    const s = LINUX_SRAT.exec(line);
-    if (s) { srat.push(inclusive(s[2], s[3], n, input, `node ${s[1]}`)); return; }
-    const e = LINUX_E820.exec(line);
-    if (e && /^usable\b/i.test(e[3].trim())) e820.push(inclusive(e[1], e[2], n, input));
-  });
-  return srat.length ? { ranges: srat, coverage: e820.length ? e820 : undefined } : { ranges: e820 };
-}
+export const parseXenLog = (text: string, input: string): ParsedRanges => parseBootLog(text, input, XEN);
+export const parseLinuxLog = (text: string, input: string): ParsedRanges => parseBootLog(text, input, LINUX);
 
 export function parseIomem(text: string, input: string): ParsedRanges {
   const ranges: RamRange[] = [];

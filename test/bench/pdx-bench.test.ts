@@ -3,11 +3,9 @@
  * js-number baseline equals the bigint reference bit for bit, ratios and targets are
  * computed from the rows given, and the CLI writes the JSON shape of issue 3.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { numberKernel } from "../../bench/js-number.js";
@@ -18,8 +16,8 @@ import { toPfnRanges } from "../../src/pdx/params.js";
 import { pdxToPfn, pfnToPdx } from "../../src/pdx/reference.js";
 import { compressionSetup } from "../../src/pdx/setup.js";
 import { SCHEMES } from "../../src/pdx/state.js";
+import { xenmm } from "../run-cli.js";
 
-const CLI = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
 
 describe("js-number kernels equal the bigint reference", () => {
   const rangesArb = fc.array(fc.record({ base: fc.bigInt({ min: 0n, max: 255n }), shift: fc.integer({ min: 18, max: 44 }), pages: fc.bigInt({ min: 1n, max: 1n << 22n }) }), { minLength: 1, maxLength: 6 });
@@ -82,7 +80,8 @@ describe("harness", () => {
 describe("xenmm bench --verify", () => {
   it("runs every workload once, each output equal to the reference, and writes the rows", async () => {
     const json = join(mkdtempSync(join(tmpdir(), "xenmm-bench-")), "verify.json");
-    const { stdout } = await promisify(execFile)(process.execPath, [CLI, "bench", "--verify", "--quick", "--items", "4096", "--json", json]);
+    const { code, stdout } = await xenmm("bench", "--verify", "--quick", "--items", "4096", "--json", json);
+    expect(code).toBe(0);
     const report = JSON.parse(readFileSync(json, "utf8"));
     expect(stdout).toMatch(/^verified \d+ benchmark cases/);
     expect(Object.keys(report)).toEqual(["machine", "quick", "items", "results", "skipped"]);

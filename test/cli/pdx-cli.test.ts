@@ -2,26 +2,12 @@
  * The built `xenmm` command: `pdx --json` agrees with the research tables for every Xen
  * vector (harness) and with §6.6 (x86-64); bad input exits 2 with a message, no stack.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import vectors from "../fixtures/xen-pdx-vectors.json" with { type: "json" };
-
-const CLI = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
-const run = promisify(execFile);
-
-async function xenmm(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { xenmm } from "../run-cli.js";
 
 describe("xenmm pdx --json on Xen's vectors (--arch harness)", () => {
   it.each(vectors.vectors)("#$id $name", async (v) => {

@@ -1,23 +1,8 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-
-const MAIN = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
-const run = promisify(execFile);
-
-async function xenmm(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { xenmm } from "../run-cli.js";
 
 describe("xenmm ring (compiled CLI)", () => {
   it("sim --json reports the issue's fields and the waitqueue threshold at 9 vCPUs", async () => {

@@ -2,26 +2,16 @@
  * `xenmm xenstored` as a user runs it: the compiled CLI (dist/, built by `pretest`) as a
  * child process — the foreground server with Debian's clients, the sim JSON, --interfaces.
  */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { tool } from "./helpers.js";
+import { CLI as MAIN, xenmm } from "../run-cli.js";
 
-const MAIN = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
-const run = async (...args: string[]) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [MAIN, "xenstored", ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-};
+const run = (...args: string[]) => xenmm("xenstored", ...args);
 
 describe("xenmm xenstored", () => {
   it("sim --json prints the exact run records", async () => {
