@@ -4,13 +4,13 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Engine } from "./engine.js";
-import type { EnginePool, WorkerInit, WorkerResult, WorkerTask } from "./worker-tasks.js";
+import { GATE_ARRIVED, GATE_OPEN, GATE_SLOTS, type EnginePool, type WorkerInit, type WorkerResult, type WorkerTask } from "./worker-tasks.js";
 
 export class NodeWorkerPool implements EnginePool {
   private constructor(private readonly workers: Worker[], private readonly gate: Int32Array) {}
 
   static async create(engine: Engine, size: number): Promise<NodeWorkerPool> {
-    const gate = new Int32Array(new SharedArrayBuffer(4));
+    const gate = new Int32Array(new SharedArrayBuffer(GATE_SLOTS * 4));
     const init: WorkerInit = { module: engine.module, memory: engine.memory, gate };
     const workers = Array.from({ length: size }, () => new Worker(new URL("./node-worker.js", import.meta.url), { workerData: init }));
     await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
@@ -25,7 +25,8 @@ export class NodeWorkerPool implements EnginePool {
   /** Runs tasks[i] on worker i, all released together. */
   async run(tasks: WorkerTask[]): Promise<WorkerResult[]> {
     if (tasks.length > this.workers.length) throw new RangeError(`${tasks.length} tasks for ${this.workers.length} workers`);
-    Atomics.store(this.gate, 0, 0);
+    Atomics.store(this.gate, GATE_OPEN, 0);
+    Atomics.store(this.gate, GATE_ARRIVED, 0);
     const results = tasks.map((task, i) => new Promise<WorkerResult>((resolve, reject) => {
       const w = this.workers[i];
       const onError = (e: Error) => reject(e);
@@ -33,9 +34,10 @@ export class NodeWorkerPool implements EnginePool {
       w.once("error", onError);
       w.postMessage(task);
     }));
-    // Workers that already got their task wait here; later ones find the gate open.
-    Atomics.store(this.gate, 0, 1);
-    Atomics.notify(this.gate, 0);
+    // Node's main thread may block: wait (briefly) until every worker is at the gate.
+    for (let arrived = 0; (arrived = Atomics.load(this.gate, GATE_ARRIVED)) < tasks.length; ) Atomics.wait(this.gate, GATE_ARRIVED, arrived, 1000);
+    Atomics.store(this.gate, GATE_OPEN, 1);
+    Atomics.notify(this.gate, GATE_OPEN);
     return Promise.all(results);
   }
 

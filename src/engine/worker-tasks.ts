@@ -35,11 +35,28 @@ export function runTask(wasm: WasmExports, task: WorkerTask): WorkerResult {
   return { done, ms: performance.now() - t0 };
 }
 
+/** Slots of the start gate (WorkerInit.gate). */
+export const GATE_OPEN = 0;
+export const GATE_ARRIVED = 1;
+export const GATE_SLOTS = 2;
+
+/** A worker's side of the start barrier: announce arrival, then wait for the gate to open. */
+export function arriveAndWait(gate: Int32Array): void {
+  Atomics.add(gate, GATE_ARRIVED, 1);
+  Atomics.notify(gate, GATE_ARRIVED);
+  Atomics.wait(gate, GATE_OPEN, 0);
+}
+
 /** Message that starts a worker: the module and memory to instantiate, and a start gate. */
 export interface WorkerInit {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
-  /** Int32Array over a SharedArrayBuffer: workers wait until slot 0 becomes 1, so they start together. */
+  /**
+   * The start barrier, an Int32Array of GATE_SLOTS over a SharedArrayBuffer: GATE_OPEN is
+   * 0 (closed) or 1, GATE_ARRIVED counts workers that have arrived. A worker with a task
+   * calls arriveAndWait; the pool opens the gate once every worker of the run has arrived,
+   * so all start at the same moment and really contend.
+   */
   gate: Int32Array;
 }
 

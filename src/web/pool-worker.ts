@@ -5,8 +5,8 @@
  */
 import { instantiateEngine } from "../engine/wasm.js";
 import type { WasmExports } from "../engine/abi.js";
-import { runTask, type WorkerInit, type WorkerTask } from "../engine/worker-tasks.js";
-import { GATE_ARRIVED, GATE_OPEN, type PoolReply } from "./web-pool.js";
+import { arriveAndWait, runTask, type WorkerInit, type WorkerTask } from "../engine/worker-tasks.js";
+import type { PoolReply } from "./web-pool.js";
 
 const scope = globalThis as unknown as { onmessage: ((e: MessageEvent) => void) | null; postMessage(m: PoolReply): void };
 let init: WorkerInit | undefined;
@@ -20,10 +20,7 @@ scope.onmessage = async (e: MessageEvent<WorkerInit | WorkerTask>) => {
       scope.postMessage({ kind: "ready" });
       return;
     }
-    // Announce arrival, then start together with the other workers, so they contend.
-    Atomics.add(init.gate, GATE_ARRIVED, 1);
-    Atomics.notify(init.gate, GATE_ARRIVED);
-    Atomics.wait(init.gate, GATE_OPEN, 0);
+    arriveAndWait(init.gate); // start together with the other workers, so they contend
     scope.postMessage({ kind: "result", result: runTask(wasm!, e.data as WorkerTask) });
   } catch (err) {
     scope.postMessage({ kind: "error", message: (err as Error).message });

@@ -6,21 +6,16 @@
  * (COOP + COEP, as `xenmm serve` sends).
  */
 import type { Engine } from "../engine/engine.js";
-import type { EnginePool, WorkerInit, WorkerResult, WorkerTask } from "../engine/worker-tasks.js";
+import { GATE_ARRIVED, GATE_OPEN, GATE_SLOTS, type EnginePool, type WorkerInit, type WorkerResult, type WorkerTask } from "../engine/worker-tasks.js";
 
 /** What a pool worker posts back: "ready" once instantiated, then one result per task. */
 export type PoolReply = { kind: "ready" } | { kind: "result"; result: WorkerResult } | { kind: "error"; message: string };
 
-/**
- * The start gate, two i32 slots in a SharedArrayBuffer (WorkerInit.gate):
- *   [GATE_OPEN]     0 while workers must wait, 1 once released (what engine workers wait on)
- *   [GATE_ARRIVED]  workers that reached the gate in this round
- * The page cannot block, so it awaits GATE_ARRIVED with Atomics.waitAsync instead of
- * sleeping a fixed time: a fixed sleep would be timed by the benchmark's two-thread rows.
+/*
+ * The start gate (WorkerInit.gate, slots in worker-tasks.ts). The page cannot block, so it
+ * awaits GATE_ARRIVED with Atomics.waitAsync instead of sleeping a fixed time: a fixed
+ * sleep would be timed by the benchmark's two-thread rows.
  */
-export const GATE_OPEN = 0;
-export const GATE_ARRIVED = 1;
-const GATE_SLOTS = 2;
 
 type WaitAsync = (a: Int32Array, i: number, v: number, t?: number) => { async: boolean; value: Promise<string> | string };
 
