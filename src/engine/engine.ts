@@ -53,9 +53,6 @@ export class Engine {
     return new Engine(arch, module, memory, exports, layout, new LinearMemory(memory, exports.heap_base(), maxPages));
   }
 
-  /** Bytes of linear memory in use. */
-  get memoryUsed(): number { return this.linear.used; }
-
   /**
    * Runs the arch's PDX setup on a map (the scheme's identity state if it declines)
    * and writes the result into a new context block. `arch` overrides the engine's.

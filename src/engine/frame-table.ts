@@ -32,7 +32,6 @@ export class FrameTable {
   get groupBytes(): number { return Number(this.platform.groupCount) * this.platform.arch.pageInfoSize; }
   /** Bytes of linear memory holding page_info records now. */
   get backedBytes(): number { return this.backed.size * this.groupBytes; }
-  get backedGroups(): number { return this.backed.size; }
 
   /** Valid groups (holding RAM) in [first, end), below the bitmap limit. */
   private validGroups(first: number, end: number): number[] {

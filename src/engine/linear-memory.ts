@@ -19,8 +19,6 @@ export class LinearMemory {
     this.top = heapBase;
   }
 
-  /** Bytes handed out so far, including the module's static data. */
-  get used(): number { return this.top; }
   /** Bytes that may still be allocated before the maximum size is reached. */
   get available(): number { return this.maxPages * WASM_PAGE - this.top; }
 

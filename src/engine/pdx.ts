@@ -68,23 +68,31 @@ export class Pdx {
   private stage(bytes: number): number {
     if (this.scratch.bytes < bytes) {
       const size = Math.max(bytes, 2 * this.scratch.bytes, 1 << 16);
+      if (this.scratch.bytes) this.mem.release(this.scratch.ptr, this.scratch.bytes);
       this.scratch = { ptr: this.mem.alloc(size, "a batch staging buffer"), bytes: size };
     }
     return this.scratch.ptr;
   }
 
   /**
-   * Runs `fn(srcPtr, dstPtr)` over `input` (and `out`, if the operation has one),
-   * staging whatever is not already in WASM memory.
+   * Runs `fn(srcPtrs, dstPtr)` over equally long `inputs` (and `out`, if the operation has
+   * one), staging whatever is not already in WASM memory.
    */
-  private batch<T extends Bytes | U64s>(input: U64s, out: T | undefined, fn: (src: number, dst: number) => void): void {
-    const n = input.length;
-    const srcIn = this.mem.owns(input);
+  private batch<T extends Bytes | U64s>(inputs: U64s[], out: T | undefined, fn: (src: number[], dst: number) => void): void {
+    const n = inputs[0].length;
+    if (inputs.some((x) => x.length !== n) || (out && out.length !== n)) throw new RangeError("batch arrays must have the same length");
+    const staged = inputs.filter((x) => !this.mem.owns(x));
     const dstIn = out === undefined || this.mem.owns(out);
-    const base = srcIn && dstIn ? 0 : this.stage(n * 8 + n * (out?.BYTES_PER_ELEMENT ?? 0) + 8);
-    const src = srcIn ? input.byteOffset : base;
-    const dst = out === undefined ? 0 : dstIn ? out.byteOffset : base + n * 8;
-    if (!srcIn) this.mem.u64At(src, n).set(input);
+    const bytes = staged.length * n * 8 + (dstIn ? 0 : n * out!.BYTES_PER_ELEMENT);
+    let next = bytes ? this.stage(bytes) : 0;
+    const src = inputs.map((x) => {
+      if (this.mem.owns(x)) return x.byteOffset;
+      const at = next;
+      this.mem.u64At(at, n).set(x);
+      next += n * 8;
+      return at;
+    });
+    const dst = out === undefined ? 0 : dstIn ? out.byteOffset : next;
     fn(src, dst);
     if (out && !dstIn) out.set((out instanceof Uint8Array ? this.mem.u8At(dst, n) : this.mem.u64At(dst, n)) as never);
   }
@@ -94,39 +102,45 @@ export class Pdx {
     const op = this.opCode(conversion);
     const kernel = options.kernel === "scalar" ? this.wasm.convert_batch_scalar : this.wasm.convert_batch;
     const out = options.out ?? new BigUint64Array(input.length);
-    this.batch(input, out, (src, dst) => kernel(this.block.ctx, op, src, dst, input.length));
+    this.batch([input], out, ([src], dst) => kernel(this.block.ctx, op, src, dst, input.length));
     return out;
   }
 
   /** `mfn_valid` over a batch: 1 where valid. */
   mfnValidBatch(mfns: U64s, out: Bytes = new Uint8Array(mfns.length)): Bytes {
-    this.batch(mfns, out, (src, dst) => this.wasm.mfn_valid_batch(this.block.ctx, src, dst, mfns.length));
+    this.batch([mfns], out, ([src], dst) => this.wasm.mfn_valid_batch(this.block.ctx, src, dst, mfns.length));
+    return out;
+  }
+
+  /** `pdx_is_region_compressible` over (base address, page count) pairs: 1 where compressible. */
+  regionCompressibleBatch(bases: U64s, npages: U64s, out: Bytes = new Uint8Array(bases.length)): Bytes {
+    this.batch([bases, npages], out, ([b, p], dst) => this.wasm.region_compressible_batch(this.block.ctx, b, p, dst, bases.length));
     return out;
   }
 
   /** `mfn_to_page` over a batch. */
   mfnToPageBatch(mfns: U64s, out: U64s = new BigUint64Array(mfns.length)): U64s {
-    this.batch(mfns, out, (src, dst) => this.wasm.mfn_to_page_batch(this.block.ctx, src, dst, mfns.length));
+    this.batch([mfns], out, ([src], dst) => this.wasm.mfn_to_page_batch(this.block.ctx, src, dst, mfns.length));
     return out;
   }
 
   /** `page_to_mfn` over a batch. */
   pageToMfnBatch(pages: U64s, out: U64s = new BigUint64Array(pages.length)): U64s {
-    this.batch(pages, out, (src, dst) => this.wasm.page_to_mfn_batch(this.block.ctx, src, dst, pages.length));
+    this.batch([pages], out, ([src], dst) => this.wasm.page_to_mfn_batch(this.block.ctx, src, dst, pages.length));
     return out;
   }
 
   /** get_page on every MFN of a batch (atomic); returns how many succeeded. */
   getPageBatch(mfns: U64s): number {
     let ok = 0;
-    this.batch(mfns, undefined, (src) => { ok = this.wasm.get_page_batch(this.block.ctx, src, mfns.length); });
+    this.batch([mfns], undefined, ([src]) => { ok = this.wasm.get_page_batch(this.block.ctx, src, mfns.length); });
     return ok;
   }
 
   /** put_page on every MFN of a batch (atomic); returns how many succeeded. */
   putPageBatch(mfns: U64s): number {
     let ok = 0;
-    this.batch(mfns, undefined, (src) => { ok = this.wasm.put_page_batch(this.block.ctx, src, mfns.length); });
+    this.batch([mfns], undefined, ([src]) => { ok = this.wasm.put_page_batch(this.block.ctx, src, mfns.length); });
     return ok;
   }
 }

@@ -3,7 +3,7 @@
  * against, and the `js-bigint` benchmark baseline. Formulas: research/pdx.md §3.3–§3.4,
  * §4.3–§4.4, §5.2. All arithmetic is modulo 2^64; invalid inputs alias, as in Xen.
  */
-import { pdxRegionMask, u64 } from "./bits.js";
+import { pdxRegionMask, U64_MAX, u64 } from "./bits.js";
 import type { OffsetState, PdxState } from "./state.js";
 
 const tableIndex = (s: OffsetState, value: bigint, shift: number) => Number((value >> BigInt(shift)) & BigInt((1 << s.tableOrder) - 1));
@@ -47,7 +47,7 @@ export function isRegionCompressible(s: PdxState, base: bigint, npages: bigint):
   switch (s.scheme) {
     case "none": return true;
     case "mask":
-      return (pfn & s.pfnHoleMask) === 0n && (pdxRegionMask(base, npages << BigInt(s.pageShift)) & ~s.maVaBottomMask & ((1n << 64n) - 1n)) === 0n;
+      return (pfn & s.pfnHoleMask) === 0n && (pdxRegionMask(base, npages << BigInt(s.pageShift)) & ~s.maVaBottomMask & U64_MAX) === 0n;
     case "offset": {
       const b = s.pfnBases[tableIndex(s, pfn, s.pfnIndexShift)];
       return pfn >= b && u64(pfn + npages) <= u64(b + s.pdxRegionSize);

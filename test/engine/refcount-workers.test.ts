@@ -45,6 +45,7 @@ describe("atomic refcounts across worker threads", () => {
   it("refuses put_page below zero and get_page on unbacked groups", () => {
     const pdx = engine.setup(catalogueMap(catalogueEntry("arm-fvp")!), { scheme: "mask" });
     pdx.frameTable.backMfns(0x80000n, 0x80001n);
+    expect(pdx.frameTable.backedBytes).toBe(0x40000 * 56); // one arm64 PDX group of page_info: 14 MiB
     expect(() => pdx.frameTable.putPage(0x80000n)).toThrow(/put_page\(0x80000\) refused: the reference count is already 0/);
     expect(() => pdx.frameTable.getPage(0x880000n)).toThrow(/no page_info backing/);
     expect(pdx.frameTable.getPage(0x80000n)).toBe(1n);

@@ -53,6 +53,8 @@ describe.each(SCHEMES)("%s: WASM equals the reference", (scheme) => {
       const valid = pdx.mfnValidBatch(pfns);
       expect([...valid].map((v) => v === 1)).toEqual([...pfns].map((p) => platformMfnValid(pdx.platform, p)));
       expect(maddrs.map((a) => BigInt(pdx.isRegionCompressible(a, 1n)))).toEqual(maddrs.map((a) => BigInt(isRegionCompressible(s, a, 1n))));
+      const npages = pfns.map((p) => (p & 0xfffn) + 1n);
+      expect([...pdx.regionCompressibleBatch(maddrs, npages)]).toEqual([...maddrs].map((a, i) => (isRegionCompressible(s, a, npages[i]) ? 1 : 0)));
       // Every RAM PFN of a map Xen accepted round-trips and is valid.
       expect(inside.map((p) => pdx.pdxToPfn(pdx.pfnToPdx(p)))).toEqual(inside);
       expect(inside.every((p) => pdx.mfnValid(p))).toBe(true);
