@@ -1,6 +1,6 @@
 /**
- * The playground in real Chromium (Debian's /usr/bin/chromium, driven by playwright-core;
- * no browser download): built with scripts/build-web.mjs, served by the built
+ * The playground in real Chromium (a system Chromium, or the one @sparticuz/chromium ships;
+ * driven by playwright-core; no browser download): built with scripts/build-web.mjs, served by the built
  * `xenmm serve`, then each section is exercised the way a person would use it. A
  * screenshot of every section goes to test-results/screenshots/ (also on failure).
  */
@@ -8,16 +8,15 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { request } from "node:http";
 import { existsSync, mkdirSync } from "node:fs";
 import { promisify } from "node:util";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { catalogueEntry } from "../../src/catalogue.js";
+import { launchChromium } from "../support/browser.js";
 
 const run = promisify(execFile);
 const REPO = new URL("../../", import.meta.url).pathname;
 const CLI = `${REPO}dist/src/cli/main.js`;
 const SHOTS = `${REPO}test-results/screenshots/`;
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 /** Maps whose page JSON must equal `xenmm pdx ID --arch ARCH --json` (mask, offset and no compression among them). */
 const PDX_MAPS: Array<{ id: string; scheme?: string }> = [
   { id: "arm-fvp" }, { id: "intel-gnr-4s" }, { id: "xen-9" }, { id: "calxeda-midway" }, { id: "amd-versal-gen2", scheme: "mask" }, { id: "dell-r740", scheme: "offset" },
@@ -63,10 +62,9 @@ async function withShot(name: string, body: () => Promise<void>): Promise<void> 
 
 beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   await run(process.execPath, [`${REPO}scripts/build-web.mjs`], { cwd: REPO });
   base = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("request", (r) => { if (!r.url().startsWith(base) && !/^(data|blob):/.test(r.url())) foreign.push(r.url()); });
   page.on("pageerror", (e) => pageErrors.push(e.message));
