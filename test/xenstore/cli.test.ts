@@ -1,15 +1,13 @@
 /**
  * `xenmm xenstored` as a user runs it: the compiled CLI (dist/, built by `pretest`) as a
- * child process — the foreground server with Debian's clients, the sim JSON, --interfaces.
+ * child process: the sim JSON, --interfaces, --help. The foreground server with Debian's
+ * clients is in real-clients.test.ts.
  */
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tool } from "./helpers.js";
-import { CLI as MAIN, xenmm } from "../run-cli.js";
+import { xenmm } from "../run-cli.js";
 
 const run = (...args: string[]) => xenmm("xenstored", ...args);
 
@@ -51,24 +49,6 @@ describe("xenmm xenstored", () => {
     expect(r.stdout).toContain("design: legacy\n");
     expect(r.stdout).toContain("libxenctrl, UNSTABLE");
     expect(r.stdout.match(/stable interfaces only: (yes|no)/g)).toEqual(["stable interfaces only: no", "stable interfaces only: yes"]);
-  });
-
-  it("--socket serves Debian's clients and stops cleanly on SIGTERM", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "xenmm-cli-"));
-    const sock = join(dir, "xs.sock");
-    const child = spawn(process.execPath, [MAIN, "xenstored", "--socket", sock, "--log-level", "debug"]);
-    let log = "";
-    child.stderr.on("data", (d) => { log += d; });
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    while (!log.includes("listening on")) await new Promise((r) => setTimeout(r, 20));
-    expect((await tool(sock, "xenstore-write", "/cli/x", "42")).code).toBe(0);
-    expect((await tool(sock, "xenstore-read", "/cli/x")).stdout).toBe("42\n");
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    expect(log).toContain("WRITE tx=0");
-    expect(log).toContain("SIGTERM, shutting down");
-    expect(existsSync(sock)).toBe(false);
-    await rm(dir, { recursive: true });
   });
 
   it("--help", async () => {

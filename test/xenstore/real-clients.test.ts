@@ -1,9 +1,16 @@
 /**
  * End-to-end: Debian's xenstore-utils (libxenstore 4.17) against our server on a unix
- * socket, found through XENSTORED_PATH. .ci/run installs the package.
+ * socket, found through XENSTORED_PATH. `npm test` provisions the package
+ * (scripts/provision-tests.mjs).
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CLI } from "../run-cli.js";
+import "../support/system-tools.js";
 import { startServer, tool, type Running } from "./helpers.js";
 
 let xs: Running;
@@ -64,14 +71,50 @@ describe("Debian xenstore-utils against xenmm xenstored", () => {
 
   it("xenstore-watch sees the registration event and later writes", async () => {
     const child = spawn("xenstore-watch", ["-n", "3", "/w"], { env: { ...process.env, XENSTORED_PATH: xs.path } });
-    let out = "";
-    child.stdout.on("data", (d) => { out += d; });
-    const done = new Promise<number>((r) => child.on("exit", (code) => r(code ?? -1)));
-    while (!out.includes("/w\n")) await new Promise((r) => setTimeout(r, 20));
-    await tool(xs.path, "xenstore-write", "/w/a", "1");
-    await tool(xs.path, "xenstore-write", "/elsewhere", "1");
-    await tool(xs.path, "xenstore-rm", "/w");
-    expect(await done).toBe(0);
-    expect(out).toBe("/w\n/w/a\n/w\n");
+    try {
+      let out = "";
+      let failed: Error | undefined;
+      child.on("error", (e) => { failed = e; });
+      child.stdout.on("data", (d) => { out += d; });
+      const done = new Promise<number>((r) => child.on("exit", (code) => r(code ?? -1)));
+      while (!out.includes("/w\n")) {
+        if (failed || child.exitCode !== null) throw failed ?? new Error(`xenstore-watch exited early: ${out}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await tool(xs.path, "xenstore-write", "/w/a", "1");
+      await tool(xs.path, "xenstore-write", "/elsewhere", "1");
+      await tool(xs.path, "xenstore-rm", "/w");
+      expect(await done).toBe(0);
+      expect(out).toBe("/w\n/w/a\n/w\n");
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+  });
+});
+
+describe("xenmm xenstored --socket (the built CLI) with Debian's clients", () => {
+  it("serves them and stops cleanly on SIGTERM", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "xenmm-cli-"));
+    const sock = join(dir, "xs.sock");
+    const child = spawn(process.execPath, [CLI, "xenstored", "--socket", sock, "--log-level", "debug"]);
+    try {
+      let log = "";
+      child.stderr.on("data", (d) => { log += d; });
+      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+      while (!log.includes("listening on")) {
+        if (child.exitCode !== null) throw new Error(`xenmm xenstored exited early: ${log}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect((await tool(sock, "xenstore-write", "/cli/x", "42")).code).toBe(0);
+      expect((await tool(sock, "xenstore-read", "/cli/x")).stdout).toBe("42\n");
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(log).toContain("WRITE tx=0");
+      expect(log).toContain("SIGTERM, shutting down");
+      expect(existsSync(sock)).toBe(false);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
