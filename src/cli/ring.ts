@@ -7,15 +7,18 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { UsageError } from "../errors.js";
 import { MAX_ASYNC_PAGES, MIN_ASYNC_PAGES, type LossPolicy } from "../vmevent/async-ring.js";
-import { DEFAULT_VCPU_LIST, DESIGNS, SIM_DEFAULTS, type Design, type SimConfig } from "../vmevent/sim/config.js";
-import { simulate, sweep } from "../vmevent/sim/simulate.js";
+import { DEFAULT_VCPU_LIST, DESIGNS, SIM_DEFAULTS, type Design, type SimConfig, type SimRun } from "../vmevent/sim/config.js";
+import { sweep } from "../vmevent/sim/simulate.js";
+import { parseAgentPolicy, type AgentPolicy } from "../vmevent/sim/agent-policy.js";
+import { scenario, SCENARIO_NAMES, SCENARIOS, type ScenarioName } from "../vmevent/sim/scenarios.js";
+import { onsetReport, onsets } from "../vmevent/onsets.js";
+import { lossLimitReport, lossLimits } from "../vmevent/loss-limits.js";
 import { slotTables } from "../vmevent/slot-table.js";
 import { runTable, sweepCharts, sweepHtml, THRESHOLD_HEADER, thresholdRow } from "../vmevent/sweep-report.js";
 import { thresholds } from "../vmevent/thresholds.js";
 import { textTable } from "../report/table.js";
-import { choiceFlag, intFlag, intListFlag, numberFlag, parseCommand } from "./args.js";
+import { choiceFlag, dispatch, intFlag, intListFlag, numberFlag, parseCommand } from "./args.js";
 import type { Verb } from "./main.js";
 
 const SIM_OPTIONS = {
@@ -28,6 +31,8 @@ const SIM_OPTIONS = {
   "service-us": { type: "string" },
   "service-dist": { type: "string" },
   notify: { type: "string" },
+  "agent-policy": { type: "string" },
+  scenario: { type: "string" },
   "duration-ms": { type: "string" },
   seed: { type: "string" },
   json: { type: "boolean" },
@@ -43,6 +48,10 @@ const SIM_FLAGS = `  --design legacy|new|both   which design (default both)
   --service-us US            mean consumer service time per event (default ${SIM_DEFAULTS.serviceUs})
   --service-dist exp|fixed   service-time distribution (default ${SIM_DEFAULTS.serviceDist})
   --notify event|batch       consumer notifies Xen per event or per drained batch (default ${SIM_DEFAULTS.notify})
+  --agent-policy LIST        new design: how the agent picks sync vs async, e.g. sync-first,round-robin,batch:8
+                             (batch:N drains the async ring after every N sync events; default ${SIM_DEFAULTS.agentPolicy})
+  --scenario NAME            a named load; rate and service flags given as well win:
+${SCENARIO_NAMES.map((n) => `                             ${n}: ${SCENARIOS[n].why}`).join("\n")}
   --duration-ms MS           simulated time (default ${SIM_DEFAULTS.durationMs})
   --seed S                   random seed (default ${SIM_DEFAULTS.seed}); same seed, same result`;
 
@@ -52,11 +61,11 @@ const USAGE = {
   sweep  both designs over vCPU counts; --html FILE draws the curves
   slots  ring slot counts per ABI version and page count, and the legacy thresholds
   bench  benchmarks between two worker threads (async ring vs ringbuf.js, sync round trip)`,
-  sim: `usage: xenmm ring sim [options] [--json]\n${SIM_FLAGS}\n  --json                     print {"runs": [...]}`,
+  sim: `usage: xenmm ring sim [options] [--json]\n${SIM_FLAGS}\n  --json                     print {"runs": [...], "onsets": {...}, "loss_limits": [...]}`,
   sweep: `usage: xenmm ring sweep [options] [--html FILE] [--svg-dir DIR] [--json]\n${SIM_FLAGS.replace(`(default ${DEFAULT_VCPU_LIST.join(",")})`, "(default 1,2,4,6,7,8,9,10,11,12,16,24,32,48,64)")}
   --html FILE                write an HTML page with the charts
   --svg-dir DIR              also write each chart as DIR/ring-<name>.svg
-  --json                     print {"runs": [...]}`,
+  --json                     print {"runs": [...], "onsets": {...}, "loss_limits": [...]}`,
   slots: `usage: xenmm ring slots [--pages N] [--json]
   --pages N   ring pages for the ABI table and the thresholds (default 1)
   --json      print the tables as JSON`,
@@ -69,41 +78,60 @@ const SWEEP_VCPUS = [1, 2, 4, 6, 7, 8, 9, 10, 11, 12, 16, 24, 32, 48, 64];
 
 type SimValues = ReturnType<typeof parseCommand<typeof SIM_OPTIONS>>["values"];
 
-function simSettings(values: SimValues, defaultVcpus: number[]): { designs: Design[]; vcpus: number[]; base: Omit<SimConfig, "design" | "vcpus"> } {
+interface SimSettings {
+  designs: Design[];
+  vcpus: number[];
+  agentPolicies: AgentPolicy[];
+  base: Omit<SimConfig, "design" | "vcpus">;
+  scenario: ScenarioName;
+}
+
+function simSettings(values: SimValues, defaultVcpus: number[]): SimSettings {
   const design = choiceFlag("design", values.design, "both", [...DESIGNS, "both"] as const);
+  const preset = scenario(values.scenario ?? "default");
+  const load = preset.settings;
+  const agentPolicies = (values["agent-policy"] ?? SIM_DEFAULTS.agentPolicy).split(",").map((p) => parseAgentPolicy(p));
   return {
     designs: design === "both" ? [...DESIGNS] : [design],
     vcpus: intListFlag("vcpus", values.vcpus, defaultVcpus, 1, 4096),
+    agentPolicies,
+    scenario: preset.name,
     base: {
       pages: intFlag("pages", values.pages, SIM_DEFAULTS.pages, MIN_ASYNC_PAGES, MAX_ASYNC_PAGES),
       policy: choiceFlag<LossPolicy>("policy", values.policy, SIM_DEFAULTS.policy, ["drop", "overwrite"]),
-      syncRateHz: numberFlag("sync-rate", values["sync-rate"], SIM_DEFAULTS.syncRateHz, 0, 1e7),
-      asyncRateHz: numberFlag("async-rate", values["async-rate"], SIM_DEFAULTS.asyncRateHz, 0, 1e7),
-      serviceUs: numberFlag("service-us", values["service-us"], SIM_DEFAULTS.serviceUs, 0, 1e7),
-      serviceDist: choiceFlag("service-dist", values["service-dist"], SIM_DEFAULTS.serviceDist, ["exp", "fixed"]),
+      syncRateHz: numberFlag("sync-rate", values["sync-rate"], load.syncRateHz, 0, 1e7),
+      asyncRateHz: numberFlag("async-rate", values["async-rate"], load.asyncRateHz, 0, 1e7),
+      serviceUs: numberFlag("service-us", values["service-us"], load.serviceUs, 0, 1e7),
+      serviceDist: choiceFlag("service-dist", values["service-dist"], load.serviceDist, ["exp", "fixed"]),
       notify: choiceFlag("notify", values.notify, SIM_DEFAULTS.notify, ["event", "batch"]),
+      agentPolicy: agentPolicies[0],
       durationMs: numberFlag("duration-ms", values["duration-ms"], SIM_DEFAULTS.durationMs, 1, 3.6e6),
       seed: intFlag("seed", values.seed, SIM_DEFAULTS.seed, 0, 0xffffffff),
     },
   };
 }
 
-function describe(base: Omit<SimConfig, "design" | "vcpus">): string {
-  return `per vCPU: ${base.syncRateHz} sync/s + ${base.asyncRateHz} async/s of running time; consumer ${base.serviceUs} µs/event (${base.serviceDist}); ` +
-    `notify per ${base.notify}; ${base.pages} page(s); async policy ${base.policy}; ${base.durationMs} ms simulated; seed ${base.seed}`;
+function describe(s: SimSettings): string {
+  const b = s.base;
+  return `scenario ${s.scenario}; per vCPU: ${b.syncRateHz} sync/s + ${b.asyncRateHz} async/s of running time; consumer ${b.serviceUs} µs/event (${b.serviceDist}); ` +
+    `notify per ${b.notify}; ${b.pages} page(s); async policy ${b.policy}; agent ${s.agentPolicies.join(",")}; ${b.durationMs} ms simulated; seed ${b.seed}`;
 }
 
-function runsFor(designs: Design[], vcpus: number[], base: Omit<SimConfig, "design" | "vcpus">) {
-  return designs.flatMap((design) => vcpus.map((v) => simulate({ ...base, design, vcpus: v })));
+/** The table and, next to it, the onsets against `ring slots` and where losses stay under 1 %. */
+function simText(s: SimSettings, runs: SimRun[]): string {
+  return [describe(s), runTable(runs), onsetReport(runs, s.base.pages, s.vcpus), lossLimitReport(lossLimits(runs))].join("\n\n");
+}
+
+function simJson(runs: SimRun[]): string {
+  return JSON.stringify({ runs, onsets: onsets(runs), loss_limits: lossLimits(runs) }, null, 2);
 }
 
 async function sim(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, SIM_OPTIONS, USAGE.sim);
   if (values.help) return print(USAGE.sim);
-  const { designs, vcpus, base } = simSettings(values, DEFAULT_VCPU_LIST);
-  const runs = runsFor(designs, vcpus, base);
-  if (values.json) return print(JSON.stringify({ runs }, null, 2));
-  return print(`${describe(base)}\n\n${runTable(runs)}`);
+  const s = simSettings(values, DEFAULT_VCPU_LIST);
+  const runs = sweep(s.designs, s.vcpus, s.base, s.agentPolicies);
+  return print(values.json ? simJson(runs) : simText(s, runs));
 }
 
 async function writeOut(file: string, text: string): Promise<void> {
@@ -115,18 +143,19 @@ async function sweepVerb(argv: string[]): Promise<number> {
   const options = { ...SIM_OPTIONS, html: { type: "string" }, "svg-dir": { type: "string" } } as const;
   const { values } = parseCommand(argv, options, USAGE.sweep);
   if (values.help) return print(USAGE.sweep);
-  const { designs, vcpus, base } = simSettings(values, SWEEP_VCPUS);
-  const runs = sweep(designs, vcpus, base);
+  const s = simSettings(values, SWEEP_VCPUS);
+  const runs = sweep(s.designs, s.vcpus, s.base, s.agentPolicies);
   if (values.html) {
-    await writeOut(values.html, sweepHtml(runs, thresholds(base.pages), describe(base)));
+    const notes = [onsetReport(runs, s.base.pages, s.vcpus), lossLimitReport(lossLimits(runs))];
+    await writeOut(values.html, sweepHtml(runs, thresholds(s.base.pages), describe(s), notes));
     console.error(`wrote ${values.html}`);
   }
   if (values["svg-dir"]) {
-    for (const [name, svg] of Object.entries(sweepCharts(runs))) await writeOut(`${values["svg-dir"]}/ring-${name}.svg`, svg);
-    console.error(`wrote ${Object.keys(sweepCharts(runs)).length} charts to ${values["svg-dir"]}`);
+    const charts = Object.entries(sweepCharts(runs));
+    for (const [name, svg] of charts) await writeOut(`${values["svg-dir"]}/ring-${name}.svg`, svg);
+    console.error(`wrote ${charts.length} charts to ${values["svg-dir"]}`);
   }
-  if (values.json) return print(JSON.stringify({ runs }, null, 2));
-  return print(`${describe(base)}\n\n${runTable(runs)}`);
+  return print(values.json ? simJson(runs) : simText(s, runs));
 }
 
 async function slots(argv: string[]): Promise<number> {
@@ -205,10 +234,10 @@ const SUBVERBS: Record<string, (argv: string[]) => Promise<number>> = { sim, swe
 export const verb: Verb = {
   summary: "vm_event rings: legacy ring vs sync slots + lossy async ring (sim, sweep, slots, bench)",
   async run(argv) {
-    const [sub, ...rest] = argv;
-    if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") return print(USAGE.ring);
-    const run = SUBVERBS[sub];
-    if (!run) throw new UsageError(`ring: unknown sub-command '${sub}'\n${USAGE.ring}`);
-    return run(rest);
+    // `ring`, `ring --help` and `ring help` list the sub-verbs; other flags here are unknown.
+    return dispatch("ring", argv, { ...SUBVERBS, help: async () => print(USAGE.ring) }, async (flags) => {
+      parseCommand(flags, { help: { type: "boolean", short: "h" } } as const, USAGE.ring, 0);
+      return print(USAGE.ring);
+    });
   },
 };

@@ -18,8 +18,40 @@ describe("xenmm ring (compiled CLI)", () => {
   it("sim prints a table for both designs by default", async () => {
     const r = await xenmm("ring", "sim", "--vcpus", "2", "--duration-ms", "50", "--policy", "overwrite");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^legacy\s+block\s+2\s/m);
-    expect(r.stdout).toMatch(/^new\s+overwrite\s+2\s/m);
+    expect(r.stdout).toMatch(/^legacy\s+block\s+fifo\s+2\s/m);
+    expect(r.stdout).toMatch(/^new\s+overwrite\s+sync-first\s+2\s/m);
+    expect(r.stdout).toContain("Onsets in these runs");
+  });
+
+  it("sim --scenario sync-only prints the waitqueue onset at 9 vCPUs next to the static answer", async () => {
+    const r = await xenmm("ring", "sim", "--design", "legacy", "--scenario", "sync-only", "--vcpus", "8,9", "--duration-ms", "300");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("scenario sync-only; per vCPU: 2500 sync/s + 0 async/s");
+    expect(r.stdout).toContain("legacy  black eye never;  waitqueue 9 vCPUs;  livepatch refused 9 vCPUs");
+    expect(r.stdout).toContain("waitqueue: 9 vCPUs, as the static answer says");
+    const bad = await xenmm("ring", "sim", "--scenario", "busy");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--scenario");
+  });
+
+  it("sweep --json adds the issue's per-run fields and onsets per design", async () => {
+    const r = await xenmm("ring", "sweep", "--vcpus", "4,7,9,16", "--agent-policy", "sync-first,round-robin", "--json");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.onsets).toEqual({
+      legacy: { black_eye: 4, waitqueue: 7, livepatch_refused: 7 },
+      new: { black_eye: null, waitqueue: null, livepatch_refused: null },
+    });
+    expect(out.runs.map((x: { design: string; agent_policy: string }) => `${x.design}/${x.agent_policy}`)).toEqual([
+      ...Array(4).fill("legacy/fifo"), ...Array(4).fill("new/sync-first"), ...Array(4).fill("new/round-robin"),
+    ]);
+    for (const run of out.runs) {
+      for (const k of ["async_produced", "async_loss_fraction", "delivered_per_s", "delivered_latency_p99_us"]) expect(typeof run[k]).toBe("number");
+      expect(run.async_loss_fraction).toBeCloseTo(run.async_produced ? (run.dropped + run.overwritten) / run.async_produced : 0, 12);
+    }
+    const bad = await xenmm("ring", "sweep", "--agent-policy", "batch:0");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--agent-policy");
   });
 
   it("slots prints 8 slots per page at ABI v7 and both thresholds", async () => {

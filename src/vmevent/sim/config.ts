@@ -3,6 +3,7 @@
  * contract of `xenmm ring sim --json` (issue 4 §5): add fields, never rename.
  */
 import type { LossPolicy } from "../async-ring.js";
+import type { AgentPolicy } from "./agent-policy.js";
 
 export type Design = "legacy" | "new";
 export const DESIGNS: readonly Design[] = ["legacy", "new"];
@@ -25,6 +26,8 @@ export interface SimConfig {
   serviceDist: ServiceDistribution;
   /** Legacy: push responses and notify Xen after each event, or once the ring is drained. New: async notifications per event or by cons_event. */
   notify: NotifyPolicy;
+  /** New design only: which of sync slot and async ring the agent serves first (agent-policy.ts). */
+  agentPolicy: AgentPolicy;
   durationMs: number;
   seed: number;
 }
@@ -42,6 +45,7 @@ export const SIM_DEFAULTS: Omit<SimConfig, "design" | "vcpus"> = {
   serviceUs: 50,
   serviceDist: "exp",
   notify: "event",
+  agentPolicy: "sync-first",
   durationMs: 1000,
   seed: 1,
 };
@@ -98,4 +102,23 @@ export interface SimRun {
   sync_rate_hz: number;
   async_rate_hz: number;
   service_us: number;
+  // ---- issue 12: what the lossy design gives up ----
+  /** "fifo" for legacy (one ring, served in order); the agent's policy for the new design. */
+  agent_policy: AgentPolicy | "fifo";
+  /** Async events raised (= async_events). */
+  async_produced: number;
+  /** (dropped + overwritten) / async_produced; 0 when nothing async was produced. */
+  async_loss_fraction: number;
+  /** Events (sync and async) the agent finished, per second. */
+  delivered_per_s: number;
+  /**
+   * p99 of async events from production (the trap) to the agent finishing them; events still
+   * waiting at the end count with their age then (a lower bound); lost events are left out
+   * and counted in async_loss_fraction instead. 0 if there are none.
+   */
+  delivered_latency_p99_us: number;
+  /** Delivered async events the p99 is taken over. */
+  async_delivered: number;
+  /** p99 of sync events, trap to Xen taking the response. */
+  sync_latency_p99_us: number;
 }

@@ -100,6 +100,7 @@ export function simulateLegacy(config: SimConfig): SimRun {
     }
   }, () => core.clock.setFlag(model.livepatchSafetyCheck() === "EBUSY"));
 
+  core.censorWaiting(core.unfinishedAsync());
   const { p50, p99 } = core.latency.summary();
   const seconds = config.durationMs / 1000;
   return {
@@ -132,5 +133,6 @@ export function simulateLegacy(config: SimConfig): SimRun {
     sync_rate_hz: config.syncRateHz,
     async_rate_hz: config.asyncRateHz,
     service_us: config.serviceUs,
+    ...core.deliveryReport("fifo", 0),
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The redesign in time: sync events go to the vCPU's own slot (SyncSlotsXen) and pause only
  * that vCPU; async events go to the lossy async ring and never pause anyone. One consumer
- * serves sync slots first (a paused vCPU is waiting on it), then the async ring, over the
- * real shared-memory structures and event channels.
+ * serves the sync slots and the async ring in the order its policy picks (agent-policy.ts),
+ * over the real shared-memory structures and event channels.
  */
 import { AsyncRingRegion } from "../async-ring.js";
 import { AsyncRingProducer } from "../async-producer.js";
@@ -11,6 +11,7 @@ import { EventChannelSet } from "../event-channel.js";
 import { answer, readTag } from "../request.js";
 import { SyncSlotRegion, SyncSlotsConsumer, SyncSlotsXen } from "../sync-slots.js";
 import type { SimConfig, SimRun } from "./config.js";
+import { AgentScheduler } from "./agent-policy.js";
 import { SimCore } from "./core.js";
 
 type NewEvent =
@@ -37,9 +38,11 @@ export function simulateNew(config: SimConfig): SimRun {
   const response = core.newEntry();
   const xenCopy = core.newEntry();
   const syncQueue: number[] = [];
+  const scheduler = new AgentScheduler(config.agentPolicy);
   let consumerBusy = false;
   let wakeQueued = false;
   let notifications = 0;
+  let asyncInService = -1;
 
   const send = (port: number) => {
     toAgent.send(port);
@@ -52,19 +55,28 @@ export function simulateNew(config: SimConfig): SimRun {
 
   const startNext = () => {
     toAgent.forEachPending((port) => { if (port !== asyncPort) syncQueue.push(port); });
-    while (syncQueue.length > 0) {
-      const vcpu = syncQueue.shift()!;
-      const seq = agent.takeRequest(vcpu, inService);
-      if (seq === 0) continue; // spurious notification
-      consumerBusy = true;
-      core.queue.push(core.now + core.serviceTime(), { kind: "sync-done", vcpu, seq, tag: readTag(inService) });
-      return;
-    }
-    // The async entry is copied out (and its slot released) before it is processed.
-    if (reader.read(inService) >= 0) {
-      consumerBusy = true;
-      core.queue.push(core.now + core.serviceTime(), { kind: "async-done", tag: readTag(inService) });
-      return;
+    for (;;) {
+      const pick = scheduler.choose(syncQueue.length > 0, reader.available());
+      if (pick === "sync") {
+        const vcpu = syncQueue.shift()!;
+        const seq = agent.takeRequest(vcpu, inService);
+        if (seq === 0) continue; // spurious notification
+        scheduler.served("sync");
+        consumerBusy = true;
+        core.queue.push(core.now + core.serviceTime(), { kind: "sync-done", vcpu, seq, tag: readTag(inService) });
+        return;
+      }
+      // The async entry is copied out (and its slot released) before it is processed.
+      if (pick === "async" && reader.read(inService) >= 0) {
+        scheduler.served("async");
+        consumerBusy = true;
+        asyncInService = readTag(inService);
+        core.queue.push(core.now + core.serviceTime(), { kind: "async-done", tag: asyncInService });
+        return;
+      }
+      // Idle, or the ring held only LOST records: serve a waiting sync event if there is one.
+      if (pick === "async" && syncQueue.length > 0) continue;
+      break;
     }
     consumerBusy = false;
     if (reader.finalCheck()) startNext();
@@ -78,6 +90,12 @@ export function simulateNew(config: SimConfig): SimRun {
     core.move("sync_paused", "running");
     core.scheduleTrap(vcpu);
   };
+
+  /** At the end: the async event in service, then every one still readable in the ring. */
+  function* waitingAsyncTags(): Iterable<number> {
+    if (asyncInService >= 0) yield asyncInService;
+    while (reader.read(inService) >= 0) yield readTag(inService);
+  }
 
   core.run((e) => {
     switch (e.kind) {
@@ -108,6 +126,7 @@ export function simulateNew(config: SimConfig): SimRun {
         startNext();
         return;
       case "async-done":
+        asyncInService = -1;
         core.complete(e.tag);
         startNext();
         return;
@@ -119,6 +138,8 @@ export function simulateNew(config: SimConfig): SimRun {
   const { events: inRing, overwrittenUnseen } = reader.backlog();
   const dropped = ring.dropped();
   const overwritten = ring.overwritten() + overwrittenUnseen;
+  const consumed = reader.counters.consumed;
+  core.censorWaiting(waitingAsyncTags());
   const { p50, p99 } = core.latency.summary();
   const seconds = config.durationMs / 1000;
   return {
@@ -144,12 +165,13 @@ export function simulateNew(config: SimConfig): SimRun {
     dropped,
     overwritten,
     async_in_ring: inRing,
-    async_consumed: reader.counters.consumed,
+    async_consumed: consumed,
     notifications,
     seed: config.seed,
     duration_ms: config.durationMs,
     sync_rate_hz: config.syncRateHz,
     async_rate_hz: config.asyncRateHz,
     service_us: config.serviceUs,
+    ...core.deliveryReport(config.agentPolicy, dropped + overwritten),
   };
 }

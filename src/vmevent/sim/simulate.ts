@@ -1,4 +1,5 @@
 /** One entry point for both designs, and the sweep over vCPU counts that the charts draw. */
+import type { AgentPolicy } from "./agent-policy.js";
 import { SIM_DEFAULTS, type Design, type SimConfig, type SimRun } from "./config.js";
 import { simulateLegacy } from "./legacy-sim.js";
 import { simulateNew } from "./new-sim.js";
@@ -8,10 +9,15 @@ export function simulate(config: SimConfig): SimRun {
   return config.design === "legacy" ? simulateLegacy(config) : simulateNew(config);
 }
 
-/** Every (design, vCPU count) pair, designs outermost, each with the same seed. */
-export function sweep(designs: readonly Design[], vcpuList: readonly number[], base: Partial<SimConfig> = {}): SimRun[] {
+/**
+ * Every (design, agent policy, vCPU count), designs outermost, each with the same seed. The
+ * legacy ring is served in FIFO order whatever the policy, so it runs once.
+ */
+export function sweep(designs: readonly Design[], vcpuList: readonly number[], base: Partial<SimConfig> = {}, agentPolicies?: readonly AgentPolicy[]): SimRun[] {
+  const policies = agentPolicies ?? [base.agentPolicy ?? SIM_DEFAULTS.agentPolicy];
   const runs: SimRun[] = [];
   for (const design of designs)
-    for (const vcpus of vcpuList) runs.push(simulate({ ...SIM_DEFAULTS, ...base, design, vcpus }));
+    for (const agentPolicy of design === "legacy" ? policies.slice(0, 1) : policies)
+      for (const vcpus of vcpuList) runs.push(simulate({ ...SIM_DEFAULTS, ...base, agentPolicy, design, vcpus }));
   return runs;
 }
