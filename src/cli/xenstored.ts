@@ -3,7 +3,9 @@
  * the interface report, and the benchmark.
  */
 import { UsageError } from "../errors.js";
-import { choiceFlag, intFlag, numberFlag, parseCommand } from "./args.js";
+import { choiceFlag, dispatch, intFlag, numberFlag, parseCommand } from "./args.js";
+import { startProgress } from "./progress.js";
+import type { StormParams, StormRun } from "../xenstore/release-storm.js";
 import type { Verb } from "./main.js";
 
 const USAGE = `usage:
@@ -21,38 +23,44 @@ const USAGE = `usage:
 
 export const verb: Verb = {
   summary: "xenstore server for Xen's client tools; @releaseDomain storm model",
-  async run(argv) {
-    if (argv[0] === "sim") return runSim(argv.slice(1));
-    if (argv[0] === "bench") return (await import("../../bench/xenstore.js")).runXenstoreBench(argv.slice(1), USAGE);
-    const { values } = parseCommand(argv, {
-      socket: { type: "string" },
-      "log-level": { type: "string" },
-      design: { type: "string" },
-      interfaces: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }, USAGE);
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    const design = choiceFlag("design", values.design, "new", ["legacy", "new"] as const);
-    if (values.interfaces) {
-      const { XenstoreServer } = await import("../xenstore/server.js");
-      const { runInterfaceDemo } = await import("../xenstore/release-storm.js");
-      for (const d of ["legacy", "new"] as const) {
-        if (values.design !== undefined && d !== design) continue;
-        const server = new XenstoreServer({ design: d });
-        runInterfaceDemo(server);
-        console.log(server.interfaces.report());
-        console.log("");
-      }
-      return 0;
-    }
-    if (values.socket === undefined) throw new UsageError(`--socket PATH is required\n${USAGE}`);
-    const level = choiceFlag("log-level", values["log-level"], "info", ["error", "warn", "info", "debug"] as const);
-    return serve(values.socket, level, design);
+  run(argv) {
+    return dispatch("xenstored", argv, {
+      sim: runSim,
+      bench: async (rest) => (await import("../../bench/xenstore.js")).runXenstoreBench(rest, USAGE),
+    }, runServer);
   },
 };
+
+/** `xenmm xenstored --socket PATH …` and `--interfaces`. */
+async function runServer(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, {
+    socket: { type: "string" },
+    "log-level": { type: "string" },
+    design: { type: "string" },
+    interfaces: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  }, USAGE, 0);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const design = choiceFlag("design", values.design, "new", ["legacy", "new"] as const);
+  if (values.interfaces) {
+    const { XenstoreServer } = await import("../xenstore/server.js");
+    const { runInterfaceDemo } = await import("../xenstore/release-storm.js");
+    for (const d of ["legacy", "new"] as const) {
+      if (values.design !== undefined && d !== design) continue;
+      const server = new XenstoreServer({ design: d });
+      runInterfaceDemo(server);
+      console.log(server.interfaces.report());
+      console.log("");
+    }
+    return 0;
+  }
+  if (values.socket === undefined) throw new UsageError("--socket PATH is required (xenmm xenstored --help lists the modes)");
+  const level = choiceFlag("log-level", values["log-level"], "info", ["error", "warn", "info", "debug"] as const);
+  return serve(values.socket, level, design);
+}
 
 async function serve(path: string, level: "error" | "warn" | "info" | "debug", design: "legacy" | "new"): Promise<number> {
   const { XenstoreServer, LOG_LEVELS } = await import("../xenstore/server.js");
@@ -94,7 +102,7 @@ async function runSim(argv: string[]): Promise<number> {
     svg: { type: "string" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
-  }, USAGE);
+  }, USAGE, 0);
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -103,27 +111,34 @@ async function runSim(argv: string[]): Promise<number> {
   // model: the counting model (any N); server: the same deaths through the real server,
   // hypervisor model and WATCHing listener connections (slow beyond a few hundred domains).
   const engine = choiceFlag("engine", values.engine, "model", ["model", "server"] as const);
-  const simulateReleaseStorm = engine === "model" ? storm.simulateReleaseStorm : storm.runServerStorm;
+  const simulateReleaseStorm: (p: StormParams, onProgress?: (done: number, total: number) => void) => StormRun =
+    engine === "model" ? storm.simulateReleaseStorm : storm.runServerStorm;
   const queryCostUs = numberFlag("query-cost-us", values["query-cost-us"], 1, 0, 1e6);
   const designs = (d: string) => (d === "both" ? (["legacy", "new"] as const) : ([d] as ["legacy" | "new"]));
-  let runs;
-  if (values.sweep || values.html !== undefined || values.svg !== undefined) {
+  const sweep = values.sweep || values.html !== undefined || values.svg !== undefined;
+  let params: StormParams[];
+  if (sweep) {
     const max = intFlag("max-domains", values["max-domains"], 10_000, 1, 100_000);
     const sizes = [10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000].filter((n) => n <= max);
     if (!sizes.includes(max)) sizes.push(max);
     const design = choiceFlag("design", values.design, "both", ["legacy", "new", "both"] as const);
-    runs = sizes.flatMap((n) => designs(design).map((d) =>
-      simulateReleaseStorm({ domains: n, listeners: n, deaths: n, design: d, queryCostUs })));
-    if (values.html !== undefined) await writeSweepHtml(values.html, runs, queryCostUs);
-    if (values.svg !== undefined) await writeFileMkdir(values.svg, queriesChart(runs, await import("../report/svg.js")));
+    params = sizes.flatMap((n) => designs(design).map((d) => ({ domains: n, listeners: n, deaths: n, design: d, queryCostUs })));
   } else {
     for (const k of ["domains", "listeners", "deaths"] as const)
-      if (values[k] === undefined) throw new UsageError(`sim: --${k} is required\n${USAGE}`);
+      if (values[k] === undefined) throw new UsageError(`sim: --${k} is required (or --sweep)`);
     const domains = intFlag("domains", values.domains, 0, 0, 1_000_000);
     const listeners = intFlag("listeners", values.listeners, 0, 0, 1_000_000);
     const deaths = intFlag("deaths", values.deaths, 0, 0, domains);
     const design = choiceFlag("design", values.design, "both", ["legacy", "new", "both"] as const);
-    runs = designs(design).map((d) => simulateReleaseStorm({ domains, listeners, deaths, design: d, queryCostUs }));
+    params = designs(design).map((d) => ({ domains, listeners, deaths, design: d, queryCostUs }));
+  }
+  const progress = startProgress("xenstored sim");
+  const runs = params.map((p, i) => simulateReleaseStorm(p, (done, total) =>
+    progress.update(done, total, `deaths, run ${i + 1}/${params.length} (${p.design}, ${p.domains} domains)`)));
+  progress.finish(`${runs.length} run${runs.length === 1 ? "" : "s"} on the ${engine} engine, up to ${Math.max(...params.map((p) => p.domains))} domains`);
+  if (sweep) {
+    if (values.html !== undefined) await writeSweepHtml(values.html, runs, queryCostUs);
+    if (values.svg !== undefined) await writeFileMkdir(values.svg, queriesChart(runs, await import("../report/svg.js")));
   }
   if (values.json) {
     console.log(JSON.stringify({ runs }));
@@ -139,7 +154,7 @@ async function runSim(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function writeSweepHtml(file: string, runs: import("../xenstore/release-storm.js").StormRun[], queryCostUs: number): Promise<void> {
+async function writeSweepHtml(file: string, runs: StormRun[], queryCostUs: number): Promise<void> {
   const { lineChart } = await import("../report/svg.js");
   const { htmlPage, htmlTable } = await import("../report/html.js");
   const { mkdir, writeFile } = await import("node:fs/promises");
@@ -163,7 +178,7 @@ async function writeSweepHtml(file: string, runs: import("../xenstore/release-st
   await writeFile(file, page);
 }
 
-type StormRuns = import("../xenstore/release-storm.js").StormRun[];
+type StormRuns = StormRun[];
 
 /** The README chart: domctl queries of both designs against N, log-log. */
 function queriesChart(runs: StormRuns, svg: typeof import("../report/svg.js")): string {

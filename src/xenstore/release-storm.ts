@@ -99,9 +99,10 @@ function round6(x: number): number {
 /**
  * The same scenario through the real server: domains introduced with INTRODUCE, listeners
  * as privileged in-process connections with real WATCHes, deaths as hypervisor
- * destructions raising VIRQ_DOM_EXC. Cost grows as N·M·K; keep N small.
+ * destructions raising VIRQ_DOM_EXC. Cost grows as N·M·K (N = 1000 takes most of a
+ * minute), so `onProgress` is told after each death.
  */
-export function runServerStorm(p: StormParams): StormRun {
+export function runServerStorm(p: StormParams, onProgress?: (deathsDone: number, deaths: number) => void): StormRun {
   validate(p);
   const cost = p.queryCostUs ?? DEFAULT_QUERY_COST_US;
   const hv = new Hypervisor(cost * 1000);
@@ -149,6 +150,7 @@ export function runServerStorm(p: StormParams): StormRun {
   for (let d = 1; d <= p.deaths; d++) {
     hv.destroy(d);
     for (const leave of leaving.splice(0)) leave();
+    onProgress?.(d, p.deaths);
   }
   // xenstored's and the listeners' queries all went through the same domctl lock.
   const queries = hv.lock.queries;

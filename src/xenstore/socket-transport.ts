@@ -11,6 +11,7 @@ import { chmod, unlink } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
 import { MessageFramer, encodeMessage } from "./codec.js";
 import type { XenstoreServer } from "./server.js";
+import { claimSocketPath, socketPathFailure } from "./socket-path.js";
 
 /** Output bytes queued for a peer before we stop reading its requests. */
 const BACKPRESSURE_BYTES = 1 << 20;
@@ -25,15 +26,17 @@ export class UnixSocketTransport {
     this.listener.maxConnections = 1 << 16;
   }
 
-  /** Listens on `path`, replacing a stale socket file (as C xenstored does), mode 0600. */
+  /**
+   * Listens on `path`, mode 0600, replacing only a stale socket file (socket-path.ts);
+   * throws SocketPathError for a path it cannot or must not use.
+   */
   async listen(): Promise<void> {
-    await unlink(this.path).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== "ENOENT") throw e;
-    });
+    await claimSocketPath(this.path);
     await new Promise<void>((resolve, reject) => {
-      this.listener.once("error", reject);
+      const failed = (e: Error) => reject(socketPathFailure(this.path, e));
+      this.listener.once("error", failed);
       this.listener.listen({ path: this.path, backlog: 1024 }, () => {
-        this.listener.off("error", reject);
+        this.listener.off("error", failed);
         resolve();
       });
     });

@@ -67,9 +67,9 @@ describe("input from files and errors", () => {
     [["pdx", "/nonexistent/map"], /cannot read '\/nonexistent\/map' \(ENOENT\)/],
     [["pdx", "xen-1", "--arch", "vax"], /unknown arch 'vax'/],
     [["pdx", "xen-1", "--scheme", "zip"], /--scheme: 'zip' is not one of auto, none, mask, offset/],
-    [["pdx", "xen-1", "--table-order", "10"], /--table-order: 10 is outside 0\.\.9/],
+    [["pdx", "xen-1", "--table-order", "10"], /--table-order: '10' is outside 0\.\.9/],
     [["pdx", "xen-1", "--probe", "0xq"], /--probe: '0xq' is not a hex or decimal number/],
-    [["pdx", "xen-1", "--bogus"], /Unknown option '--bogus'/],
+    [["pdx", "xen-1", "--bogus"], /^xenmm: unknown flag '--bogus' \(see xenmm pdx --help\)\n$/],
     [["frobnicate"], /unknown verb 'frobnicate'/],
   ])("%j exits 2 with a message", async (args, message) => {
     const r = await xenmm(...(args as string[]));
