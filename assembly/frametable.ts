@@ -82,7 +82,10 @@ export function pageInfoAddress(ctx: usize, mfn: u64): usize {
   const pdx = convert(ctx, OP_PFN_TO_PDX, mfn);
   const group = groupOf(ctx, pdx);
   if (group >= <u64>ctxU32(ctx, CTX_GROUP_LIMIT)) return 0;
-  const chunk = <usize>load<u32>(<usize>ctxU32(ctx, CTX_GROUP_CHUNKS) + (<usize>group << 2));
+  // No directory yet (nothing backed): address 0 is not a directory, never read through it.
+  const directory = <usize>ctxU32(ctx, CTX_GROUP_CHUNKS);
+  if (directory == 0) return 0;
+  const chunk = <usize>load<u32>(directory + (<usize>group << 2));
   if (chunk == 0) return 0;
   const inGroup = pdx & ((<u64>1 << ctxU32(ctx, CTX_GROUP_ORDER)) - 1);
   return chunk + <usize>inGroup * <usize>ctxU32(ctx, CTX_PAGE_INFO_SIZE);

@@ -113,5 +113,6 @@ export function frametableNr(a: ArchProfile): bigint {
 }
 
 export function archByName(name: string): ArchProfile | undefined {
-  return (ARCHES as Record<string, ArchProfile>)[name];
+  // Own names only: "__proto__" or "toString" must not reach Object.prototype.
+  return (ARCH_NAMES as readonly string[]).includes(name) ? ARCHES[name as ArchName] : undefined;
 }

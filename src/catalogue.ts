@@ -5,7 +5,9 @@
  * ranges, half-open; SRAT maps quoted with inclusive ends are converted.
  */
 import type { ArchName } from "./arch.js";
+import { InvalidArgumentError } from "./errors.js";
 import { makeMemoryMap, type MemoryMap } from "./memmap/map.js";
+import { describeValue } from "./u64.js";
 
 export interface CatalogueEntry {
   /** Short stable name, usable wherever a map file is expected (`xenmm pdx arm-fvp`). */
@@ -76,7 +78,22 @@ export function catalogueEntry(id: string): CatalogueEntry | undefined {
   return CATALOGUE.find((e) => e.id === id);
 }
 
-/** The entry as a checked MemoryMap. */
-export function catalogueMap(entry: CatalogueEntry): MemoryMap {
-  return makeMemoryMap(entry.id, "json", entry.ranges.map(([s, e], i) => ({ start: BigInt(s), end: BigInt(e), field: `ranges[${i}]` })));
+/** The entry (given itself or by id, e.g. "arm-fvp") as a checked MemoryMap. */
+export function catalogueMap(entryOrId: CatalogueEntry | string): MemoryMap {
+  const entry = typeof entryOrId === "string" ? catalogueEntry(entryOrId) : entryOrId;
+  if (entry === undefined)
+    throw new InvalidArgumentError("catalogueMap(id)", `no catalogue map ${JSON.stringify(entryOrId)}; the ids are ${CATALOGUE.map((e) => e.id).join(", ")}`);
+  if (entry === null || typeof entry !== "object" || !Array.isArray(entry.ranges))
+    throw new InvalidArgumentError("catalogueMap(entry)", `expected a catalogue id or entry, got ${describeValue(entryOrId)}`);
+  return makeMemoryMap(String(entry.id), "json", entry.ranges.map((range, i) => {
+    const [start, end] = Array.isArray(range) ? range.map((v) => parseHexField(v, `${entry.id} ranges[${i}]`)) : [];
+    if (start === undefined || end === undefined) throw new InvalidArgumentError("catalogueMap(entry)", `ranges[${i}] is not a pair of hex strings`);
+    return { start, end, field: `ranges[${i}]` };
+  }));
+}
+
+/** A "0x…" bound of an entry (entries may come from callers: never BigInt() arbitrary text). */
+function parseHexField(v: unknown, where: string): bigint {
+  if (typeof v === "string" && /^0x[0-9a-f]{1,17}$/i.test(v)) return BigInt(v);
+  throw new InvalidArgumentError(where, `${describeValue(v)} is not a hex string like "0x80000000"`);
 }

@@ -11,3 +11,14 @@ export class XenmmError extends Error {
 export class UsageError extends XenmmError {
   override name = "UsageError";
 }
+
+/**
+ * A value passed to a library function has the wrong type or is outside what the function
+ * can represent (a negative PFN, a bigint of 65 bits, NaN as a duration). `argument` names it.
+ */
+export class InvalidArgumentError extends XenmmError {
+  override name = "InvalidArgumentError";
+  constructor(readonly argument: string, rule: string) {
+    super(`${argument}: ${rule}`);
+  }
+}

@@ -7,9 +7,12 @@
  *   pdx.pfnToPdx(0x880000n); // 0x180000n
  */
 import { archByName, ARCH_NAMES, type ArchName, type ArchProfile } from "../arch.js";
-import { UsageError } from "../errors.js";
+import { checkArchProfile } from "../arch-check.js";
+import { InvalidArgumentError, UsageError } from "../errors.js";
+import { checkOptions } from "../options.js";
+import { describeValue, toIndex } from "../u64.js";
 import type { MemoryMap } from "../memmap/map.js";
-import { platformSetup, type PlatformOptions } from "../pdx/platform.js";
+import { PLATFORM_OPTION_KEYS, platformSetup, type PlatformOptions } from "../pdx/platform.js";
 import type { Layout, WasmExports } from "./abi.js";
 import { writeContextBlock } from "./context-block.js";
 import { LinearMemory, WASM32_MAX_PAGES, WASM_PAGE } from "./linear-memory.js";
@@ -23,9 +26,10 @@ export interface EngineOptions {
   maxMemoryBytes?: number;
 }
 
+/** An arch by name, or a checked custom profile; x86-64 when absent. */
 export function resolveArch(arch: ArchName | ArchProfile | string | undefined): ArchProfile {
   if (arch === undefined) return archByName("x86-64")!;
-  if (typeof arch !== "string") return arch;
+  if (typeof arch !== "string") return checkArchProfile("arch", arch);
   const found = archByName(arch);
   if (!found) throw new UsageError(`unknown arch '${arch}'; choose one of ${ARCH_NAMES.join(", ")}`);
   return found;
@@ -41,11 +45,11 @@ export class Engine {
     private readonly linear: LinearMemory,
   ) {}
 
-  static async create(options: EngineOptions = {}): Promise<Engine> {
-    const arch = resolveArch(options.arch);
-    const maxBytes = options.maxMemoryBytes ?? 1 << 30;
-    if (!(maxBytes >= WASM_PAGE && maxBytes <= WASM32_MAX_PAGES * WASM_PAGE))
-      throw new UsageError(`maxMemoryBytes must be between ${WASM_PAGE} and ${WASM32_MAX_PAGES * WASM_PAGE} (wasm32)`);
+  static async create(options?: EngineOptions): Promise<Engine> {
+    const o = checkOptions("Engine.create(options)", options, ["arch", "maxMemoryBytes"]);
+    const arch = resolveArch(o.arch);
+    const maxBytes = o.maxMemoryBytes === undefined ? 1 << 30 : toIndex("maxMemoryBytes", o.maxMemoryBytes, WASM32_MAX_PAGES * WASM_PAGE);
+    if (maxBytes < WASM_PAGE) throw new UsageError(`maxMemoryBytes must be between ${WASM_PAGE} and ${WASM32_MAX_PAGES * WASM_PAGE} (wasm32)`);
     const maxPages = Math.floor(maxBytes / WASM_PAGE);
     const module = await engineModule();
     const memory = new WebAssembly.Memory({ initial: 1, maximum: maxPages, shared: true });
@@ -57,19 +61,31 @@ export class Engine {
    * Runs the arch's PDX setup on a map (the scheme's identity state if it declines)
    * and writes the result into a new context block. `arch` overrides the engine's.
    */
-  setup(map: MemoryMap, options: PlatformOptions & { arch?: ArchName | ArchProfile } = {}): Pdx {
-    const platform = platformSetup(map, options.arch === undefined ? this.arch : resolveArch(options.arch), options);
+  setup(map: MemoryMap, options?: PlatformOptions & { arch?: ArchName | ArchProfile }): Pdx {
+    const { arch, ...rest } = checkOptions("setup(options)", options, ["arch", ...PLATFORM_OPTION_KEYS]);
+    const platform = platformSetup(map, arch === undefined ? this.arch : resolveArch(arch), rest);
     return new Pdx(this.linear, this.exports, this.layout, writeContextBlock(this.linear, this.layout, platform), platform);
   }
 
+  /** Arrays from allocU64 not yet given back (by identity: a stale copy can never free a reused region). */
+  private readonly liveArrays = new WeakSet<BigUint64Array<ArrayBufferLike>>();
+  private readonly freedArrays = new WeakSet<BigUint64Array<ArrayBufferLike>>();
+
   /** A BigUint64Array living in the engine's memory: batches over it run with no copying. */
-  allocU64(length: number): BigUint64Array {
-    return this.linear.u64At(this.linear.alloc(length * 8, `an array of ${length} u64`), length);
+  allocU64(length: number | bigint): BigUint64Array {
+    const n = toIndex("allocU64(length)", length, WASM32_MAX_PAGES * WASM_PAGE / 8);
+    const array = this.linear.u64At(this.linear.alloc(n * 8, `an array of ${n} u64`), n);
+    this.liveArrays.add(array);
+    return array;
   }
 
-  /** Gives an array from allocU64 back; it must not be used afterwards. */
+  /** Gives an array from allocU64 back; it must not be used afterwards. Freeing it again is a no-op. */
   freeU64(array: BigUint64Array<ArrayBufferLike>): void {
-    if (!this.linear.owns(array)) throw new RangeError("freeU64: the array does not live in this engine's memory");
+    if (this.freedArrays.has(array)) return;
+    if (!this.liveArrays.has(array))
+      throw new InvalidArgumentError("freeU64(array)", `${describeValue(array)} is not an array allocU64 of this engine handed out (a subarray, a copy, or another engine's)`);
+    this.liveArrays.delete(array);
+    this.freedArrays.add(array);
     this.linear.release(array.byteOffset, array.byteLength);
   }
 }

@@ -7,3 +7,8 @@ import { XenmmError } from "../errors.js";
 export class EngineCapacityError extends XenmmError {
   override name = "EngineCapacityError";
 }
+
+/** A Pdx (or its frame table) was used after dispose(): its memory may now hold another scheme. */
+export class DisposedError extends XenmmError {
+  override name = "DisposedError";
+}

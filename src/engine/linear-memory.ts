@@ -24,14 +24,18 @@ export class LinearMemory {
 
   /** Freed regions, [ptr, bytes], reused first-fit. */
   private readonly free: Array<[number, number]> = [];
+  /** Regions handed out and not yet released: ptr → bytes. A region is released once only. */
+  private readonly live = new Map<number, number>();
 
   /** Reserves `bytes` of zeroed memory aligned to `align`; `what` names it in errors. */
   alloc(bytes: number, what: string, align = 16): number {
+    bytes = Math.max(bytes, 8); // every region has its own address, even an empty array's
     const reuse = this.free.findIndex(([p, n]) => p % align === 0 && n >= bytes);
     if (reuse >= 0) {
       const [p, n] = this.free[reuse];
       if (n - bytes >= 64) this.free[reuse] = [p + bytes, n - bytes];
       else this.free.splice(reuse, 1);
+      this.live.set(p, n - bytes >= 64 ? bytes : n);
       return p;
     }
     const start = Math.ceil(this.top / align) * align;
@@ -41,6 +45,7 @@ export class LinearMemory {
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / WASM_PAGE));
     this.top = end;
+    this.live.set(start, bytes);
     return start;
   }
 
@@ -53,10 +58,16 @@ export class LinearMemory {
     return this.buffers.has(view.buffer);
   }
 
-  /** Returns a region to the allocator; its bytes are zeroed now, not on reuse. */
+  /**
+   * Returns a region to the allocator; its bytes are zeroed now, not on reuse. Releasing a
+   * region that is not live (twice, or never allocated) would hand it out twice: refused.
+   */
   release(ptr: number, bytes: number): void {
-    this.u8.fill(0, ptr, ptr + bytes);
-    this.free.push([ptr, bytes]);
+    const size = this.live.get(ptr);
+    if (size === undefined || size < bytes) throw new Error(`internal: release of ${bytes} bytes at ${ptr}, which is not a live region`);
+    this.live.delete(ptr);
+    this.u8.fill(0, ptr, ptr + size);
+    this.free.push([ptr, size]);
   }
 
   private current() {

@@ -4,9 +4,13 @@
  * take BigUint64Arrays and run as one WASM call (zero-copy when the arrays already live
  * in the engine's memory, see Engine.allocU64).
  */
+import { InvalidArgumentError } from "../errors.js";
+import { checkOptions, oneOf } from "../options.js";
 import type { Platform } from "../pdx/platform.js";
+import { describeValue, toU64, type U64Input } from "../u64.js";
 import type { Layout, WasmExports } from "./abi.js";
 import type { ContextBlock } from "./context-block.js";
+import { DisposedError } from "./errors.js";
 import { FrameTable } from "./frame-table.js";
 import type { LinearMemory } from "./linear-memory.js";
 
@@ -23,10 +27,26 @@ export interface BatchOptions {
   kernel?: Kernel;
 }
 
+const CONVERSIONS: readonly Conversion[] = ["pfnToPdx", "pdxToPfn", "maddrToDirectmapoff", "directmapoffToMaddr"];
+const KERNELS: readonly Kernel[] = ["simd", "scalar"];
+
+/** Batches are checked by type, not per item: every BigUint64Array element is a u64 already. */
+function u64Array(argument: string, value: unknown): U64s {
+  if (value instanceof BigUint64Array) return value;
+  throw new InvalidArgumentError(argument, `expected a BigUint64Array, got ${describeValue(value)}`);
+}
+
+function byteArray(argument: string, value: unknown): Bytes {
+  if (value instanceof Uint8Array) return value;
+  throw new InvalidArgumentError(argument, `expected a Uint8Array, got ${describeValue(value)}`);
+}
+
 export class Pdx {
   readonly frameTable: FrameTable;
   private scratch = { ptr: 0, bytes: 0 };
+  private disposed = false;
 
+  /** Made by Engine.setup; not meant to be constructed directly. */
   constructor(
     private readonly mem: LinearMemory,
     private readonly wasm: WasmExports,
@@ -35,14 +55,16 @@ export class Pdx {
     /** The setup result this context was written from. */
     readonly platform: Platform,
   ) {
-    this.frameTable = new FrameTable(mem, wasm, layout, block, platform);
+    this.frameTable = new FrameTable(mem, wasm, layout, block, platform, () => this.live());
   }
 
   /**
-   * Returns the context block, bitmap, frame table and staging buffer to the engine.
-   * The object must not be used afterwards (its memory may hold another scheme).
+   * Returns the context block, bitmap, frame table and staging buffer to the engine. Later
+   * calls on this object throw DisposedError; a second dispose() does nothing.
    */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.frameTable.release();
     if (this.scratch.bytes) this.mem.release(this.scratch.ptr, this.scratch.bytes);
     this.mem.release(this.block.bitmap, this.block.bitmapBytes);
@@ -50,18 +72,32 @@ export class Pdx {
     this.scratch = { ptr: 0, bytes: 0 };
   }
 
-  /** Address of the context block, for workers instantiating over the same memory. */
-  get ctx(): number { return this.block.ctx; }
+  /** The context block's address, or DisposedError once its memory went back to the engine. */
+  private live(): number {
+    if (this.disposed) throw new DisposedError("this Pdx was disposed; its memory may hold another scheme now (call engine.setup again)");
+    return this.block.ctx;
+  }
 
-  pfnToPdx(pfn: bigint): bigint { return BigInt.asUintN(64, this.wasm.pfn_to_pdx(this.block.ctx, pfn)); }
-  pdxToPfn(pdx: bigint): bigint { return BigInt.asUintN(64, this.wasm.pdx_to_pfn(this.block.ctx, pdx)); }
-  maddrToDirectmapoff(maddr: bigint): bigint { return BigInt.asUintN(64, this.wasm.maddr_to_directmapoff(this.block.ctx, maddr)); }
-  directmapoffToMaddr(off: bigint): bigint { return BigInt.asUintN(64, this.wasm.directmapoff_to_maddr(this.block.ctx, off)); }
-  isRegionCompressible(base: bigint, npages: bigint): boolean { return this.wasm.pdx_is_region_compressible(this.block.ctx, base, npages) !== 0; }
-  mfnValid(mfn: bigint): boolean { return this.wasm.mfn_valid(this.block.ctx, mfn) !== 0; }
+  /** Address of the context block, for workers instantiating over the same memory. */
+  get ctx(): number { return this.live(); }
+
+  pfnToPdx(pfn: U64Input): bigint { return BigInt.asUintN(64, this.wasm.pfn_to_pdx(this.live(), toU64("pfnToPdx(pfn)", pfn))); }
+  pdxToPfn(pdx: U64Input): bigint { return BigInt.asUintN(64, this.wasm.pdx_to_pfn(this.live(), toU64("pdxToPfn(pdx)", pdx))); }
+  maddrToDirectmapoff(maddr: U64Input): bigint { return BigInt.asUintN(64, this.wasm.maddr_to_directmapoff(this.live(), toU64("maddrToDirectmapoff(maddr)", maddr))); }
+  directmapoffToMaddr(off: U64Input): bigint { return BigInt.asUintN(64, this.wasm.directmapoff_to_maddr(this.live(), toU64("directmapoffToMaddr(off)", off))); }
+  isRegionCompressible(base: U64Input, npages: U64Input): boolean {
+    return this.wasm.pdx_is_region_compressible(this.live(), toU64("isRegionCompressible(base)", base), toU64("isRegionCompressible(npages)", npages)) !== 0;
+  }
+  mfnValid(mfn: U64Input): boolean { return this.wasm.mfn_valid(this.live(), toU64("mfnValid(mfn)", mfn)) !== 0; }
 
   private opCode(c: Conversion): number {
-    return { pfnToPdx: this.layout.OP_PFN_TO_PDX, pdxToPfn: this.layout.OP_PDX_TO_PFN, maddrToDirectmapoff: this.layout.OP_MADDR_TO_DIRECTMAPOFF, directmapoffToMaddr: this.layout.OP_DIRECTMAPOFF_TO_MADDR }[c];
+    const layout = this.layout;
+    switch (oneOf("convert(conversion)", c, CONVERSIONS)) {
+      case "pfnToPdx": return layout.OP_PFN_TO_PDX;
+      case "pdxToPfn": return layout.OP_PDX_TO_PFN;
+      case "maddrToDirectmapoff": return layout.OP_MADDR_TO_DIRECTMAPOFF;
+      case "directmapoffToMaddr": return layout.OP_DIRECTMAPOFF_TO_MADDR;
+    }
   }
 
   /** A reusable staging region of at least `bytes` for arrays that live outside WASM memory. */
@@ -69,18 +105,21 @@ export class Pdx {
     if (this.scratch.bytes < bytes) {
       const size = Math.max(bytes, 2 * this.scratch.bytes, 1 << 16);
       if (this.scratch.bytes) this.mem.release(this.scratch.ptr, this.scratch.bytes);
+      this.scratch = { ptr: 0, bytes: 0 }; // if the alloc below throws, nothing points at the freed region
       this.scratch = { ptr: this.mem.alloc(size, "a batch staging buffer"), bytes: size };
     }
     return this.scratch.ptr;
   }
 
   /**
-   * Runs `fn(srcPtrs, dstPtr)` over equally long `inputs` (and `out`, if the operation has
-   * one), staging whatever is not already in WASM memory.
+   * Runs `fn(ctx, srcPtrs, dstPtr)` over equally long `inputs` (and `out`, if the operation
+   * has one), staging whatever is not already in WASM memory.
    */
-  private batch<T extends Bytes | U64s>(inputs: U64s[], out: T | undefined, fn: (src: number[], dst: number) => void): void {
+  private batch<T extends Bytes | U64s>(inputs: U64s[], out: T | undefined, fn: (ctx: number, src: number[], dst: number) => void): void {
+    const ctx = this.live();
     const n = inputs[0].length;
-    if (inputs.some((x) => x.length !== n) || (out && out.length !== n)) throw new RangeError("batch arrays must have the same length");
+    if (inputs.some((x) => x.length !== n) || (out && out.length !== n))
+      throw new InvalidArgumentError("batch", `arrays must have the same length (got ${[...inputs, ...(out ? [out] : [])].map((x) => x.length).join(", ")})`);
     const staged = inputs.filter((x) => !this.mem.owns(x));
     const dstIn = out === undefined || this.mem.owns(out);
     const bytes = staged.length * n * 8 + (dstIn ? 0 : n * out!.BYTES_PER_ELEMENT);
@@ -93,54 +132,67 @@ export class Pdx {
       return at;
     });
     const dst = out === undefined ? 0 : dstIn ? out.byteOffset : next;
-    fn(src, dst);
+    fn(ctx, src, dst);
     if (out && !dstIn) out.set((out instanceof Uint8Array ? this.mem.u8At(dst, n) : this.mem.u64At(dst, n)) as never);
   }
 
   /** One of the four conversions over a batch, in one WASM call. */
-  convert(conversion: Conversion, input: U64s, options: BatchOptions = {}): U64s {
+  convert(conversion: Conversion, input: U64s, options?: BatchOptions): U64s {
     const op = this.opCode(conversion);
-    const kernel = options.kernel === "scalar" ? this.wasm.convert_batch_scalar : this.wasm.convert_batch;
-    const out = options.out ?? new BigUint64Array(input.length);
-    this.batch([input], out, ([src], dst) => kernel(this.block.ctx, op, src, dst, input.length));
+    const o = checkOptions("convert(options)", options, ["out", "kernel"]);
+    const src = u64Array("convert(input)", input);
+    const kernel = (o.kernel === undefined ? "simd" : oneOf("convert(options.kernel)", o.kernel, KERNELS)) === "scalar" ? this.wasm.convert_batch_scalar : this.wasm.convert_batch;
+    const out = o.out === undefined ? new BigUint64Array(src.length) : u64Array("convert(options.out)", o.out);
+    this.batch([src], out, (ctx, [from], dst) => kernel(ctx, op, from, dst, src.length));
     return out;
   }
 
   /** `mfn_valid` over a batch: 1 where valid. */
-  mfnValidBatch(mfns: U64s, out: Bytes = new Uint8Array(mfns.length)): Bytes {
-    this.batch([mfns], out, ([src], dst) => this.wasm.mfn_valid_batch(this.block.ctx, src, dst, mfns.length));
-    return out;
+  mfnValidBatch(mfns: U64s, out?: Bytes): Bytes {
+    const src = u64Array("mfnValidBatch(mfns)", mfns);
+    const dst = out === undefined ? new Uint8Array(src.length) : byteArray("mfnValidBatch(out)", out);
+    this.batch([src], dst, (ctx, [from], to) => this.wasm.mfn_valid_batch(ctx, from, to, src.length));
+    return dst;
   }
 
   /** `pdx_is_region_compressible` over (base address, page count) pairs: 1 where compressible. */
-  regionCompressibleBatch(bases: U64s, npages: U64s, out: Bytes = new Uint8Array(bases.length)): Bytes {
-    this.batch([bases, npages], out, ([b, p], dst) => this.wasm.region_compressible_batch(this.block.ctx, b, p, dst, bases.length));
-    return out;
+  regionCompressibleBatch(bases: U64s, npages: U64s, out?: Bytes): Bytes {
+    const b = u64Array("regionCompressibleBatch(bases)", bases);
+    const p = u64Array("regionCompressibleBatch(npages)", npages);
+    const dst = out === undefined ? new Uint8Array(b.length) : byteArray("regionCompressibleBatch(out)", out);
+    this.batch([b, p], dst, (ctx, [bp, pp], to) => this.wasm.region_compressible_batch(ctx, bp, pp, to, b.length));
+    return dst;
   }
 
   /** `mfn_to_page` over a batch. */
-  mfnToPageBatch(mfns: U64s, out: U64s = new BigUint64Array(mfns.length)): U64s {
-    this.batch([mfns], out, ([src], dst) => this.wasm.mfn_to_page_batch(this.block.ctx, src, dst, mfns.length));
-    return out;
+  mfnToPageBatch(mfns: U64s, out?: U64s): U64s {
+    const src = u64Array("mfnToPageBatch(mfns)", mfns);
+    const dst = out === undefined ? new BigUint64Array(src.length) : u64Array("mfnToPageBatch(out)", out);
+    this.batch([src], dst, (ctx, [from], to) => this.wasm.mfn_to_page_batch(ctx, from, to, src.length));
+    return dst;
   }
 
   /** `page_to_mfn` over a batch. */
-  pageToMfnBatch(pages: U64s, out: U64s = new BigUint64Array(pages.length)): U64s {
-    this.batch([pages], out, ([src], dst) => this.wasm.page_to_mfn_batch(this.block.ctx, src, dst, pages.length));
-    return out;
+  pageToMfnBatch(pages: U64s, out?: U64s): U64s {
+    const src = u64Array("pageToMfnBatch(pages)", pages);
+    const dst = out === undefined ? new BigUint64Array(src.length) : u64Array("pageToMfnBatch(out)", out);
+    this.batch([src], dst, (ctx, [from], to) => this.wasm.page_to_mfn_batch(ctx, from, to, src.length));
+    return dst;
   }
 
   /** get_page on every MFN of a batch (atomic); returns how many succeeded. */
   getPageBatch(mfns: U64s): number {
+    const src = u64Array("getPageBatch(mfns)", mfns);
     let ok = 0;
-    this.batch([mfns], undefined, ([src]) => { ok = this.wasm.get_page_batch(this.block.ctx, src, mfns.length); });
+    this.batch([src], undefined, (ctx, [from]) => { ok = this.wasm.get_page_batch(ctx, from, src.length); });
     return ok;
   }
 
   /** put_page on every MFN of a batch (atomic); returns how many succeeded. */
   putPageBatch(mfns: U64s): number {
+    const src = u64Array("putPageBatch(mfns)", mfns);
     let ok = 0;
-    this.batch([mfns], undefined, ([src]) => { ok = this.wasm.put_page_batch(this.block.ctx, src, mfns.length); });
+    this.batch([src], undefined, (ctx, [from]) => { ok = this.wasm.put_page_batch(ctx, from, src.length); });
     return ok;
   }
 }

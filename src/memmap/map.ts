@@ -4,7 +4,11 @@
  * they come, and offset mode's merges depend on it).
  */
 import { type ArchProfile } from "../arch.js";
+import { checkArchProfile } from "../arch-check.js";
+import { InvalidArgumentError } from "../errors.js";
+import { oneOf } from "../options.js";
 import { hex } from "../pdx/bits.js";
+import { describeValue, uintOrReason, type U64Input } from "../u64.js";
 import { MemoryMapError } from "./error.js";
 
 export interface RamRange {
@@ -35,8 +39,30 @@ export interface MemoryMap {
   readonly warnings: readonly string[];
 }
 
+/** Maps makeMemoryMap built (or checkMemoryMap passed): setup trusts these. */
+const madeMaps = new WeakSet<MemoryMap>();
+
 const where = (r: RamRange) => ({ line: r.line, field: r.field });
 const describe = (r: RamRange) => `[${hex(r.start)}, ${hex(r.end)})`;
+
+/** A range as callers may give it: starts and ends follow the API's integer rule (src/u64.ts). */
+export interface RamRangeInput extends Omit<RamRange, "start" | "end"> {
+  readonly start: U64Input;
+  readonly end: U64Input;
+}
+
+export const MAP_FORMATS: readonly MapFormat[] = ["json", "text", "xen-log", "linux-e820", "linux-srat", "iomem", "dts"];
+
+/** A range with bigint bounds: a start in [0, 2^64), an end in [0, 2^64] (ends are exclusive). */
+function toRamRange(r: RamRangeInput, index: number, name: string): RamRange {
+  if (r === null || typeof r !== "object") throw new MemoryMapError(`range ${index} is ${describeValue(r)}, not a {start, end} object`, {}, name);
+  const at = { line: r.line, field: r.field ?? `ranges[${index}]` };
+  const start = uintOrReason(r.start, 1n << 64n);
+  if (typeof start === "string") throw new MemoryMapError(`start: ${start}`, at, name);
+  const end = uintOrReason(r.end, (1n << 64n) + 1n);
+  if (typeof end === "string") throw new MemoryMapError(`end: ${end}`, at, name);
+  return start === r.start && end === r.end ? (r as RamRange) : { ...r, start, end };
+}
 
 /** Rejects what Xen could not use; returns warnings for what it silently adjusts. */
 export function checkRanges(name: string, ranges: readonly RamRange[], arch?: ArchProfile): string[] {
@@ -66,9 +92,33 @@ export function checkRanges(name: string, ranges: readonly RamRange[], arch?: Ar
   return warnings;
 }
 
+function toRamRanges(name: string, ranges: readonly RamRangeInput[], what: string): RamRange[] {
+  if (!Array.isArray(ranges)) throw new MemoryMapError(`${what} must be an array of {start, end}, got ${describeValue(ranges)}`, {}, name);
+  return ranges.map((r, i) => toRamRange(r, i, name));
+}
+
 /** Builds a checked map; `coverage` defaults to the ranges themselves. */
-export function makeMemoryMap(name: string, format: MapFormat, ranges: RamRange[], arch?: ArchProfile, coverage?: RamRange[]): MemoryMap {
-  const warnings = checkRanges(name, ranges, arch);
-  if (coverage && coverage !== ranges) checkRanges(name, coverage, arch);
-  return { name, format, ranges, coverage: coverage ?? ranges, warnings };
+export function makeMemoryMap(name: string, format: MapFormat, rangeInputs: readonly RamRangeInput[], arch?: ArchProfile, coverageInputs?: readonly RamRangeInput[]): MemoryMap {
+  if (typeof name !== "string") throw new InvalidArgumentError("makeMemoryMap(name)", `expected a string, got ${describeValue(name)}`);
+  oneOf("makeMemoryMap(format)", format, MAP_FORMATS);
+  const checkedArch = arch === undefined ? undefined : checkArchProfile("makeMemoryMap(arch)", arch);
+  const ranges = toRamRanges(name, rangeInputs, "ranges");
+  const warnings = checkRanges(name, ranges, checkedArch);
+  const coverage = coverageInputs === undefined || coverageInputs === rangeInputs ? ranges : toRamRanges(name, coverageInputs, "coverage");
+  if (coverage !== ranges) checkRanges(name, coverage, checkedArch);
+  const map = { name, format, ranges, coverage, warnings };
+  madeMaps.add(map);
+  return map;
+}
+
+/** A map from anywhere (setup's input): re-checked unless makeMemoryMap built it. */
+export function checkMemoryMap(map: MemoryMap): MemoryMap {
+  if (madeMaps.has(map)) return map;
+  if (map === null || typeof map !== "object" || !Array.isArray(map.coverage) || !Array.isArray(map.warnings))
+    throw new InvalidArgumentError("map", `expected a MemoryMap (from makeMemoryMap or parseMemoryMap), got ${describeValue(map)}`);
+  const made = makeMemoryMap(map.name, map.format, map.ranges, undefined, map.coverage);
+  if (made.ranges.some((r, i) => r !== map.ranges[i]) || made.coverage.some((r, i) => r !== map.coverage[i]))
+    throw new InvalidArgumentError("map", "range bounds must be bigints; build maps with makeMemoryMap or parseMemoryMap");
+  madeMaps.add(map);
+  return map;
 }

@@ -2,6 +2,8 @@
  * Unsigned 64-bit helpers with Xen's exact semantics (research/pdx.md §2.2). Every value
  * is a `bigint` kept in [0, 2^64): results of subtraction and left shifts are wrapped.
  */
+import { InvalidArgumentError } from "../errors.js";
+import { describeValue } from "../u64.js";
 
 export const U64_MAX = (1n << 64n) - 1n;
 
@@ -37,5 +39,13 @@ export function pdxInitMask(baseBytes: bigint, maxOrder: number, pageShift: numb
   return fillMask((baseBytes > floor ? baseBytes : floor) - 1n);
 }
 
-/** Lowercase hex with a 0x prefix, the one textual form of 64-bit values in JSON. */
-export const hex = (x: bigint): string => `0x${x.toString(16)}`;
+/**
+ * Lowercase hex with a 0x prefix, the one textual form of 64-bit values in JSON. API results
+ * are never negative, but messages may quote a caller's negative input: it prints as -0x1,
+ * never 0x-1. A number must be a safe integer (pass a bigint otherwise).
+ */
+export function hex(x: bigint | number): string {
+  if (typeof x === "number" && Number.isSafeInteger(x)) x = BigInt(x);
+  if (typeof x !== "bigint") throw new InvalidArgumentError("hex(x)", `${describeValue(x)} is not an integer; pass a bigint`);
+  return x < 0n ? `-0x${(-x).toString(16)}` : `0x${x.toString(16)}`;
+}

@@ -5,13 +5,16 @@
  * PDX groups. Pure bigint: no WASM needed, so reports and tests run anywhere.
  */
 import { frametableNr, pdxGroupCount, type ArchProfile } from "../arch.js";
-import type { MemoryMap, RamRange } from "../memmap/map.js";
+import { checkArchProfile } from "../arch-check.js";
+import { checkMemoryMap, type MemoryMap, type RamRange } from "../memmap/map.js";
+import { checkOptions, intIn, oneOf } from "../options.js";
+import { toU64, type U64Input } from "../u64.js";
 import { hex } from "./bits.js";
 import { groupsOfRange, normalizeGroups, populatedFrames, type GroupInterval } from "./groups.js";
 import { toPfnRanges, type SetupParams } from "./params.js";
 import { isPfnInScheme, isRegionCompressible, pdxToPfn, pfnToPdx } from "./reference.js";
 import { compressionSetup } from "./setup.js";
-import { identityState, type PdxState, type SchemeName } from "./state.js";
+import { identityState, SCHEMES, type PdxState, type SchemeName } from "./state.js";
 
 export interface PlatformOptions {
   /** Scheme to run; "auto" (default) is the arch's Kconfig default. */
@@ -19,7 +22,25 @@ export interface PlatformOptions {
   maxOrder?: number;
   tableOrder?: number;
   /** Overrides the arch's choice of setup base (bytes). */
-  base?: bigint;
+  base?: U64Input;
+}
+
+export const PLATFORM_OPTION_KEYS = ["scheme", "maxOrder", "tableOrder", "base"] as const;
+/** The CLI's bounds (`--max-order`, `--table-order`): Xen's Kconfig allows table orders 0..9. */
+export const MAX_ORDER_RANGE = [1, 40] as const;
+export const TABLE_ORDER_RANGE = [0, 9] as const;
+
+interface CheckedOptions { scheme: SchemeName | "auto"; maxOrder?: number; tableOrder?: number; base?: bigint }
+
+/** Options validated like the CLI flags; absent ones stay absent (the arch decides). */
+export function checkPlatformOptions(options: PlatformOptions | undefined): CheckedOptions {
+  const o = checkOptions("setup options", options, PLATFORM_OPTION_KEYS);
+  return {
+    scheme: o.scheme === undefined ? "auto" : oneOf("scheme", o.scheme, ["auto", ...SCHEMES]),
+    maxOrder: o.maxOrder === undefined ? undefined : intIn("maxOrder", o.maxOrder, ...MAX_ORDER_RANGE),
+    tableOrder: o.tableOrder === undefined ? undefined : intIn("tableOrder", o.tableOrder, ...TABLE_ORDER_RANGE),
+    base: o.base === undefined ? undefined : toU64("base", o.base),
+  };
 }
 
 export interface Platform {
@@ -57,8 +78,11 @@ function setupBase(arch: ArchProfile, ram: readonly RamRange[]): bigint | null {
   return above.length ? above.reduce((a, b) => (a < b ? a : b)) : null;
 }
 
-export function platformSetup(map: MemoryMap, arch: ArchProfile, options: PlatformOptions = {}): Platform {
-  const scheme = !options.scheme || options.scheme === "auto" ? arch.defaultScheme : options.scheme;
+export function platformSetup(map: MemoryMap, archProfile: ArchProfile, platformOptions?: PlatformOptions): Platform {
+  checkMemoryMap(map);
+  const arch = checkArchProfile("arch", archProfile);
+  const options = checkPlatformOptions(platformOptions);
+  const scheme = options.scheme === "auto" ? arch.defaultScheme : options.scheme;
   const archBase = setupBase(arch, map.coverage);
   const params: SetupParams = {
     maxOrder: options.maxOrder ?? arch.maxOrder,
@@ -124,7 +148,8 @@ export function platformSetup(map: MemoryMap, arch: ArchProfile, options: Platfo
 }
 
 /** `__mfn_valid` on a Platform, in bigint: the reference for the engine's mfn_valid. */
-export function platformMfnValid(p: Platform, mfn: bigint): boolean {
+export function platformMfnValid(p: Platform, mfnInput: U64Input): boolean {
+  const mfn = toU64("platformMfnValid(mfn)", mfnInput);
   if (mfn >= p.maxPage || !isPfnInScheme(p.state, mfn)) return false;
   const pdx = pfnToPdx(p.state, mfn);
   if (pdx < p.frametableBasePdx) return false;

@@ -1,14 +1,19 @@
 /**
  * Pure-TypeScript conversions over a PdxState: the reference the WASM engine is tested
  * against, and the `js-bigint` benchmark baseline. Formulas: research/pdx.md §3.3–§3.4,
- * §4.3–§4.4, §5.2. All arithmetic is modulo 2^64; invalid inputs alias, as in Xen.
+ * §4.3–§4.4, §5.2. All arithmetic is modulo 2^64; PFNs that no RAM backs alias, as in Xen.
+ * Inputs follow the API's one rule (src/u64.ts): a value outside [0, 2^64) is refused,
+ * never wrapped, and the state must be a PdxState (checked once per state object).
  */
+import { toU64, type U64Input } from "../u64.js";
 import { pdxRegionMask, U64_MAX, u64 } from "./bits.js";
-import type { OffsetState, PdxState } from "./state.js";
+import { checkPdxState, type OffsetState, type PdxState } from "./state.js";
 
 const tableIndex = (s: OffsetState, value: bigint, shift: number) => Number((value >> BigInt(shift)) & BigInt((1 << s.tableOrder) - 1));
 
-export function pfnToPdx(s: PdxState, pfn: bigint): bigint {
+export function pfnToPdx(state: PdxState, pfnInput: U64Input): bigint {
+  const s = checkPdxState(state);
+  const pfn = toU64("pfnToPdx(pfn)", pfnInput);
   switch (s.scheme) {
     case "none": return pfn;
     case "mask": return (pfn & s.pfnPdxBottomMask) | ((pfn & s.pfnTopMask) >> BigInt(s.pfnPdxHoleShift));
@@ -16,7 +21,9 @@ export function pfnToPdx(s: PdxState, pfn: bigint): bigint {
   }
 }
 
-export function pdxToPfn(s: PdxState, pdx: bigint): bigint {
+export function pdxToPfn(state: PdxState, pdxInput: U64Input): bigint {
+  const s = checkPdxState(state);
+  const pdx = toU64("pdxToPfn(pdx)", pdxInput);
   switch (s.scheme) {
     case "none": return pdx;
     case "mask": return (pdx & s.pfnPdxBottomMask) | (u64(pdx << BigInt(s.pfnPdxHoleShift)) & s.pfnTopMask);
@@ -24,7 +31,9 @@ export function pdxToPfn(s: PdxState, pdx: bigint): bigint {
   }
 }
 
-export function maddrToDirectmapoff(s: PdxState, maddr: bigint): bigint {
+export function maddrToDirectmapoff(state: PdxState, maddrInput: U64Input): bigint {
+  const s = checkPdxState(state);
+  const maddr = toU64("maddrToDirectmapoff(maddr)", maddrInput);
   switch (s.scheme) {
     case "none": return maddr;
     case "mask": return ((maddr & s.maTopMask) >> BigInt(s.pfnPdxHoleShift)) | (maddr & s.maVaBottomMask);
@@ -32,7 +41,9 @@ export function maddrToDirectmapoff(s: PdxState, maddr: bigint): bigint {
   }
 }
 
-export function directmapoffToMaddr(s: PdxState, off: bigint): bigint {
+export function directmapoffToMaddr(state: PdxState, offInput: U64Input): bigint {
+  const s = checkPdxState(state);
+  const off = toU64("directmapoffToMaddr(off)", offInput);
   switch (s.scheme) {
     case "none": return off;
     case "mask": return (u64(off << BigInt(s.pfnPdxHoleShift)) & s.maTopMask) | (off & s.maVaBottomMask);
@@ -41,8 +52,10 @@ export function directmapoffToMaddr(s: PdxState, off: bigint): bigint {
 }
 
 /** Whether `npages` pages from byte address `base` translate as one contiguous block. */
-export function isRegionCompressible(s: PdxState, base: bigint, npages: bigint): boolean {
-  base = u64(base); // paddr_t is 64 bits: an address shifted past bit 63 wraps, as in Xen
+export function isRegionCompressible(state: PdxState, baseInput: U64Input, npagesInput: U64Input): boolean {
+  const s = checkPdxState(state);
+  const base = toU64("isRegionCompressible(base)", baseInput);
+  const npages = toU64("isRegionCompressible(npages)", npagesInput);
   const pfn = base >> BigInt(s.pageShift);
   switch (s.scheme) {
     case "none": return true;
@@ -56,7 +69,9 @@ export function isRegionCompressible(s: PdxState, base: bigint, npages: bigint):
 }
 
 /** The compression part of `__mfn_valid`: mask hole bits clear, or inside the slot's region. */
-export function isPfnInScheme(s: PdxState, pfn: bigint): boolean {
+export function isPfnInScheme(state: PdxState, pfnInput: U64Input): boolean {
+  const s = checkPdxState(state);
+  const pfn = toU64("isPfnInScheme(pfn)", pfnInput);
   switch (s.scheme) {
     case "none": return true;
     case "mask": return (pfn & s.pfnHoleMask) === 0n;

@@ -3,6 +3,8 @@
  * Field names follow Xen's globals (research/pdx.md §3.1, §4.1) so that reports and JSON
  * can be read side by side with Xen's code. Identity values mean "not compressing".
  */
+import { InvalidArgumentError } from "../errors.js";
+import { describeValue } from "../u64.js";
 import { U64_MAX } from "./bits.js";
 
 export type SchemeName = "none" | "mask" | "offset";
@@ -76,4 +78,39 @@ export function identityState(scheme: SchemeName, pageShift: number, tableOrder:
     case "mask": return identityMask(pageShift);
     case "offset": return identityOffset(pageShift, tableOrder);
   }
+}
+
+/** States already checked (setup's own results are checked once, on first use). */
+const checkedStates = new WeakSet<object>();
+
+const isU64 = (v: unknown) => typeof v === "bigint" && v >= 0n && v <= U64_MAX;
+const isInt = (v: unknown, min: number, max: number) => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+
+/** Why `s` is not a usable PdxState, or undefined when it is. */
+function stateProblem(s: Record<string, unknown>): string | undefined {
+  if (!(SCHEMES as readonly unknown[]).includes(s.scheme)) return `unknown scheme ${typeof s.scheme === "string" ? JSON.stringify(s.scheme) : typeof s.scheme}`;
+  if (!isInt(s.pageShift, 10, 24) || typeof s.compressed !== "boolean") return "pageShift must be an integer in 10..24 and compressed a boolean";
+  if (s.scheme === "mask") {
+    const masks = ["pfnPdxBottomMask", "maVaBottomMask", "pfnTopMask", "maTopMask", "pfnHoleMask"];
+    if (!masks.every((k) => isU64(s[k])) || !isInt(s.pfnPdxHoleShift, 0, 63)) return `${masks.join(", ")} must be u64 bigints and pfnPdxHoleShift an integer in 0..63`;
+  }
+  if (s.scheme === "offset") {
+    if (!isInt(s.tableOrder, 0, 9) || !isInt(s.pfnIndexShift, 0, 64) || !isInt(s.pdxIndexShift, 0, 64) || !isU64(s.pdxRegionSize)) return "tableOrder must be in 0..9, the index shifts in 0..64 and pdxRegionSize a u64 bigint";
+    const entries = 2 ** (s.tableOrder as number);
+    for (const k of ["pfnPdxLookup", "pdxPfnLookup", "pfnBases"]) {
+      const t = s[k];
+      if (!Array.isArray(t) || t.length !== entries || !t.every(isU64)) return `${k} must be an array of ${entries} u64 bigints`;
+    }
+  }
+  return undefined;
+}
+
+/** `s` as a PdxState, or an InvalidArgumentError saying which field is wrong. */
+export function checkPdxState(s: unknown): PdxState {
+  if (checkedStates.has(s as object)) return s as PdxState;
+  if (s === null || typeof s !== "object") throw new InvalidArgumentError("state", `expected a PdxState (platform.state), got ${describeValue(s)}`);
+  const problem = stateProblem(s as Record<string, unknown>);
+  if (problem) throw new InvalidArgumentError("state", problem);
+  checkedStates.add(s);
+  return s as PdxState;
 }
