@@ -44,7 +44,7 @@ if (gaps.length === 0) process.exit(0);
 
 const root = typeof process.getuid === "function" && process.getuid() === 0;
 if (!root || !onPath("apt-get")) {
-  console.error(`xenmm tests need ${gaps.join(" and ")}: run 'sudo bash ${setup}' once (or XENMM_SKIP_SYSTEM_TESTS=1 npm test to leave those tests out)`);
+  console.error(`xenmm tests need ${gaps.join(" and ")}: run 'sudo env XSD_CACHE=${cache} bash ${setup}' once (or XENMM_SKIP_SYSTEM_TESTS=1 npm test to leave those tests out)`);
   process.exit(1);
 }
 console.error(`provision: installing ${gaps.join(" and ")} (test/peers/c-xenstored/setup.sh) …`);
