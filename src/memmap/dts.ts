@@ -2,9 +2,10 @@
  * Device-tree source (.dts): the `reg` of every memory node (`device_type = "memory"`
  * or a node named `memory@…`), read with the parent's #address-cells / #size-cells
  * (1 or 2; DT spec defaults 2 and 1). Binary .dtb is not read: decompile it first with
- * `dtc -I dtb -O dts`.
+ * `dtc -I dtb -O dts`. One pass over the text: time is linear in its size.
  */
-import { MemoryMapError } from "./error.js";
+import type { ArchHint } from "./arch-hint.js";
+import { excerpt, MemoryMapError } from "./error.js";
 import type { RamRange } from "./map.js";
 import type { ParsedRanges } from "./parsed.js";
 import { address } from "./text.js";
@@ -16,58 +17,114 @@ interface DtNode {
   props: Map<string, { value: string; line: number }>;
 }
 
-/** Blanks out comments, keeping line numbers. */
-function stripComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, " ")).replace(/\/\/[^\n]*/g, "");
+interface Statement { body: string; end: ";" | "{" | "}"; line: number }
+
+/** Splits the source at `;`, `{` and `}` outside strings and comments, counting lines as it goes. */
+function statements(text: string, input: string): Statement[] {
+  const out: Statement[] = [];
+  let line = 1;
+  let parts: string[] = [];
+  let from = 0;
+  let bodyLine = 0;
+  const flush = (to: number) => { if (to > from) parts.push(text.slice(from, to)); };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") { line++; continue; }
+    if (c === "/" && (text[i + 1] === "*" || text[i + 1] === "/")) {
+      const block = text[i + 1] === "*";
+      const close = block ? text.indexOf("*/", i + 2) : text.indexOf("\n", i + 2);
+      if (block && close < 0) throw new MemoryMapError("comment '/*' is not closed", { line }, input);
+      const end = close < 0 ? text.length : block ? close + 2 : close;
+      flush(i);
+      for (let k = text.indexOf("\n", i); k >= 0 && k < end; k = text.indexOf("\n", k + 1)) line++;
+      parts.push(" ");
+      i = end - 1;
+      from = end;
+      continue;
+    }
+    if (c === '"') {
+      if (!bodyLine) bodyLine = line;
+      let k = i + 1;
+      while (k < text.length && text[k] !== '"' && text[k] !== "\n") k += text[k] === "\\" ? 2 : 1;
+      if (text[k] !== '"') throw new MemoryMapError("string is not closed on its line", { line }, input);
+      i = k;
+      continue;
+    }
+    if (c === ";" || c === "{" || c === "}") {
+      flush(i);
+      out.push({ body: parts.join("").trim(), end: c, line: bodyLine || line });
+      parts = [];
+      from = i + 1;
+      bodyLine = 0;
+      continue;
+    }
+    if (!bodyLine && c !== " " && c !== "\t" && c !== "\r") bodyLine = line;
+  }
+  return out;
 }
 
 function parseNodes(text: string, input: string): DtNode[] {
   const nodes: DtNode[] = [];
   const stack: DtNode[] = [];
-  const lineAt = (index: number) => text.slice(0, index).split("\n").length;
-  for (const m of text.matchAll(/([^;{}]*)([;{}])/g)) {
-    const body = m[1].trim();
-    const at = lineAt(m.index + m[1].length - m[1].trimStart().length);
-    if (m[2] === "{") {
-      const node: DtNode = { name: body.replace(/^[\w-]+:\s*/, ""), line: at, parent: stack.at(-1), props: new Map() };
+  for (const s of statements(text, input)) {
+    if (s.end === "{") {
+      const node: DtNode = { name: s.body.replace(/^[\w-]+:\s*/, ""), line: s.line, parent: stack.at(-1), props: new Map() };
       stack.push(node);
       nodes.push(node);
-    } else if (m[2] === "}") {
-      if (!stack.pop()) throw new MemoryMapError("unbalanced '}'", { line: at }, input);
-    } else if (body && stack.length > 0) {
-      const eq = body.indexOf("=");
-      const key = (eq < 0 ? body : body.slice(0, eq)).trim();
-      stack.at(-1)!.props.set(key, { value: eq < 0 ? "" : body.slice(eq + 1).trim(), line: at });
+    } else if (s.end === "}") {
+      if (!stack.pop()) throw new MemoryMapError("unbalanced '}'", { line: s.line }, input);
+    } else if (s.body && stack.length > 0) {
+      const eq = s.body.indexOf("=");
+      const key = (eq < 0 ? s.body : s.body.slice(0, eq)).trim();
+      stack.at(-1)!.props.set(key, { value: eq < 0 ? "" : s.body.slice(eq + 1).trim(), line: s.line });
     }
   }
-  if (stack.length) throw new MemoryMapError(`node '${stack.at(-1)!.name}' is not closed`, { line: stack.at(-1)!.line }, input);
+  if (stack.length) throw new MemoryMapError(`node '${excerpt(stack.at(-1)!.name)}' is not closed`, { line: stack.at(-1)!.line }, input);
   return nodes;
 }
 
 function cellCount(node: DtNode | undefined, prop: string, fallback: number, input: string): number {
   const p = node?.props.get(prop);
   if (!p) return fallback;
-  const m = /^<\s*(\w+)\s*>$/.exec(p.value);
+  const m = /^<\s*(\w{1,20})\s*>$/.exec(p.value);
   const n = m ? Number(address(m[1], p.line, input)) : NaN;
-  if (n !== 1 && n !== 2) throw new MemoryMapError(`${prop} must be <1> or <2>, got ${p.value}`, { line: p.line }, input);
+  if (n !== 1 && n !== 2) throw new MemoryMapError(`${prop} must be <1> or <2>, got ${excerpt(p.value)}`, { line: p.line }, input);
   return n;
 }
 
 function cells(value: string, line: number, input: string): bigint[] {
-  const groups = [...value.matchAll(/<([^>]*)>/g)];
-  if (groups.length === 0) throw new MemoryMapError(`reg must be cells in <…>, got '${value}'`, { line }, input);
-  return groups.flatMap((g) => g[1].trim().split(/\s+/).filter(Boolean).map((c) => {
-    const v = address(c, line, input);
-    if (v > 0xffffffffn) throw new MemoryMapError(`cell ${c} does not fit in 32 bits`, { line }, input);
-    return v;
-  }));
+  const out: bigint[] = [];
+  for (let open = value.indexOf("<"); open >= 0; open = value.indexOf("<", open + 1)) {
+    const close = value.indexOf(">", open);
+    if (close < 0) throw new MemoryMapError(`'<' without '>' in reg '${excerpt(value)}'`, { line }, input);
+    for (const c of value.slice(open + 1, close).split(/\s+/)) {
+      if (!c) continue;
+      const v = address(c, line, input);
+      if (v > 0xffffffffn) throw new MemoryMapError(`cell ${excerpt(c)} does not fit in 32 bits`, { line }, input);
+      out.push(v);
+    }
+    open = close;
+  }
+  if (out.length === 0) throw new MemoryMapError(`reg must be cells in <…>, got '${excerpt(value)}'`, { line }, input);
+  return out;
 }
 
 const isMemoryNode = (n: DtNode) => n.props.get("device_type")?.value === '"memory"' || /^memory(@|$)/.test(n.name);
 
+/** A root with 2 address cells is a 64-bit Arm board, 1 a 32-bit one (research/pdx.md §2.1: Arm registers DT banks). */
+function archOf(nodes: DtNode[], input: string): ArchHint | undefined {
+  const root = nodes.find((n) => n.name === "/" && !n.parent);
+  if (!root?.props.has("#address-cells")) return undefined;
+  const cellsAtRoot = cellCount(root, "#address-cells", 2, input);
+  return cellsAtRoot === 2
+    ? { arch: "arm64", reason: "device tree with #address-cells = <2> at the root (64-bit Arm)" }
+    : { arch: "arm32", reason: "device tree with #address-cells = <1> at the root (32-bit Arm)" };
+}
+
 export function parseDts(text: string, input: string): ParsedRanges {
   const ranges: RamRange[] = [];
-  for (const node of parseNodes(stripComments(text), input).filter(isMemoryNode)) {
+  const nodes = parseNodes(text, input);
+  for (const node of nodes.filter(isMemoryNode)) {
     const reg = node.props.get("reg");
     if (!reg) continue;
     const ac = cellCount(node.parent, "#address-cells", 2, input);
@@ -82,5 +139,5 @@ export function parseDts(text: string, input: string): ParsedRanges {
       if (size > 0n) ranges.push({ start, end: start + size, line: reg.line, label: node.name });
     }
   }
-  return { ranges };
+  return { ranges, archHint: archOf(nodes, input) };
 }

@@ -3,17 +3,24 @@
  * (a bare array of ranges is accepted too). Values are hex or decimal strings, or
  * integers small enough to be exact in a JS number.
  */
-import { MemoryMapError } from "./error.js";
+import { excerpt, MemoryMapError } from "./error.js";
 import type { RamRange } from "./map.js";
 import { parseAddress } from "./number.js";
 import type { ParsedRanges } from "./parsed.js";
+
+/** A short, bounded description of any JSON value (JSON.stringify of a deeply nested one overflows the stack). */
+function preview(v: unknown): string {
+  if (Array.isArray(v)) return `an array of ${v.length} value${v.length === 1 ? "" : "s"}`;
+  if (v && typeof v === "object") return `an object with keys ${excerpt(Object.keys(v).join(", "), 60) || "(none)"}`;
+  return excerpt(JSON.stringify(v) ?? String(v));
+}
 
 function value(v: unknown, field: string, input: string): bigint {
   if (typeof v === "number") {
     if (!Number.isSafeInteger(v) || v < 0) throw new MemoryMapError(`${v} is not an exact non-negative integer; write large values as hex strings`, { field }, input);
     return BigInt(v);
   }
-  if (typeof v !== "string") throw new MemoryMapError(`expected a hex or decimal string, got ${JSON.stringify(v)}`, { field }, input);
+  if (typeof v !== "string") throw new MemoryMapError(`expected a hex or decimal string, got ${preview(v)}`, { field }, input);
   const parsed = parseAddress(v);
   if (typeof parsed === "string") throw new MemoryMapError(parsed, { field }, input);
   return parsed;
@@ -28,11 +35,11 @@ function range(entry: unknown, field: string, input: string): RamRange {
     const o = entry as Record<string, unknown>;
     if (!("start" in o)) throw new MemoryMapError("a range object needs 'start'", { field }, input);
     const start = value(o.start, `${field}.start`, input);
-    if ("end" in o) return { start, end: value(o.end, `${field}.end`, input), field, label: typeof o.label === "string" ? o.label : undefined };
-    if ("size" in o) return { start, end: start + value(o.size, `${field}.size`, input), field, label: typeof o.label === "string" ? o.label : undefined };
+    if ("end" in o) return { start, end: value(o.end, `${field}.end`, input), field, label: typeof o.label === "string" ? excerpt(o.label) : undefined };
+    if ("size" in o) return { start, end: start + value(o.size, `${field}.size`, input), field, label: typeof o.label === "string" ? excerpt(o.label) : undefined };
     throw new MemoryMapError("a range object needs 'end' or 'size'", { field }, input);
   }
-  throw new MemoryMapError(`a range is [start, end] or {start, end|size}, got ${JSON.stringify(entry)}`, { field }, input);
+  throw new MemoryMapError(`a range is [start, end] or {start, end|size}, got ${preview(entry)}`, { field }, input);
 }
 
 export function parseJsonMap(text: string, input: string): ParsedRanges {
@@ -40,7 +47,7 @@ export function parseJsonMap(text: string, input: string): ParsedRanges {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new MemoryMapError(`not valid JSON (${(e as Error).message})`, {}, input);
+    throw new MemoryMapError(`not valid JSON (${excerpt((e as Error).message)})`, {}, input);
   }
   const list = Array.isArray(doc) ? doc : (doc as { ranges?: unknown } | null)?.ranges;
   if (!Array.isArray(list)) throw new MemoryMapError("expected an object with a 'ranges' array", { field: "ranges" }, input);

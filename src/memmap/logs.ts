@@ -1,66 +1,72 @@
 /**
- * Boot logs: Xen's `(XEN)` E820 and SRAT lines, Linux `dmesg` E820 and SRAT lines, and
- * Linux /proc/iomem. Xen registers SRAT memory-affinity entries for PDX and checks E820
- * RAM for coverage (research/pdx.md §2.1, §2.3), so a log with both keeps both.
+ * Boot logs, Xen's and Linux's: which of their memory lines become the map. Xen's x86
+ * caller registers the SRAT memory-affinity entries for PDX and checks E820 RAM for
+ * coverage (research/pdx.md §2.1, §2.3), so a log with both keeps both; Arm registers its
+ * memory banks, which a Linux log on a device-tree platform states as `node N: [mem …]`.
  */
+import type { ArchHint } from "./arch-hint.js";
 import { MemoryMapError } from "./error.js";
-import type { RamRange } from "./map.js";
+import { readLogLine, type LogFact, type LogSource } from "./log-lines.js";
+import type { MapFormat, RamRange } from "./map.js";
 import type { ParsedRanges } from "./parsed.js";
-import { address, eachLine } from "./text.js";
+import { eachRawLine } from "./text.js";
 
-/** Xen: ` 0000000100000000 - 0000000880000000 (usable)`; the end is exclusive. */
-const XEN_E820 = /\(XEN\)\s+([0-9a-f]+)\s*-\s*([0-9a-f]+)\s+\(([^)]+)\)/i;
-/** Xen: `SRAT: Node 0 PXM 0 [0000000000000000, 000000007fffffff]`; the end is inclusive. */
-const XEN_SRAT = /SRAT:\s+Node\s+(\d+)\s+PXM\s+\d+\s+\[\s*(?:0x)?([0-9a-f]+)\s*,\s*(?:0x)?([0-9a-f]+)\s*\]/i;
-/** Linux: `BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable`; inclusive. */
-const LINUX_E820 = /BIOS-e820:\s+\[mem\s+(0x[0-9a-f]+)-(0x[0-9a-f]+)\]\s+(.+)$/i;
-/** Linux: `ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x7fffffff]`; inclusive. */
-const LINUX_SRAT = /SRAT:\s+Node\s+(\d+)\s+PXM\s+\d+\s+\[mem\s+(0x[0-9a-f]+)-(0x[0-9a-f]+)\]/i;
-/** /proc/iomem top level: `100000000-87fffffff : System RAM`; inclusive. */
-const IOMEM = /^([0-9a-f]+)-([0-9a-f]+)\s*:\s*System RAM\s*$/i;
+/** Whose E820 and SRAT win when a log holds several: Xen's own over the kernel's over dom0's view. */
+const PRIORITY: readonly LogSource[] = ["xen", "linux", "dom0"];
 
-function inclusive(start: string, last: string, n: number, input: string, label?: string): RamRange {
-  const s = address(start, n, input, true);
-  return { start: s, end: address(last, n, input, true) + 1n, line: n, label };
+interface LogContent {
+  /** Usable E820 entries per source, one list per `RAM map:` table; the last non-empty table counts. */
+  e820: Record<LogSource, RamRange[][]>;
+  srat: Record<LogSource, RamRange[]>;
+  nodes: RamRange[];
+  machine?: { name: string; by: "model" | "fdt-match" | "dmi" };
+  highmem: boolean;
 }
 
-/** How one boot log writes its SRAT and E820 lines. */
-interface LogDialect {
-  srat: RegExp;
-  e820: RegExp;
-  /** Whether an E820 match's type is RAM. */
-  usable: (type: string) => boolean;
-  /** Xen prints E820 ends exclusive, Linux inclusive. */
-  e820EndInclusive: boolean;
-}
-
-const XEN: LogDialect = { srat: XEN_SRAT, e820: XEN_E820, usable: (t) => /usable/i.test(t), e820EndInclusive: false };
-const LINUX: LogDialect = { srat: LINUX_SRAT, e820: LINUX_E820, usable: (t) => /^usable\b/i.test(t.trim()), e820EndInclusive: true };
-
-/** SRAT entries become the registered ranges, with E820 RAM kept for coverage; else E820 alone. */
-function parseBootLog(text: string, input: string, d: LogDialect): ParsedRanges {
-  const e820: RamRange[] = [];
-  const srat: RamRange[] = [];
-  eachLine(text, (line, n) => {
-    const s = d.srat.exec(line);
-    if (s) { srat.push(inclusive(s[2], s[3], n, input, `node ${s[1]}`)); return; }
-    const e = d.e820.exec(line);
-    if (!e || !d.usable(e[3])) return;
-    e820.push(d.e820EndInclusive ? inclusive(e[1], e[2], n, input) : { start: address(e[1], n, input, true), end: address(e[2], n, input, true), line: n });
+function collect(text: string, input: string): LogContent {
+  const c: LogContent = { e820: { xen: [[]], linux: [[]], dom0: [[]] }, srat: { xen: [], linux: [], dom0: [] }, nodes: [], highmem: false };
+  eachRawLine(text, (line, n) => {
+    const f: LogFact | undefined = readLogLine(line, n, input);
+    if (!f) return;
+    switch (f.kind) {
+      case "table": if (c.e820[f.source].at(-1)!.length) c.e820[f.source].push([]); break;
+      case "e820": if (f.usable) c.e820[f.source].at(-1)!.push({ start: f.start, end: f.end, line: n }); break;
+      case "srat": c.srat[f.source].push({ start: f.start, end: f.end, line: n, label: `node ${f.node}`, node: f.node }); break;
+      case "node": c.nodes.push({ start: f.start, end: f.end, line: n, label: `node ${f.node}`, node: f.node }); break;
+      case "machine": if (!c.machine || c.machine.by === "dmi") c.machine = { name: f.name, by: f.by }; break;
+      case "highmem": c.highmem = true; break;
+    }
   });
-  return srat.length ? { ranges: srat, coverage: e820.length ? e820 : undefined } : { ranges: e820 };
+  return c;
 }
 
-export const parseXenLog = (text: string, input: string): ParsedRanges => parseBootLog(text, input, XEN);
-export const parseLinuxLog = (text: string, input: string): ParsedRanges => parseBootLog(text, input, LINUX);
+function firstBySource<T>(lists: Record<LogSource, T[]>): { source: LogSource; list: T[] } | undefined {
+  const source = PRIORITY.find((s) => lists[s].length > 0);
+  return source && { source, list: lists[source] };
+}
 
-export function parseIomem(text: string, input: string): ParsedRanges {
-  const ranges: RamRange[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    const m = IOMEM.exec(line); // indented lines are children (kernel code, data): skip them
-    if (m) ranges.push(inclusive(m[1], m[2], i + 1, input));
-  });
-  if (ranges.length > 0 && ranges.every((r) => r.start === 0n && r.end === 1n))
-    throw new MemoryMapError("every System RAM address reads as 0: /proc/iomem hides addresses from non-root users; read it as root", {}, input);
-  return { ranges };
+/** Reads a Xen or Linux boot log; throws MemoryMapError when it states no RAM. */
+export function parseBootLog(text: string, input: string): ParsedRanges {
+  const c = collect(text, input);
+  const lastTables = Object.fromEntries(PRIORITY.map((s) => [s, c.e820[s].filter((t) => t.length).at(-1) ?? []])) as Record<LogSource, RamRange[]>;
+  const e820 = firstBySource(lastTables);
+  const srat = firstBySource(c.srat);
+  const machine = c.machine?.name;
+  const x86 = (reason: string): ArchHint => ({ arch: "x86-64", reason });
+
+  if (!e820 && c.nodes.length) {
+    // No firmware E820 map: a device-tree (or ACPI-on-Arm) kernel. Xen on Arm registers its banks.
+    const arm32 = c.machine?.by === "fdt-match" || c.highmem;
+    const archHint: ArchHint = arm32
+      ? { arch: "arm32", reason: c.highmem ? "memory node lines with a HighMem zone and no e820 map (32-bit Arm)" : "memory node lines and 'OF: fdt: Machine model' (the 32-bit Arm boot path), no e820 map" }
+      : { arch: "arm64", reason: "memory node lines with no e820 map and no HighMem zone (64-bit Arm)" };
+    return { ranges: c.nodes, format: "linux-nodes", machine, archHint };
+  }
+  if (srat) {
+    const format: MapFormat = srat.source === "xen" || e820?.source === "xen" ? "xen-log" : "linux-srat";
+    return { ranges: srat.list, coverage: e820?.list, format, machine,
+      archHint: x86(e820 ? "ACPI SRAT with an e820 map" : "ACPI SRAT memory affinity entries") };
+  }
+  if (e820) return { ranges: e820.list, format: e820.source === "xen" ? "xen-log" : "linux-e820", machine, archHint: x86(e820.source === "xen" ? "Xen's E820 map" : "e820 firmware map") };
+  throw new MemoryMapError("no RAM ranges found: no usable E820 entry, SRAT memory affinity or 'node N: [mem …]' line", {}, input);
 }

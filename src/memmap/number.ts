@@ -1,4 +1,8 @@
 import { U64_MAX } from "../pdx/bits.js";
+import { excerpt } from "./error.js";
+
+/** More digits than any 64-bit value needs (with `_` separators): refused before BigInt sees them. */
+const MAX_TOKEN = 96;
 
 /**
  * Parses an address or size written as hex (`0x…`, or bare hex digits when `bareHex`)
@@ -6,12 +10,14 @@ import { U64_MAX } from "../pdx/bits.js";
  * so each parser can attach its own location.
  */
 export function parseAddress(text: string, bareHex = false): bigint | string {
-  const t = text.trim().replace(/_/g, "");
+  const raw = text.trim();
+  if (raw.length > MAX_TOKEN) return `'${excerpt(raw)}' is too long to be a 64-bit number`;
+  const t = raw.replace(/_/g, "");
   let value: bigint;
   if (/^0x[0-9a-f]+$/i.test(t)) value = BigInt(t);
   else if (bareHex && /^[0-9a-f]+$/i.test(t)) value = BigInt(`0x${t}`);
   else if (/^\d+$/.test(t)) value = BigInt(t);
-  else return `'${text.trim()}' is not a hex or decimal number`;
-  if (value > U64_MAX) return `${text.trim()} does not fit in 64 bits`;
+  else return `'${raw}' is not a hex or decimal number`;
+  if (value > U64_MAX) return `${raw} does not fit in 64 bits`;
   return value;
 }

@@ -1,8 +1,9 @@
 /** Format detection and the one entry point for every memory-map format. */
 import type { ArchProfile } from "../arch.js";
 import { parseDts } from "./dts.js";
+import { parseIomem, parseSysfsMemmap } from "./firmware.js";
 import { parseJsonMap } from "./json.js";
-import { parseIomem, parseLinuxLog, parseXenLog } from "./logs.js";
+import { parseBootLog } from "./logs.js";
 import { makeMemoryMap, type MapFormat, type MemoryMap } from "./map.js";
 import type { ParsedRanges } from "./parsed.js";
 import { parseTextMap } from "./text.js";
@@ -10,21 +11,29 @@ import { parseTextMap } from "./text.js";
 const PARSERS: Record<MapFormat, (text: string, input: string) => ParsedRanges> = {
   json: parseJsonMap,
   text: parseTextMap,
-  "xen-log": parseXenLog,
-  "linux-e820": parseLinuxLog,
-  "linux-srat": parseLinuxLog,
+  "xen-log": parseBootLog,
+  "linux-e820": parseBootLog,
+  "linux-srat": parseBootLog,
+  "linux-nodes": parseBootLog,
   iomem: parseIomem,
-  dts: parseDts,
+  "sysfs-memmap": parseSysfsMemmap,
+  // dtc accepts any line ending; line numbers count LF.
+  dts: (text, input) => parseDts(text.replace(/\r\n?/g, "\n"), input),
 };
 
-/** Guesses the format from content alone; plain range lists are the fallback. */
+/**
+ * Guesses the format from content alone; plain range lists are the fallback. Patterns
+ * never let `\s` run across lines, so detection stays linear on any input.
+ */
 export function detectFormat(text: string): MapFormat {
-  if (/^\s*(\{|\[\s*[[{\]"])/.test(text)) return "json"; // not "[    0.000000]" of dmesg
-  if (/\/dts-v1\/|device_type\s*=\s*"memory"|^\s*memory@/m.test(text)) return "dts";
-  if (/\(XEN\)/.test(text)) return "xen-log";
-  if (/SRAT:\s+Node\s+\d+\s+PXM\s+\d+\s+\[mem/.test(text)) return "linux-srat";
-  if (/BIOS-e820:/.test(text)) return "linux-e820";
-  if (/:\s*System RAM\s*$/m.test(text)) return "iomem";
+  if (/^[ \t\r\n]*(\{|\[[ \t\r\n]*[[{\]"])/.test(text)) return "json"; // not "[    0.000000]" of dmesg
+  if (text.includes("/dts-v1/") || /device_type[ \t]*=[ \t]*"memory"|^[ \t]*memory@/m.test(text)) return "dts";
+  if (text.includes("(XEN)")) return "xen-log";
+  if (/memmap\/\d+\/(start|end|type):|^[ \t]*0x[0-9a-f]{1,20}[ \t]+0x[0-9a-f]{1,20}[ \t]+System RAM[ \t]*\r?$/im.test(text)) return "sysfs-memmap";
+  if (/SRAT:[ \t]+Node[ \t]+\d+[ \t]+PXM[ \t]+\d+[ \t]+\[mem/.test(text)) return "linux-srat";
+  if (/BIOS-e820:|Xen:[ \t]+\[mem/.test(text)) return "linux-e820";
+  if (/node[ \t]+\d+:[ \t]+\[mem/.test(text)) return "linux-nodes";
+  if (/^[0-9a-f]{1,20}-[0-9a-f]{1,20}[ \t]*:[ \t]*System RAM[ \t]*\r?$/im.test(text)) return "iomem";
   return "text";
 }
 
@@ -38,9 +47,10 @@ export interface ParseOptions {
 }
 
 /** Parses any supported format into a checked MemoryMap; throws MemoryMapError. */
-export function parseMemoryMap(text: string, options: ParseOptions = {}): MemoryMap {
+export function parseMemoryMap(input: string, options: ParseOptions = {}): MemoryMap {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input; // a UTF-8 BOM, in any format
   const name = options.name ?? "memory map";
-  const format = options.format ?? detectFormat(text);
-  const { ranges, coverage } = PARSERS[format](text, name);
-  return makeMemoryMap(name, format, ranges, options.arch, coverage);
+  const detected = options.format ?? detectFormat(text);
+  const { ranges, coverage, format, machine, archHint } = PARSERS[detected](text, name);
+  return { ...makeMemoryMap(name, format ?? detected, ranges, options.arch, coverage), machine, archHint };
 }

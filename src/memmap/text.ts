@@ -1,17 +1,29 @@
 /**
  * Plain range lists: one range a line, `START END`, `START-END` (both half-open) or
- * `START+SIZE`, hex (0x…) or decimal; `#` starts a comment.
+ * `START+SIZE`, hex (0x…) or decimal; `#` starts a comment. Also the line splitting every
+ * text format shares: LF, CRLF or CR endings.
  */
-import { MemoryMapError } from "./error.js";
+import { excerpt, MemoryMapError } from "./error.js";
 import type { RamRange } from "./map.js";
 import { parseAddress } from "./number.js";
 import type { ParsedRanges } from "./parsed.js";
 
+/** Calls `each` with every line and its 1-based number; LF, CRLF and CR all end a line. */
+export function eachRawLine(text: string, each: (line: string, n: number) => void): void {
+  let n = 0;
+  for (const m of text.matchAll(/([^\r\n]*)(\r\n|\r|\n|$)/g)) {
+    if (m[0] === "" && m.index === text.length && n > 0) break;
+    each(m[1], ++n);
+    if (m[2] === "") break;
+  }
+}
+
 /** Calls `each` with the 1-based number and comment-free text of every non-blank line. */
 export function eachLine(text: string, each: (line: string, n: number) => void): void {
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(/#.*$/, "").trim();
-    if (line) each(line, i + 1);
+  eachRawLine(text, (raw, n) => {
+    const hash = raw.indexOf("#");
+    const line = (hash < 0 ? raw : raw.slice(0, hash)).trim();
+    if (line) each(line, n);
   });
 }
 
@@ -22,18 +34,25 @@ export function address(token: string, line: number, input: string, bareHex = fa
   return v;
 }
 
+/** `START+SIZE`, `START-END` or `START END` split into its two numbers, or undefined. */
+function splitRange(line: string): { first: string; second: string; sized: boolean } | undefined {
+  const plus = line.indexOf("+");
+  if (plus >= 0) return { first: line.slice(0, plus), second: line.slice(plus + 1), sized: true };
+  const dash = line.indexOf("-");
+  if (dash >= 0) return { first: line.slice(0, dash), second: line.slice(dash + 1), sized: false };
+  const words = line.split(/\s+/);
+  return words.length === 2 ? { first: words[0], second: words[1], sized: false } : undefined;
+}
+
 export function parseTextMap(text: string, input: string): ParsedRanges {
   const ranges: RamRange[] = [];
   eachLine(text, (line, n) => {
-    const sized = /^(\S+)\s*\+\s*(\S+)$/.exec(line);
-    if (sized) {
-      const start = address(sized[1], n, input);
-      ranges.push({ start, end: start + address(sized[2], n, input), line: n });
-      return;
-    }
-    const pair = /^(\S+?)(?:\s*-\s*|\s+)(\S+)$/.exec(line);
-    if (!pair) throw new MemoryMapError(`expected 'START END' or 'START+SIZE', got '${line}'`, { line: n }, input);
-    ranges.push({ start: address(pair[1], n, input), end: address(pair[2], n, input), line: n });
+    const parts = splitRange(line);
+    const bad = () => new MemoryMapError(`expected 'START END' or 'START+SIZE', got '${excerpt(line)}'`, { line: n }, input);
+    if (!parts || /\s/.test(parts.first.trim()) || /\s/.test(parts.second.trim()) || !parts.first.trim() || !parts.second.trim()) throw bad();
+    const start = address(parts.first, n, input);
+    const second = address(parts.second, n, input);
+    ranges.push({ start, end: parts.sized ? start + second : second, line: n });
   });
   return { ranges };
 }
