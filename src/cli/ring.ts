@@ -2,10 +2,12 @@
  * `xenmm ring`: the vm_event ring models (issue 4).
  *   ring sim    one simulation per (design, vCPU count)
  *   ring sweep  both designs over a range of vCPU counts, with charts (--html)
+ *   ring size   the smallest async ring keeping losses under a target (issue 12)
  *   ring slots  slot counts from the ABI sizes, and the legacy thresholds
  *   ring bench  two-worker benchmarks: async ring vs ringbuf.js, sync round trip
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { UsageError } from "../errors.js";
 import { dirname } from "node:path";
 import { MAX_ASYNC_PAGES, MIN_ASYNC_PAGES, type LossPolicy } from "../vmevent/async-ring.js";
 import { DEFAULT_VCPU_LIST, DESIGNS, SIM_DEFAULTS, type Design, type SimConfig, type SimRun } from "../vmevent/sim/config.js";
@@ -13,13 +15,17 @@ import { sweep } from "../vmevent/sim/simulate.js";
 import { parseAgentPolicy, type AgentPolicy } from "../vmevent/sim/agent-policy.js";
 import { scenario, SCENARIO_NAMES, SCENARIOS, type ScenarioName } from "../vmevent/sim/scenarios.js";
 import { onsetReport, onsets } from "../vmevent/onsets.js";
-import { lossLimitReport, lossLimits } from "../vmevent/loss-limits.js";
+import { DEFAULT_LOSS_TARGET, lossLimitReport, lossLimits } from "../vmevent/loss-limits.js";
+import { sizeAsyncRing, sizeHtmlSections, sizeTable } from "../vmevent/sizing.js";
+import { htmlPage } from "../report/html.js";
+import { escapeXml } from "../report/svg.js";
 import { slotTables } from "../vmevent/slot-table.js";
 import { runTable, sweepCharts, sweepHtml, THRESHOLD_HEADER, thresholdRow } from "../vmevent/sweep-report.js";
 import { thresholds } from "../vmevent/thresholds.js";
 import { textTable } from "../report/table.js";
 import { choiceFlag, dispatch, intFlag, intListFlag, numberFlag, parseCommand } from "./args.js";
 import type { Verb } from "./main.js";
+import { startProgress } from "./progress.js";
 
 const SIM_OPTIONS = {
   design: { type: "string" },
@@ -56,9 +62,10 @@ ${SCENARIO_NAMES.map((n) => `                             ${n}: ${SCENARIOS[n].w
   --seed S                   random seed (default ${SIM_DEFAULTS.seed}); same seed, same result`;
 
 const USAGE = {
-  ring: `usage: xenmm ring sim|sweep|slots|bench [options]   (xenmm ring SUB --help)
+  ring: `usage: xenmm ring sim|sweep|size|slots|hazards|bench [options]   (xenmm ring SUB --help)
   sim    simulate the legacy ring and/or the redesign for a list of vCPU counts
   sweep  both designs over vCPU counts; --html FILE draws the curves
+  size   the smallest async ring (pages) keeping losses under a target, per vCPU count
   slots  ring slot counts per ABI version and page count, and the legacy thresholds
   bench  benchmarks between two worker threads (async ring vs ringbuf.js, sync round trip)`,
   sim: `usage: xenmm ring sim [options] [--json]\n${SIM_FLAGS}\n  --json                     print {"runs": [...], "onsets": {...}, "loss_limits": [...]}`,
@@ -66,6 +73,12 @@ const USAGE = {
   --html FILE                write an HTML page with the charts
   --svg-dir DIR              also write each chart as DIR/ring-<name>.svg
   --json                     print {"runs": [...], "onsets": {...}, "loss_limits": [...]}`,
+  size: `usage: xenmm ring size [options] [--target F] [--html FILE] [--json]
+  the smallest async ring (pages) of the redesign that keeps async losses under a target
+${SIM_FLAGS.replace(/^  --design.*\n/m, "").replace(/^  --pages.*\n/m, "").replace(`(default ${DEFAULT_VCPU_LIST.join(",")})`, "(default 8,16,64)")}
+  --target F                 largest acceptable share of async events lost (default ${DEFAULT_LOSS_TARGET})
+  --html FILE                write the losses by ring size as a chart
+  --json                     print {"target_loss_fraction", "scenario", "load", "sizes": [{vcpus, pages, slots, ...}]}`,
   slots: `usage: xenmm ring slots [--pages N] [--json]
   --pages N   ring pages for the ABI table and the thresholds (default 1)
   --json      print the tables as JSON`,
@@ -126,11 +139,19 @@ function simJson(runs: SimRun[]): string {
   return JSON.stringify({ runs, onsets: onsets(runs), loss_limits: lossLimits(runs) }, null, 2);
 }
 
+/** The runs of `s`, with progress on stderr for long ones (`--duration-ms 30000` takes seconds). */
+function sweepWithProgress(task: string, s: SimSettings): SimRun[] {
+  const progress = startProgress(task);
+  const runs = sweep(s.designs, s.vcpus, s.base, s.agentPolicies, progress.update);
+  progress.finish(`${runs.length} runs of ${s.base.durationMs} ms simulated`);
+  return runs;
+}
+
 async function sim(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, SIM_OPTIONS, USAGE.sim);
+  const { values } = parseCommand(argv, SIM_OPTIONS, USAGE.sim, 0);
   if (values.help) return print(USAGE.sim);
   const s = simSettings(values, DEFAULT_VCPU_LIST);
-  const runs = sweep(s.designs, s.vcpus, s.base, s.agentPolicies);
+  const runs = sweepWithProgress("ring sim", s);
   return print(values.json ? simJson(runs) : simText(s, runs));
 }
 
@@ -141,10 +162,10 @@ async function writeOut(file: string, text: string): Promise<void> {
 
 async function sweepVerb(argv: string[]): Promise<number> {
   const options = { ...SIM_OPTIONS, html: { type: "string" }, "svg-dir": { type: "string" } } as const;
-  const { values } = parseCommand(argv, options, USAGE.sweep);
+  const { values } = parseCommand(argv, options, USAGE.sweep, 0);
   if (values.help) return print(USAGE.sweep);
   const s = simSettings(values, SWEEP_VCPUS);
-  const runs = sweep(s.designs, s.vcpus, s.base, s.agentPolicies);
+  const runs = sweepWithProgress("ring sweep", s);
   if (values.html) {
     const notes = [onsetReport(runs, s.base.pages, s.vcpus), lossLimitReport(lossLimits(runs))];
     await writeOut(values.html, sweepHtml(runs, thresholds(s.base.pages), describe(s), notes));
@@ -158,8 +179,25 @@ async function sweepVerb(argv: string[]): Promise<number> {
   return print(values.json ? simJson(runs) : simText(s, runs));
 }
 
+async function size(argv: string[]): Promise<number> {
+  const options = { ...SIM_OPTIONS, target: { type: "string" }, html: { type: "string" } } as const;
+  const { values } = parseCommand(argv, options, USAGE.size);
+  if (values.help) return print(USAGE.size);
+  if (values.design !== undefined || values.pages !== undefined) throw new UsageError(`ring size: --design and --pages are what it answers; leave them out\n${USAGE.size}`);
+  const s = simSettings(values, [8, 16, 64]);
+  const target = numberFlag("target", values.target, DEFAULT_LOSS_TARGET, 1e-6, 1);
+  const { pages: _pages, ...load } = s.base;
+  const answers = s.vcpus.map((v) => sizeAsyncRing(load, v, target));
+  if (values.html) {
+    await writeOut(values.html, htmlPage("vm_event async ring sizing", [`<p class="mono">${escapeXml(describe(s))}; target: lose under ${target * 100} %</p>`, ...sizeHtmlSections(answers)]));
+    console.error(`wrote ${values.html}`);
+  }
+  if (values.json) return print(JSON.stringify({ target_loss_fraction: target, scenario: s.scenario, load, sizes: answers }, null, 2));
+  return print(`${describe(s)}\nSmallest async ring (pages) that keeps async losses under ${target * 100} %:\n\n${sizeTable(answers)}`);
+}
+
 async function slots(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, { pages: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const, USAGE.slots);
+  const { values } = parseCommand(argv, { pages: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const, USAGE.slots, 0);
   if (values.help) return print(USAGE.slots);
   const pages = intFlag("pages", values.pages, 1, MIN_ASYNC_PAGES, MAX_ASYNC_PAGES);
   const t = slotTables(pages);
@@ -193,7 +231,7 @@ async function ringbufVersion(): Promise<string> {
 }
 
 async function bench(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, { quick: { type: "boolean" }, json: { type: "string" }, help: { type: "boolean", short: "h" } } as const, USAGE.bench);
+  const { values } = parseCommand(argv, { quick: { type: "boolean" }, json: { type: "string" }, help: { type: "boolean", short: "h" } } as const, USAGE.bench, 0);
   if (values.help) return print(USAGE.bench);
   const file = values.json ?? "out/bench-ring.json";
   const { runRingBench } = await import("../../bench/ring.js");
@@ -229,7 +267,7 @@ function print(text: string): number {
   return 0;
 }
 
-const SUBVERBS: Record<string, (argv: string[]) => Promise<number>> = { sim, sweep: sweepVerb, slots, bench };
+const SUBVERBS: Record<string, (argv: string[]) => Promise<number>> = { sim, sweep: sweepVerb, size, slots, bench };
 
 export const verb: Verb = {
   summary: "vm_event rings: legacy ring vs sync slots + lossy async ring (sim, sweep, slots, bench)",
