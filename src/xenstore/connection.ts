@@ -3,7 +3,9 @@
  * an in-process client. Transports create connections with a `send` callback; the server
  * owns everything else (watches, transactions, identity).
  */
-import type { Message } from "./codec.js";
+import { encodeMessage, type Message } from "./codec.js";
+import { OutputQueue, type QueuePolicy } from "./output-queue.js";
+import type { DomainMemory } from "./quota.js";
 import { domainPath } from "./paths.js";
 import type { Caller } from "./permissions.js";
 import type { Transaction } from "./transactions.js";
@@ -13,8 +15,13 @@ export interface ConnectionOptions {
   /** The domain the peer speaks for; socket peers are the store domain (0). */
   domid: number;
   privileged: boolean;
-  /** Delivers one message (reply or watch event) to the peer. */
-  send: (m: Message) => void;
+  /** Delivers one message (reply or watch event) to the peer at once (socket, in-process). */
+  send?: (m: Message) => void;
+  /**
+   * Queued delivery (rings): messages wait in `connection.output` under C's event
+   * defences, and `wake` is called after each one so the transport writes what fits.
+   */
+  wake?: () => void;
   /** Asks the transport to drop the peer (protocol violation: len > 4096). */
   close?: () => void;
   /** A label for logs ("socket#3", "ring dom5"). */
@@ -43,7 +50,16 @@ export class Connection implements Caller {
   requests = 0;
   events = 0;
 
-  constructor(private readonly options: ConnectionOptions) {
+  /** Unsent messages, for transports that deliver through a queue (see `wake`). */
+  readonly output?: OutputQueue;
+
+  /** Bytes of this connection's watches (path + token), charged to its domain. */
+  private watchBytes = 0;
+  private readonly memory?: DomainMemory;
+
+  constructor(private readonly options: ConnectionOptions, policy?: Omit<QueuePolicy, "domid" | "privileged">) {
+    if (options.wake && policy) this.output = new OutputQueue({ ...policy, domid: options.domid, privileged: options.privileged });
+    this.memory = policy?.memory;
     this.domid = options.domid;
     this.privileged = options.privileged;
     this.label = options.label ?? `conn#${this.id}`;
@@ -52,7 +68,26 @@ export class Connection implements Caller {
   }
 
   send(m: Message): void {
-    if (!this.closed) this.options.send(m);
+    if (this.closed) return;
+    if (this.output) {
+      this.output.pushReply(encodeMessage(m));
+      this.options.wake!();
+    } else this.options.send?.(m);
+  }
+
+  /**
+   * Sends a watch event; `dedupKey` (path + token, undefined for special events) lets a
+   * queue drop it when an identical one is pending. Returns false if it was dropped.
+   */
+  sendEvent(m: Message, dedupKey: string | undefined): boolean {
+    if (this.closed) return false;
+    if (!this.output) {
+      this.options.send?.(m);
+      return true;
+    }
+    const queued = this.output.pushEvent(encodeMessage(m), dedupKey);
+    if (queued) this.options.wake!();
+    return queued;
   }
 
   /** Ask the transport to close the peer (it then calls server.disconnect). */
@@ -68,10 +103,36 @@ export class Connection implements Caller {
     return this.lastTxId;
   }
 
+  /** Registers a watch and charges its bytes to the domain. */
+  addWatch(w: Watch): void {
+    this.watches.push(w);
+    this.chargeWatch(w, 1);
+  }
+
+  removeWatch(index: number): void {
+    const [w] = this.watches.splice(index, 1);
+    if (w) this.chargeWatch(w, -1);
+  }
+
   /** Drops watches and transactions (RESET_WATCHES, ring reset, re-INTRODUCE). */
   reset(): void {
     this.watches.length = 0;
+    this.memory?.add(this.domid, -this.watchBytes);
+    this.watchBytes = 0;
     this.transactions.clear();
+  }
+
+  /** The peer is gone or its ring restarts: also forget every unsent message. */
+  discard(): void {
+    this.reset();
+    this.output?.clear();
+  }
+
+  private chargeWatch(w: Watch, sign: 1 | -1): void {
+    if (this.privileged) return; // the privileged domain has no memory quota (C)
+    const n = sign * (w.path.length + w.token.length);
+    this.watchBytes += n;
+    this.memory?.add(this.domid, n);
   }
 
   openTransaction(tx: Transaction): void {

@@ -24,6 +24,8 @@ export interface Domain {
 export interface RingProvider {
   /** Map the guest's ring and return its connection, or null if the guest has no ring here. */
   attach(domain: Domain): Connection | null;
+  /** Re-INTRODUCE of a known domain: reset its ring and connection. */
+  reconnect?(domain: Domain): void;
   /** Unmap the ring and stop serving it. */
   detach(domain: Domain): void;
 }

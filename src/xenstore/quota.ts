@@ -69,3 +69,57 @@ export class Quotas {
     return [...QUOTA_NAMES, ...SOFT_QUOTA_NAMES.filter((n) => this.global[n] !== 0)];
   }
 }
+
+/**
+ * Memory charged to each unprivileged domain (C xenstored's `memory` quota): bytes of
+ * messages queued for it and of its watches. At the hard quota new events for it are
+ * dropped, its ring is not read and WATCH answers ENOMEM; crossing the soft quota logs
+ * one warning, and falling back below it one note (C's syslog lines).
+ */
+export class DomainMemory {
+  private readonly used = new Map<number, number>();
+  private readonly overSoft = new Set<number>();
+
+  constructor(
+    private readonly quotas: Quotas,
+    private readonly warn: (level: "warn" | "info", text: string) => void = () => {},
+  ) {}
+
+  of(domid: number): number {
+    return this.used.get(domid) ?? 0;
+  }
+
+  add(domid: number, delta: number): void {
+    const now = this.of(domid) + delta;
+    if (now === 0) this.used.delete(domid);
+    else this.used.set(domid, now);
+    const soft = this.quotas.get("soft-memory", domid);
+    if (soft !== 0 && now >= soft && !this.overSoft.has(domid)) {
+      this.overSoft.add(domid);
+      this.warn("warn", `dom${domid} exceeds soft memory quota (${now} ≥ ${soft} bytes)`);
+    } else if (now < soft && this.overSoft.delete(domid)) {
+      this.warn("info", `dom${domid} below soft memory quota again`);
+    }
+  }
+
+  /** `true` if charging `adding` more bytes would reach the hard quota (C: `mem >= hard`). */
+  wouldExceed(domid: number, adding: number): boolean {
+    const hard = this.quotas.get("memory", domid);
+    return hard !== 0 && this.of(domid) + adding >= hard;
+  }
+
+  /** At or over the hard quota: stop reading the domain's requests. */
+  atHardQuota(domid: number): boolean {
+    return this.wouldExceed(domid, 0);
+  }
+
+  /** Soft-quota warnings currently raised (for reports and tests). */
+  get warned(): number[] {
+    return [...this.overSoft];
+  }
+
+  dropDomain(domid: number): void {
+    this.used.delete(domid);
+    this.overSoft.delete(domid);
+  }
+}

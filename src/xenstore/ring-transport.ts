@@ -6,8 +6,9 @@
  * store page in both places. Runs wherever SharedArrayBuffer and Atomics.waitAsync do.
  */
 import { GNTTAB_RESERVED_XENSTORE } from "./constants.js";
-import { MessageFramer, encodeMessage, type Message } from "./codec.js";
+import { MessageFramer } from "./codec.js";
 import type { Connection } from "./connection.js";
+import type { OutputQueue } from "./output-queue.js";
 import type { Domain, RingProvider } from "./domains.js";
 import { EventChannel, RingError, RingPage, XENSTORE_CONNECTED, XENSTORE_RECONNECT } from "./ring.js";
 import type { XenstoreServer } from "./server.js";
@@ -46,6 +47,11 @@ export class RingTransport implements RingProvider {
     return rs.connection;
   }
 
+  /** Re-INTRODUCE (resume): the ring starts afresh, as C's domain_conn_reset does. */
+  reconnect(domain: Domain): void {
+    this.served.get(domain.domid)?.restart();
+  }
+
   detach(domain: Domain): void {
     this.served.get(domain.domid)?.stop();
     this.served.delete(domain.domid);
@@ -58,12 +64,18 @@ export class RingTransport implements RingProvider {
   }
 }
 
-/** Serves one guest's page: pumps requests in and replies out on each notification. */
+/**
+ * Serves one guest's page: pumps requests in on each notification, and writes replies
+ * and watch events out as soon as they are queued (a guest blocked waiting for a watch
+ * event must get it without sending anything), as far as the response ring has room.
+ */
 class RingServer {
   readonly connection: Connection;
+  private readonly output: OutputQueue;
   private framer = new MessageFramer();
-  private output: Uint8Array[] = [];
   private stopped = false;
+  /** Inside pump(): output is flushed at the end of the round, not per message. */
+  private pumping = false;
 
   constructor(private readonly server: XenstoreServer, domain: Domain, private readonly ring: GuestRing) {
     const { page } = ring;
@@ -76,9 +88,10 @@ class RingServer {
       domid: domain.domid,
       privileged: domain.domid === server.privDomid,
       label: `ring dom${domain.domid}`,
-      send: (m: Message) => this.output.push(encodeMessage(m)),
+      wake: () => this.deliver(),
       close: () => this.stop(),
     });
+    this.output = this.connection.output!;
     void this.loop();
   }
 
@@ -97,24 +110,39 @@ class RingServer {
     }
   }
 
-  /** One round: reconnect requests, queued output, then every complete request. */
+  /** Drops partial packets, queues, watches and transactions; both indexes back to 0. */
+  restart(): void {
+    this.framer = new MessageFramer();
+    this.connection.discard();
+    this.ring.page.resetIndexes();
+    this.ring.page.connection = XENSTORE_CONNECTED;
+    this.ring.evtchn.notify(EventChannel.TO_GUEST);
+  }
+
+  /** A message was queued: outside a pump round, write it now and notify the guest. */
+  private deliver(): void {
+    if (this.pumping || this.stopped) return;
+    if (this.flush()) this.ring.evtchn.notify(EventChannel.TO_GUEST);
+  }
+
   private pump(): void {
+    this.pumping = true;
+    try {
+      this.round();
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** One round: reconnect requests, queued output, then every complete request. */
+  private round(): void {
     const { page } = this.ring;
     let moved = false;
-    if (page.connection === XENSTORE_RECONNECT) {
-      // The guest asks for a clean slate: drop partial packets, queues, watches, transactions.
-      this.framer = new MessageFramer();
-      this.output = [];
-      this.connection.reset();
-      page.resetIndexes();
-      page.connection = XENSTORE_CONNECTED;
-      moved = true;
-    }
+    if (page.connection === XENSTORE_RECONNECT) return this.restart(); // the guest asks for a clean slate
     moved = this.flush() || moved; // the guest may have made room since last time
     for (;;) {
-      // The `outstanding` quota: stop reading requests while too many replies and events
-      // wait for the guest to consume them (C stops reading the ring the same way).
-      if (!this.connection.privileged && this.server.quotas.exceeds("outstanding", this.connection.domid, this.output.length, 0)) break;
+      if (this.stopped) return;
+      if (!this.mayRead()) break;
       const avail = page.req.available();
       if (avail < 0) return this.broken(RingError.RINGIDX, "ring indexes out of range");
       if (avail === 0) break;
@@ -131,20 +159,24 @@ class RingServer {
     if (moved) this.ring.evtchn.notify(EventChannel.TO_GUEST);
   }
 
-  /** Moves queued replies into the response ring; the rest waits for the guest to consume. */
+  /**
+   * C stops reading a guest's requests while too many replies and events wait for it
+   * (`outstanding` quota) or its domain is at the hard memory quota.
+   */
+  private mayRead(): boolean {
+    const { privileged, domid } = this.connection;
+    if (privileged) return true;
+    return !this.server.quotas.exceeds("outstanding", domid, this.output.length, 0) && !this.server.memory.atHardQuota(domid);
+  }
+
+  /** Moves queued messages into the response ring; the rest waits for the guest to consume. */
   private flush(): boolean {
-    let wrote = false;
-    while (this.output.length > 0) {
-      const head = this.output[0]!;
-      const n = this.ring.page.rsp.write(head);
-      if (n > 0) wrote = true;
-      if (n === head.length) this.output.shift();
-      else {
-        this.output[0] = head.subarray(n);
-        break;
-      }
+    // rsp_cons is the guest's to move; past rsp_prod (or > 1024 behind) the ring is broken.
+    if (this.ring.page.rsp.available() < 0) {
+      this.broken(RingError.RINGIDX, "response ring indexes out of range");
+      return false;
     }
-    return wrote;
+    return this.output.drain((b) => this.ring.page.rsp.write(b));
   }
 
   /** C xenstored sets the ring's error field and ignores the connection from then on. */

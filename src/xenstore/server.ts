@@ -18,7 +18,8 @@ import { DomainState, type Hypervisor } from "./hypervisor.js";
 import { InterfaceLog, type Design } from "./interfaces.js";
 import { canonicalize, domainPath, isSpecial, parentOf } from "./paths.js";
 import { OWNER, READ, WRITE, formatPerm, parsePerm, rightsOf, type Perm } from "./permissions.js";
-import { Quotas, isQuotaName } from "./quota.js";
+import { DomainMemory, Quotas, isQuotaName } from "./quota.js";
+import { WATCH_EVENT_TIMEOUT_MS, newEventDrops } from "./output-queue.js";
 import {
   EMPTY, Store, createNodes, missingAncestry, nearestExisting, nodeSize, removeTree, setPerms,
   setValue, type NodeAccess,
@@ -39,6 +40,8 @@ export interface ServerOptions {
   /** Maps introduced guests' rings (ring transport); without one, guests have no connection. */
   ringProvider?: RingProvider;
   log?: (level: LogLevel, text: string) => void;
+  /** Unread watch events of unprivileged connections expire after this (C: 20 s; 0 = never). */
+  watchEventTimeoutMs?: number;
 }
 
 /** An error reply. Thrown inside handlers, turned into `ERROR "<errno>"`. */
@@ -78,6 +81,11 @@ export class XenstoreServer {
   private readonly log: (level: LogLevel, text: string) => void;
   /** Counters for CONTROL/benchmarks/the release-storm cross-check. */
   readonly stats = { requests: 0, errors: 0, eventsSent: 0, specialEventsSent: 0 };
+  /** Watch events not delivered, by reason (output-queue.ts). */
+  readonly drops = newEventDrops();
+  /** Memory charged per unprivileged domain: queued messages and watches. */
+  readonly memory: DomainMemory;
+  private readonly watchEventTimeoutMs: number;
 
   constructor(options: ServerOptions = {}) {
     this.privDomid = options.privDomid ?? 0;
@@ -86,6 +94,8 @@ export class XenstoreServer {
     this.hypervisor = options.hypervisor;
     this.ringProvider = options.ringProvider;
     this.log = options.log ?? (() => {});
+    this.memory = new DomainMemory(this.quotas, (level, text) => this.log(level, text));
+    this.watchEventTimeoutMs = options.watchEventTimeoutMs ?? WATCH_EVENT_TIMEOUT_MS;
     this.specialPerms.set(INTRODUCE_DOMAIN, [{ access: "n", domid: this.privDomid }]);
     this.specialPerms.set(RELEASE_DOMAIN, [{ access: "n", domid: this.privDomid }, { access: "r", domid: DOMID_ANY }]);
     if (this.hypervisor) this.hypervisor.onVirqDomExc = () => this.onDomainStateChange();
@@ -94,7 +104,8 @@ export class XenstoreServer {
   // ── Connections ────────────────────────────────────────────────────────────────
 
   connect(options: ConnectionOptions): Connection {
-    const conn = new Connection({ features: SERVER_FEATURES, ...options });
+    const conn = new Connection({ features: SERVER_FEATURES, ...options },
+      { memory: this.memory, drops: this.drops, timeoutMs: this.watchEventTimeoutMs });
     this.connections.add(conn);
     this.log("debug", `${conn.label}: connected as dom${conn.domid}`);
     return conn;
@@ -105,7 +116,7 @@ export class XenstoreServer {
     if (!this.connections.delete(conn)) return;
     conn.closed = true;
     if (conn.transactions.size > 0) this.log("info", `${conn.label}: gone with ${conn.transactions.size} open transaction(s), discarded`);
-    conn.reset();
+    conn.discard();
     this.log("debug", `${conn.label}: disconnected`);
   }
 
@@ -323,8 +334,9 @@ export class XenstoreServer {
     const path = this.pathArg(conn, raw, true);
     if (conn.watches.some((w) => w.path === path && w.token === token)) fail("EEXIST");
     if (!conn.privileged && this.quotas.exceeds("watches", conn.domid, conn.watches.length)) fail("ENOSPC");
+    if (!conn.privileged && this.memory.wouldExceed(conn.domid, path.length + token.length)) fail("ENOMEM");
     const watch: Watch = { path, token, relative: !raw.startsWith("/") && !raw.startsWith("@"), depth };
-    conn.watches.push(watch);
+    conn.addWatch(watch);
     this.reply(conn, msg, OK);
     // The first event fires unconditionally, with the path as the client gave it.
     this.sendEvent(conn, raw, token);
@@ -336,14 +348,24 @@ export class XenstoreServer {
     const path = this.pathArg(conn, raw!, true);
     const i = conn.watches.findIndex((w) => w.path === path && w.token === token);
     if (i < 0) fail("ENOENT");
-    conn.watches.splice(i, 1);
+    conn.removeWatch(i);
     return OK;
   }
 
+  /**
+   * One watch event. Over 4096 bytes it is never sent (C: clients would reject it); a
+   * queued connection may drop it as a duplicate, expired or over quota (output-queue.ts).
+   */
   private sendEvent(conn: Connection, path: string, token: string): void {
+    const payload = joinStrings([path, token]);
+    if (payload.length > PAYLOAD_MAX) {
+      this.drops.overlong++;
+      return;
+    }
+    const key = isSpecial(path) ? undefined : `${path}\0${token}`;
+    if (!conn.sendEvent({ type: MsgType.WATCH_EVENT, reqId: 0, txId: 0, payload }, key)) return;
     this.stats.eventsSent++;
     conn.events++;
-    conn.send({ type: MsgType.WATCH_EVENT, reqId: 0, txId: 0, payload: joinStrings([path, token]) });
   }
 
   /** Queues an event in the transaction (fired on commit), or fires it now. */
@@ -431,7 +453,8 @@ export class XenstoreServer {
     if (known) {
       // Re-introduction (resume): rebind the event channel, reset the connection.
       known.evtchn = evtchn;
-      known.conn?.reset();
+      if (this.ringProvider?.reconnect) this.ringProvider.reconnect(known);
+      else known.conn?.discard();
       this.interfaces.use("event channels");
       return OK;
     }
@@ -578,13 +601,14 @@ export class XenstoreServer {
     const domain = this.domains.get(domid);
     if (!domain) return;
     if (domain.conn) {
-      domain.conn.reset();
+      domain.conn.discard();
       this.connections.delete(domain.conn);
       domain.conn.closed = true;
     }
     this.ringProvider?.detach(domain);
     this.domains.delete(domid);
     this.quotas.dropDomain(domid);
+    this.memory.dropDomain(domid);
     for (const path of [...this.store.paths()]) {
       const node = this.store.get(path);
       if (!node || node.perms[0]!.domid !== domid || path === "/") continue;

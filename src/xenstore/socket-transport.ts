@@ -9,7 +9,7 @@
  */
 import { chmod, unlink } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
-import { MessageFramer, encodeMessage } from "./codec.js";
+import { MessageFramer, encodeMessage, type Message } from "./codec.js";
 import type { XenstoreServer } from "./server.js";
 import { claimSocketPath, socketPathFailure } from "./socket-path.js";
 
@@ -66,20 +66,33 @@ export class UnixSocketTransport {
       },
       close: () => socket.destroy(),
     });
-    socket.on("data", (chunk: Buffer) => {
-      const { messages, overlong } = framer.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+    // Requests read but not yet handled because the peer's unsent replies passed the bound:
+    // they wait, with reading paused, until the peer reads (drain). So a peer that never
+    // reads pins at most BACKPRESSURE_BYTES + one reply of output and one chunk of input.
+    let backlog: Message[] = [];
+    let next = 0;
+    let overlongAfterBacklog = false;
+    const work = () => {
       // Batch the replies of one chunk into as few writes as possible.
       socket.cork();
-      for (const m of messages) this.server.handle(conn, m);
+      while (next < backlog.length && socket.writableLength <= BACKPRESSURE_BYTES) this.server.handle(conn, backlog[next++]!);
       process.nextTick(() => socket.uncork());
-      if (overlong) {
-        this.server.protocolViolation(conn, "request longer than 4096 bytes");
+      if (next < backlog.length) {
+        socket.pause();
+        socket.once("drain", work);
         return;
       }
-      if (socket.writableLength > BACKPRESSURE_BYTES) {
-        socket.pause();
-        socket.once("drain", () => socket.resume());
-      }
+      backlog = [];
+      next = 0;
+      if (overlongAfterBacklog) return this.server.protocolViolation(conn, "request longer than 4096 bytes");
+      if (socket.isPaused()) socket.resume();
+    };
+    socket.on("data", (chunk: Buffer) => {
+      const { messages, overlong } = framer.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+      backlog = messages;
+      next = 0;
+      overlongAfterBacklog = overlong;
+      work();
     });
     socket.on("error", () => {}); // a peer resetting the connection is not our failure
     socket.on("close", () => {
