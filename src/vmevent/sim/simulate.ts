@@ -11,13 +11,19 @@ export function simulate(config: SimConfig): SimRun {
 
 /**
  * Every (design, agent policy, vCPU count), designs outermost, each with the same seed. The
- * legacy ring is served in FIFO order whatever the policy, so it runs once.
+ * legacy ring is served in FIFO order whatever the policy, so it runs once. `onProgress`
+ * is told after each run (long sweeps take tens of seconds).
  */
-export function sweep(designs: readonly Design[], vcpuList: readonly number[], base: Partial<SimConfig> = {}, agentPolicies?: readonly AgentPolicy[]): SimRun[] {
+export function sweep(designs: readonly Design[], vcpuList: readonly number[], base: Partial<SimConfig> = {}, agentPolicies?: readonly AgentPolicy[],
+  onProgress?: (runsDone: number, runs: number) => void): SimRun[] {
   const policies = agentPolicies ?? [base.agentPolicy ?? SIM_DEFAULTS.agentPolicy];
-  const runs: SimRun[] = [];
+  const configs: SimConfig[] = [];
   for (const design of designs)
     for (const agentPolicy of design === "legacy" ? policies.slice(0, 1) : policies)
-      for (const vcpus of vcpuList) runs.push(simulate({ ...SIM_DEFAULTS, ...base, agentPolicy, design, vcpus }));
-  return runs;
+      for (const vcpus of vcpuList) configs.push({ ...SIM_DEFAULTS, ...base, agentPolicy, design, vcpus });
+  return configs.map((config, i) => {
+    const run = simulate(config);
+    onProgress?.(i + 1, configs.length);
+    return run;
+  });
 }
