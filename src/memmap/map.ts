@@ -9,6 +9,7 @@ import { InvalidArgumentError } from "../errors.js";
 import { oneOf } from "../options.js";
 import { hex } from "../pdx/bits.js";
 import { describeValue, uintOrReason, type U64Input } from "../u64.js";
+import type { ArchHint } from "./arch-hint.js";
 import { MemoryMapError } from "./error.js";
 
 export interface RamRange {
@@ -20,9 +21,11 @@ export interface RamRange {
   readonly field?: string;
   /** e.g. the NUMA node of an SRAT entry. */
   readonly label?: string;
+  /** NUMA node, where the source says (SRAT, `node N:` lines). */
+  readonly node?: number;
 }
 
-export type MapFormat = "json" | "text" | "xen-log" | "linux-e820" | "linux-srat" | "iomem" | "dts";
+export type MapFormat = "json" | "text" | "xen-log" | "linux-e820" | "linux-srat" | "linux-nodes" | "iomem" | "sysfs-memmap" | "dts";
 
 export interface MemoryMap {
   /** What the input is called in messages (a file name, or "memory map"). */
@@ -37,6 +40,10 @@ export interface MemoryMap {
   readonly coverage: readonly RamRange[];
   /** Accepted oddities, each saying what Xen does with them. */
   readonly warnings: readonly string[];
+  /** The board or system the input names (`Machine model:`, `DMI:`), when it does. */
+  readonly machine?: string;
+  /** The architecture the input's content identifies, when it does. */
+  readonly archHint?: ArchHint;
 }
 
 /** Maps makeMemoryMap built (or checkMemoryMap passed): setup trusts these. */
@@ -51,7 +58,7 @@ export interface RamRangeInput extends Omit<RamRange, "start" | "end"> {
   readonly end: U64Input;
 }
 
-export const MAP_FORMATS: readonly MapFormat[] = ["json", "text", "xen-log", "linux-e820", "linux-srat", "iomem", "dts"];
+export const MAP_FORMATS: readonly MapFormat[] = ["json", "text", "xen-log", "linux-e820", "linux-srat", "linux-nodes", "iomem", "sysfs-memmap", "dts"];
 
 /** A range with bigint bounds: a start in [0, 2^64), an end in [0, 2^64] (ends are exclusive). */
 function toRamRange(r: RamRangeInput, index: number, name: string): RamRange {
