@@ -14,6 +14,7 @@ import { barChart, escapeXml } from "../report/svg.js";
 import { textTable } from "../report/table.js";
 import { intFlag, parseCommand } from "./args.js";
 import type { Verb } from "./main.js";
+import { startProgress } from "./progress.js";
 
 const USAGE = `usage: xenmm bench [--quick] [--json FILE] [--html FILE] [--items N] [--threads N]
   --quick      short timings and only the 1 GiB frame table (under a minute here)
@@ -22,16 +23,6 @@ const USAGE = `usage: xenmm bench [--quick] [--json FILE] [--html FILE] [--items
   --items N    PFNs per conversion batch (default 1000000)
   --threads N  worker threads for the multi-thread rows (default 2; 1 disables them)
   --verify     run every case once, check its output against the bigint reference, time nothing`;
-
-function progress(): ((done: number, total: number, label: string) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  return (done, total, label) => {
-    const width = 30;
-    const filled = Math.round((done / total) * width);
-    process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total} ${label.slice(0, 50).padEnd(50)}`);
-    if (done === total) process.stderr.write("\n");
-  };
-}
 
 const num = (x: number | undefined, digits = 2) => (x === undefined ? "" : x.toFixed(digits));
 
@@ -76,14 +67,16 @@ export const verb: Verb = {
     const { values } = parseCommand(argv, {
       quick: { type: "boolean" }, json: { type: "string" }, html: { type: "string" }, items: { type: "string" },
       threads: { type: "string" }, verify: { type: "boolean" }, help: { type: "boolean", short: "h" },
-    }, USAGE);
+    }, USAGE, 0);
     if (values.help) { console.log(USAGE); return 0; }
     const items = intFlag("items", values.items, 1_000_000, 1024, 16_000_000);
     const threads = intFlag("threads", values.threads, 2, 1, 16);
     const engine = await Engine.create({ maxMemoryBytes: 1536 << 20 });
     const pool = threads >= 2 ? await NodeWorkerPool.create(engine, threads) : undefined;
     try {
-      const report = await runPdxBench(engine, { quick: values.quick, items, pool, verifyOnly: values.verify, onProgress: progress() });
+      const progress = startProgress("bench");
+      const report = await runPdxBench(engine, { quick: values.quick, items, pool, verifyOnly: values.verify, onProgress: progress.update });
+      progress.finish(`${report.results.length} cases`);
       if (values.verify) {
         console.log(`verified ${report.results.length} benchmark cases: every output equals the bigint reference`);
         console.error(`JSON: ${write(values.json ?? "out/bench-pdx-verify.json", JSON.stringify(report, null, 2))}`);
