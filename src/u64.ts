@@ -26,15 +26,20 @@ export function describeValue(value: unknown): string {
 const maxName = (max: bigint) =>
   max === U64_LIMIT - 1n ? "2^64 - 1 (it does not fit in 64 bits)" : max === U64_LIMIT ? "2^64" : `the maximum ${max}`;
 
-/** The bigint value of `value` if it is an integer in [0, limit), else why not. */
-export function uintOrReason(value: unknown, limit: bigint): bigint | string {
+/** The bigint value of `value` if it is a non-negative integer (bigint, or safe-integer number), else why not. */
+export function naturalOrReason(value: unknown): bigint | string {
   let v: bigint;
   if (typeof value === "bigint") v = value;
   else if (typeof value === "number" && Number.isSafeInteger(value)) v = BigInt(value);
   else if (typeof value === "number") return `${describeValue(value)} is not a safe integer; pass a bigint (e.g. 0x880000n)`;
   else return `expected a bigint, got ${describeValue(value)}`;
-  if (v < 0n) return `${describeValue(value)} is negative`;
-  if (v >= limit) return `${describeValue(value)} is above ${maxName(limit - 1n)}`;
+  return v < 0n ? `${describeValue(value)} is negative` : v;
+}
+
+/** The bigint value of `value` if it is an integer in [0, limit), else why not. */
+export function uintOrReason(value: unknown, limit: bigint): bigint | string {
+  const v = naturalOrReason(value);
+  if (typeof v === "bigint" && v >= limit) return `${describeValue(value)} is above ${maxName(limit - 1n)}`;
   return v;
 }
 

@@ -8,7 +8,7 @@ import { checkArchProfile } from "../arch-check.js";
 import { InvalidArgumentError } from "../errors.js";
 import { oneOf } from "../options.js";
 import { hex } from "../pdx/bits.js";
-import { describeValue, uintOrReason, type U64Input } from "../u64.js";
+import { describeValue, naturalOrReason, type U64Input } from "../u64.js";
 import type { ArchHint } from "./arch-hint.js";
 import { MemoryMapError } from "./error.js";
 
@@ -60,13 +60,13 @@ export interface RamRangeInput extends Omit<RamRange, "start" | "end"> {
 
 export const MAP_FORMATS: readonly MapFormat[] = ["json", "text", "xen-log", "linux-e820", "linux-srat", "linux-nodes", "iomem", "sysfs-memmap", "dts"];
 
-/** A range with bigint bounds: a start in [0, 2^64), an end in [0, 2^64] (ends are exclusive). */
+/** A range with bigint bounds; checkRanges then applies the 64-bit and ordering rules. */
 function toRamRange(r: RamRangeInput, index: number, name: string): RamRange {
   if (r === null || typeof r !== "object") throw new MemoryMapError(`range ${index} is ${describeValue(r)}, not a {start, end} object`, {}, name);
-  const at = { line: r.line, field: r.field ?? `ranges[${index}]` };
-  const start = uintOrReason(r.start, 1n << 64n);
+  const at = r.line === undefined && r.field === undefined ? { field: `ranges[${index}]` } : { line: r.line, field: r.field };
+  const start = naturalOrReason(r.start);
   if (typeof start === "string") throw new MemoryMapError(`start: ${start}`, at, name);
-  const end = uintOrReason(r.end, (1n << 64n) + 1n);
+  const end = naturalOrReason(r.end);
   if (typeof end === "string") throw new MemoryMapError(`end: ${end}`, at, name);
   return start === r.start && end === r.end ? (r as RamRange) : { ...r, start, end };
 }

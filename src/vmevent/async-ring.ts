@@ -39,6 +39,8 @@
  * prod_idx before copying; cons_idx is stored after the copy is done (drop policy: that store
  * is what lets the producer reuse the slot).
  */
+import { InvalidArgumentError } from "../errors.js";
+import { intIn, oneOf } from "../options.js";
 import { PAGE_SIZE, REQUEST_BYTES } from "./abi.js";
 import { floorPow2 } from "./ring-layout.js";
 
@@ -66,6 +68,7 @@ export const MAX_ASYNC_PAGES = 128;
 export const RecordKind = { EVENT: 1, LOST: 2 } as const;
 
 export type LossPolicy = "drop" | "overwrite";
+export const LOSS_POLICIES: readonly LossPolicy[] = ["drop", "overwrite"];
 const POLICY_CODE: Record<LossPolicy, number> = { drop: 1, overwrite: 2 };
 
 export interface AsyncRingGeometry {
@@ -78,12 +81,12 @@ export interface AsyncRingGeometry {
 
 /** The geometry of an async ring of `pages` pages carrying `payloadBytes`-byte events. */
 export function asyncRingGeometry(pages: number, payloadBytes = REQUEST_BYTES): AsyncRingGeometry {
-  if (!Number.isInteger(pages) || pages < MIN_ASYNC_PAGES || pages > MAX_ASYNC_PAGES)
-    throw new RangeError(`async ring pages must be an integer in ${MIN_ASYNC_PAGES}..${MAX_ASYNC_PAGES}, got ${pages}`);
+  intIn("async ring pages", pages, MIN_ASYNC_PAGES, MAX_ASYNC_PAGES);
+  intIn("async ring payloadBytes", payloadBytes, 1, MAX_AUX);
   // Slots stay 4-byte aligned so the seq/index words can be used with Atomics.
   const slotBytes = ASYNC_SLOT_FIELD.payload + Math.ceil(payloadBytes / 4) * 4;
   const nrSlots = floorPow2(Math.floor((pages * PAGE_SIZE - ASYNC_HEADER_BYTES) / slotBytes));
-  if (nrSlots < 2) throw new RangeError(`${pages} page(s) hold fewer than 2 slots of ${slotBytes} bytes`);
+  if (nrSlots < 2) throw new InvalidArgumentError("async ring pages", `${pages} page(s) hold fewer than 2 slots of ${slotBytes} bytes`);
   return { pages, payloadBytes, slotBytes, nrSlots, totalBytes: pages * PAGE_SIZE };
 }
 
@@ -100,8 +103,8 @@ export class AsyncRingRegion {
   readonly bytes: Uint8Array;
 
   constructor(readonly buffer: SharedArrayBuffer, readonly byteOffset: number, readonly geometry: AsyncRingGeometry) {
-    if (byteOffset % 8 !== 0) throw new RangeError(`async ring offset ${byteOffset} is not 8-byte aligned`);
-    if (byteOffset + geometry.totalBytes > buffer.byteLength) throw new RangeError("async ring overruns its buffer");
+    if (byteOffset % 8 !== 0) throw new InvalidArgumentError("async ring byteOffset", `${byteOffset} is not 8-byte aligned`);
+    if (byteOffset + geometry.totalBytes > buffer.byteLength) throw new InvalidArgumentError("async ring byteOffset", "the ring overruns its buffer");
     this.words = new Int32Array(buffer, byteOffset, geometry.totalBytes / I32);
     this.counters = new BigInt64Array(buffer, byteOffset, ASYNC_HEADER_BYTES / 8);
     this.bytes = new Uint8Array(buffer, byteOffset, geometry.totalBytes);
@@ -115,6 +118,7 @@ export class AsyncRingRegion {
   }
 
   init(policy: LossPolicy): void {
+    oneOf("policy", policy, LOSS_POLICIES);
     this.words.fill(0);
     this.storeHeader("consEvent", 1);
     this.storeHeader("policy", POLICY_CODE[policy]);

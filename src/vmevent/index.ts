@@ -14,7 +14,7 @@ export {
 } from "./sync-slots.js";
 export {
   AsyncRingRegion, asyncRingGeometry, ASYNC_HEADER_FIELD, ASYNC_HEADER_BYTES,
-  ASYNC_SLOT_FIELD, MIN_ASYNC_PAGES, MAX_ASYNC_PAGES, RecordKind, slotStamp, packInfo, infoKind, infoAux, MAX_AUX, type LossPolicy, type AsyncRingGeometry,
+  ASYNC_SLOT_FIELD, MIN_ASYNC_PAGES, MAX_ASYNC_PAGES, LOSS_POLICIES, RecordKind, slotStamp, packInfo, infoKind, infoAux, MAX_AUX, type LossPolicy, type AsyncRingGeometry,
 } from "./async-ring.js";
 export { AsyncRingProducer, type AsyncProducerCounters } from "./async-producer.js";
 export { AsyncRingConsumer, type AsyncConsumerCounters, type AsyncConsumerOptions } from "./async-consumer.js";
@@ -22,6 +22,7 @@ export { EventChannelSet, BLOCKING, SPIN_THEN_BLOCK, type WaitStrategy } from ".
 export { thresholds, blackEyeThreshold, waitqueueThreshold, type ThresholdRow } from "./thresholds.js";
 export { slotTables, type SlotTables } from "./slot-table.js";
 export { simulate, sweep } from "./sim/simulate.js";
+export { SIM_LIMITS, MAX_OFFERED_EVENTS, type SimInput } from "./sim/resolve-config.js";
 export { SIM_DEFAULTS, DEFAULT_VCPU_LIST, type SimConfig, type SimRun, type Design, type VcpuTime } from "./sim/config.js";
 export { sweepCharts, sweepHtml, runTable } from "./sweep-report.js";
 export { runRole, type RoleSpec, type RoleResult } from "./workers/roles.js";

@@ -4,11 +4,13 @@
  * request gets its own req_id and replies are matched by it. Watch events (type 15) go
  * to `events` / `onEvent`. Used by tests, the benchmark and the in-process transport.
  */
+import { XenmmError } from "../errors.js";
 import { MsgType } from "./constants.js";
 import { MessageFramer, bytes, encodeMessage, errorName, joinStrings, text, type Message } from "./codec.js";
 
 /** An ERROR reply, surfaced as a rejection: `e.errno` is the wire string ("ENOENT"). */
-export class XsReplyError extends Error {
+export class XsReplyError extends XenmmError {
+  override name = "XsReplyError";
   constructor(readonly errno: string, readonly reply: Message) {
     super(errno);
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { InvalidArgumentError } from "../../src/errors.js";
 import { ABI_HISTORY, REGS_X86_BYTES, REQUEST_BYTES, REQUEST_HEADER_BYTES, REQUEST_U_BYTES } from "../../src/vmevent/abi.js";
 import { asyncRingGeometry, MAX_ASYNC_PAGES } from "../../src/vmevent/async-ring.js";
 import { floorPow2, rawSlots, ringSlots, SRING_HEADER_BYTES } from "../../src/vmevent/ring-layout.js";
@@ -59,8 +60,8 @@ describe("ring slot counts", () => {
     expect(asyncRingGeometry(1).nrSlots).toBe(8);
     expect(asyncRingGeometry(MAX_ASYNC_PAGES).nrSlots).toBe(1024);
     expect(asyncRingGeometry(16, 64).nrSlots).toBe(512);
-    expect(() => asyncRingGeometry(0)).toThrow(RangeError);
-    expect(() => asyncRingGeometry(129)).toThrow(RangeError);
-    expect(() => asyncRingGeometry(1.5)).toThrow(RangeError);
+    expect(() => asyncRingGeometry(0)).toThrow(InvalidArgumentError);
+    expect(() => asyncRingGeometry(129)).toThrow(InvalidArgumentError);
+    expect(() => asyncRingGeometry(1.5)).toThrow(InvalidArgumentError);
   });
 });

@@ -3,9 +3,11 @@ import type { AgentPolicy } from "./agent-policy.js";
 import { SIM_DEFAULTS, type Design, type SimConfig, type SimRun } from "./config.js";
 import { simulateLegacy } from "./legacy-sim.js";
 import { simulateNew } from "./new-sim.js";
+import { checkSweep, resolveSimConfig, type SimInput } from "./resolve-config.js";
 
-export function simulate(config: SimConfig): SimRun {
-  if (!Number.isInteger(config.vcpus) || config.vcpus < 1) throw new RangeError(`vcpus must be ≥ 1, got ${config.vcpus}`);
+/** Runs one simulation; absent settings take SIM_DEFAULTS, bad ones throw InvalidArgumentError. */
+export function simulate(input: SimInput): SimRun {
+  const config = resolveSimConfig(input);
   return config.design === "legacy" ? simulateLegacy(config) : simulateNew(config);
 }
 
@@ -16,7 +18,8 @@ export function simulate(config: SimConfig): SimRun {
  */
 export function sweep(designs: readonly Design[], vcpuList: readonly number[], base: Partial<SimConfig> = {}, agentPolicies?: readonly AgentPolicy[],
   onProgress?: (runsDone: number, runs: number) => void): SimRun[] {
-  const policies = agentPolicies ?? [base.agentPolicy ?? SIM_DEFAULTS.agentPolicy];
+  checkSweep(designs, vcpuList, agentPolicies);
+  const policies = agentPolicies ?? [base?.agentPolicy ?? SIM_DEFAULTS.agentPolicy];
   const configs: SimConfig[] = [];
   for (const design of designs)
     for (const agentPolicy of design === "legacy" ? policies.slice(0, 1) : policies)
