@@ -5,14 +5,29 @@ import { promisify } from "node:util";
 
 export const CLI = fileURLToPath(new URL("../dist/src/cli/main.js", import.meta.url));
 
+/** `code` is -1 when the run was killed (by `timeoutMs`) or could not start. */
 export interface CliResult { code: number; stdout: string; stderr: string }
 
-export async function xenmm(...args: string[]): Promise<CliResult> {
+export interface CliOptions {
+  cwd?: string;
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
+  /** Kill the run after this long. */
+  timeoutMs?: number;
+}
+
+export async function xenmmWith(options: CliOptions, ...args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+      maxBuffer: 64 << 20, cwd: options.cwd, env: { ...process.env, ...options.env }, timeout: options.timeoutMs,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
-    const err = e as CliResult;
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+    const err = e as { code?: unknown; stdout?: string; stderr?: string };
+    return { code: typeof err.code === "number" ? err.code : -1, stdout: err.stdout ?? "", stderr: err.stderr ?? "" };
   }
+}
+
+export function xenmm(...args: string[]): Promise<CliResult> {
+  return xenmmWith({}, ...args);
 }

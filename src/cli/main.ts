@@ -3,11 +3,11 @@
  * The `xenmm` command: one verb per file in this folder, loaded on demand so that
  * `xenmm pdx` does not pay for the xenstored server or the benchmark suites.
  *
- * Exit status: 0 done, 2 refused input (one line naming the input and the rule), 1 a bug
- * in xenmm (one line and a request to report it; the stack only with --debug).
+ * Exit status: 0 done, 2 refused input, 1 a bug in xenmm (failure.ts).
  */
 import { readFileSync } from "node:fs";
-import { UsageError, XenmmError } from "../errors.js";
+import { UsageError } from "../errors.js";
+import { reportFailure } from "./failure.js";
 import { didYouMean, quoteWord } from "./suggest.js";
 
 export interface Verb {
@@ -74,20 +74,6 @@ async function main(argv: string[]): Promise<number> {
   return runVerb(name, rest);
 }
 
-/** Prints what went wrong on stderr and returns the exit status. */
-function reportError(e: unknown, debug: boolean): number {
-  if (e instanceof XenmmError) {
-    console.error(`xenmm: ${e.message}`);
-    if (debug) console.error(e.stack);
-    return 2;
-  }
-  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  console.error(`xenmm: internal error: ${what.split("\n")[0]}`);
-  console.error(debug ? (e as Error)?.stack ?? what
-    : `This is a bug in xenmm ${version()}; please report it with the command you ran (--debug shows the stack).`);
-  return 1;
-}
-
 const args = process.argv.slice(2);
 const terminator = args.indexOf("--");
 const before = terminator < 0 ? args : args.slice(0, terminator);
@@ -95,7 +81,8 @@ const debug = before.includes("--debug");
 const argv = debug ? [...before.filter((a) => a !== "--debug"), ...(terminator < 0 ? [] : args.slice(terminator))] : args;
 
 // Errors thrown from event handlers (a socket, a worker) end the run the same way.
-const fatal = (e: unknown) => process.exit(reportError(e, debug));
+const fail = (e: unknown) => reportFailure(e, { debug, version: version(), write: (line) => console.error(line) });
+const fatal = (e: unknown) => process.exit(fail(e));
 process.on("uncaughtException", fatal);
 process.on("unhandledRejection", fatal);
 // `xenmm … | head` closing the pipe early is not an error.
@@ -103,5 +90,5 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? p
 
 main(argv).then(
   (status) => { process.exitCode = status; },
-  (e: unknown) => { process.exitCode = reportError(e, debug); },
+  (e: unknown) => { process.exitCode = fail(e); },
 );

@@ -13,19 +13,21 @@ export function quoteWord(word: string): string {
   return /[\u0000-\u001f\u007f-\u009f]/.test(cut) ? JSON.stringify(cut) : `'${cut}'`;
 }
 
-/** Edit distance (insert, delete, substitute), giving up once it exceeds `limit`. */
+/** Edit distance (insert, delete, substitute, swap two neighbours), giving up past `limit`. */
 function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     let best = i;
     for (let j = 1; j <= b.length; j++) {
       row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, before[j - 2]! + 1);
       best = Math.min(best, row[j]!);
     }
     if (best > limit) return limit + 1;
-    prev = row;
+    [before, prev] = [prev, row];
   }
   return prev[b.length]!;
 }
