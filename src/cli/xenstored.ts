@@ -11,6 +11,8 @@ import type { Verb } from "./main.js";
 const USAGE = `usage:
   xenmm xenstored --socket PATH [--log-level error|warn|info|debug] [--design legacy|new]
       serve Xen's clients (XENSTORED_PATH=PATH xenstore-read …) until SIGINT/SIGTERM
+  xenmm xenstored ctl --socket PATH create|shutdown|destroy DOMID | list
+      create, shut down and destroy domains of the running server's hypervisor model
   xenmm xenstored sim --domains N --listeners M --deaths K [--design legacy|new|both]
       [--query-cost-us U] [--engine model|server] [--json]
       the @releaseDomain release-storm model
@@ -26,6 +28,7 @@ export const verb: Verb = {
   run(argv) {
     return dispatch("xenstored", argv, {
       sim: runSim,
+      ctl: async (rest) => (await import("./xenstored-ctl.js")).runCtl(rest),
       bench: async (rest) => (await import("../../bench/xenstore.js")).runXenstoreBench(rest, USAGE),
     }, runServer);
   },
@@ -65,9 +68,11 @@ async function runServer(argv: string[]): Promise<number> {
 async function serve(path: string, level: "error" | "warn" | "info" | "debug", design: "legacy" | "new"): Promise<number> {
   const { XenstoreServer, LOG_LEVELS } = await import("../xenstore/server.js");
   const { UnixSocketTransport } = await import("../xenstore/socket-transport.js");
+  const { Hypervisor } = await import("../xenstore/hypervisor.js");
   const max = LOG_LEVELS.indexOf(level);
   const server = new XenstoreServer({
     design,
+    hypervisor: new Hypervisor(), // driven by `xenmm xenstored ctl` (CONTROL domain …)
     log: (l, text) => {
       if (LOG_LEVELS.indexOf(l) <= max) process.stderr.write(`xenstored: ${l}: ${text}\n`);
     },

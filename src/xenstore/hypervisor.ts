@@ -61,6 +61,11 @@ export class Hypervisor {
     return this.domains.has(domid);
   }
 
+  /** Every domain and its phase, by domid (a debug view: takes no lock, counts no query). */
+  list(): Array<{ domid: number; phase: Phase }> {
+    return [...this.domains].sort(([a], [b]) => a - b).map(([domid, d]) => ({ domid, phase: d.phase }));
+  }
+
   /** The guest finished shutting down (poweroff/reboot/crash/suspend). */
   shutdown(domid: number): void {
     this.transition(domid, "shutdown");

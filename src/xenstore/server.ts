@@ -13,6 +13,7 @@ import {
 } from "./constants.js";
 import { bytes, errorPayload, joinStrings, splitStrings, text, type Message } from "./codec.js";
 import { Connection, type ConnectionOptions } from "./connection.js";
+import { DOMAIN_CONTROL_USAGE, controlDomain } from "./domain-control.js";
 import { DomainTable, type Domain, type RingProvider } from "./domains.js";
 import { DomainState, type Hypervisor } from "./hypervisor.js";
 import { InterfaceLog, type Design } from "./interfaces.js";
@@ -570,6 +571,10 @@ export class XenstoreServer {
         return OK;
       case "interfaces":
         return bytes(this.interfaces.report() + "\n\0");
+      case "domain": {
+        const result = controlDomain(this.hypervisor, rest);
+        return "errno" in result ? fail(result.errno) : bytes(result.text + "\0");
+      }
       case "quota":
       case "quota-soft": {
         const names = cmd === "quota" ? this.quotas.names().filter((n) => !n.startsWith("soft-")) : ["soft-memory"];
@@ -744,6 +749,7 @@ const HANDLER_NAMES: Record<number, true> = Object.fromEntries(
 export const CONTROL_HELP = [
   "Commands (CONTROL payload: command\\0args\\0...):",
   "check                        check the store (always OK here)",
+  `${DOMAIN_CONTROL_USAGE.join(" ").padEnd(28)} drive the hypervisor model (domain-control.ts)`,
   "help                         this list",
   "interfaces                   hypervisor interfaces used, and whether all are stable",
   "quota [set <name> <val>|<domid>]  print or set quota values",
