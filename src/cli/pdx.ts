@@ -11,6 +11,7 @@ import { compareSchemes, humanBytes, type SchemeComparison } from "../pdx/compar
 import { bitDiagram, offsetRows } from "../pdx/describe.js";
 import { pdxJson, type ProbeJson } from "../pdx/result-json.js";
 import { probePfn } from "../engine/probe.js";
+import type { ArchChoice } from "../pdx/arch-choice.js";
 import type { PlatformOptions } from "../pdx/platform.js";
 import { SCHEMES, type SchemeName } from "../pdx/state.js";
 import { textTable } from "../report/table.js";
@@ -20,9 +21,11 @@ import { loadMap } from "./map-input.js";
 
 const USAGE = `usage: xenmm pdx MAPFILE [--arch ${ARCH_NAMES.join("|")}] [--scheme none|mask|offset|auto]
                  [--max-order N] [--base ADDR] [--table-order N] [--probe PFN,PFN,…] [--json]
-MAPFILE is a file (JSON, range list, Xen or Linux boot log, /proc/iomem, .dts), '-' for stdin,
-or a catalogue id (xenmm report lists them). --arch defaults to harness (Xen's unit-test
-parameters); --scheme auto runs the arch's default scheme.`;
+MAPFILE is a file (JSON, range list, Xen or Linux boot log, /proc/iomem, /sys/firmware/memmap,
+.dts), '-' for stdin, a catalogue id (xenmm report lists them) or an embedded corpus log
+(real-hosts/NAME.log). --arch defaults to the catalogue entry's arch, else the arch the input
+shows (e820/SRAT/iomem: x86-64; Arm node lines or DT cells: arm64/arm32), else x86-64;
+harness (Xen's unit-test parameters) only when asked for. --scheme auto runs the arch's default.`;
 
 const OPTIONS = {
   arch: { type: "string" }, scheme: { type: "string" }, "max-order": { type: "string" }, base: { type: "string" },
@@ -41,9 +44,11 @@ function defaultProbes(c: SchemeComparison): bigint[] {
   return c.map.ranges.flatMap((r) => [r.start >> shift, ((r.end - 1n) >> shift), ((r.end - 1n) >> shift) + 1n]);
 }
 
-function human(c: SchemeComparison, scheme: SchemeName, probes: ProbeJson[]): string {
+function human(c: SchemeComparison, scheme: SchemeName, probes: ProbeJson[], choice: ArchChoice): string {
   const p = c.outcomes[scheme].platform;
   const out: string[] = [];
+  if (c.map.machine) out.push(`machine: ${c.map.machine}`);
+  out.push(`arch ${c.arch.name} (${choice.source}: ${choice.reason})`);
   out.push(`map ${c.map.name} (${c.map.format}, ${c.map.ranges.length} ranges) on ${c.arch.name}: MAX_ORDER ${p.params.maxOrder}, page_info ${c.arch.pageInfoSize} B, PDX group ${hex(p.groupCount)} pages, setup base ${hex(p.params.base)}`);
   for (const r of c.map.ranges) out.push(`  [${hex(r.start)}, ${hex(r.end)})  ${humanBytes(r.end - r.start)}${r.label ? `  ${r.label}` : ""}`);
   for (const w of c.map.warnings) out.push(`  warning: ${w}`);
@@ -77,14 +82,15 @@ export const verb: Verb = {
     const { values, positionals } = parseCommand(argv, OPTIONS, USAGE);
     if (values.help) { console.log(USAGE); return 0; }
     if (positionals.length > 1) throw new UsageError(`expected one MAPFILE, got ${positionals.length}\n${USAGE}`);
-    const arch = resolveArch(values.arch ?? "harness");
+    const flag = values.arch === undefined ? undefined : resolveArch(values.arch);
     const scheme = choiceFlag("scheme", values.scheme, "auto", ["auto", ...SCHEMES]);
     const options: PlatformOptions = {
       maxOrder: values["max-order"] === undefined ? undefined : intFlag("max-order", values["max-order"], 0, 1, 40),
       tableOrder: values["table-order"] === undefined ? undefined : intFlag("table-order", values["table-order"], 0, 0, 9),
       base: values.base === undefined ? undefined : addressFlag("base", values.base),
     };
-    const map = loadMap(positionals[0], arch);
+    const { map, choice } = loadMap(positionals[0], flag);
+    const arch = choice.arch;
     const comparison = compareSchemes(map, arch, options);
     const chosen = scheme === "auto" ? arch.defaultScheme : scheme;
     const engine = await Engine.create({ arch, maxMemoryBytes: 256 << 20 });
@@ -92,7 +98,7 @@ export const verb: Verb = {
     const pfns = values.probe === undefined ? (values.json ? [] : defaultProbes(comparison))
       : values.probe.split(",").map((s) => addressFlag("probe", s));
     const probes = pfns.map((pfn) => probePfn(pdx, pfn));
-    console.log(values.json ? JSON.stringify(pdxJson(comparison, chosen, probes), null, 2) : human(comparison, chosen, probes));
+    console.log(values.json ? JSON.stringify(pdxJson(comparison, chosen, probes, choice), null, 2) : human(comparison, chosen, probes, choice));
     return 0;
   },
 };
