@@ -73,8 +73,7 @@ export async function claimSocketPath(path: string): Promise<void> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw socketPathFailure(path, e);
     // libuv reports a missing directory as EACCES from bind(); say what is really wrong.
-    const dir = await stat(dirname(path)).catch((e: unknown) => { throw socketPathFailure(path, e); });
-    if (!dir.isDirectory()) throw new SocketPathError(path, `${dirname(path)} is not a directory`);
+    await stat(dirname(path)).catch((e: unknown) => { throw socketPathFailure(path, e); });
     return;
   }
   if (!info.isSocket()) {
