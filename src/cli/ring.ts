@@ -4,6 +4,7 @@
  *   ring sweep  both designs over a range of vCPU counts, with charts (--html)
  *   ring size   the smallest async ring keeping losses under a target (issue 12)
  *   ring slots  slot counts from the ABI sizes, and the legacy thresholds
+ *   ring hazards  the GFN-based ring's hazards against the redesign (issue 12)
  *   ring bench  two-worker benchmarks: async ring vs ringbuf.js, sync round trip
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -17,6 +18,7 @@ import { scenario, SCENARIO_NAMES, SCENARIOS, type ScenarioName } from "../vmeve
 import { onsetReport, onsets } from "../vmevent/onsets.js";
 import { DEFAULT_LOSS_TARGET, lossLimitReport, lossLimits } from "../vmevent/loss-limits.js";
 import { sizeAsyncRing, sizeHtmlSections, sizeTable } from "../vmevent/sizing.js";
+import { hazardTable, runHazards } from "../vmevent/hazards/hazards.js";
 import { htmlPage } from "../report/html.js";
 import { escapeXml } from "../report/svg.js";
 import { slotTables } from "../vmevent/slot-table.js";
@@ -67,6 +69,7 @@ const USAGE = {
   sweep  both designs over vCPU counts; --html FILE draws the curves
   size   the smallest async ring (pages) keeping losses under a target, per vCPU count
   slots  ring slot counts per ABI version and page count, and the legacy thresholds
+  hazards  the GFN-based ring's hazards (scribble, balloon, superpage), legacy vs redesign
   bench  benchmarks between two worker threads (async ring vs ringbuf.js, sync round trip)`,
   sim: `usage: xenmm ring sim [options] [--json]\n${SIM_FLAGS}\n  --json                     print {"runs": [...], "onsets": {...}, "loss_limits": [...]}`,
   sweep: `usage: xenmm ring sweep [options] [--html FILE] [--svg-dir DIR] [--json]\n${SIM_FLAGS.replace(`(default ${DEFAULT_VCPU_LIST.join(",")})`, "(default 1,2,4,6,7,8,9,10,11,12,16,24,32,48,64)")}
@@ -79,6 +82,12 @@ ${SIM_FLAGS.replace(/^  --design.*\n/m, "").replace(/^  --pages.*\n/m, "").repla
   --target F                 largest acceptable share of async events lost (default ${DEFAULT_LOSS_TARGET})
   --html FILE                write the losses by ring size as a chart
   --json                     print {"target_loss_fraction", "scenario", "load", "sizes": [{vcpus, pages, slots, ...}]}`,
+  hazards: `usage: xenmm ring hazards [--events N] [--seed S] [--json]
+  the GFN-based ring's hazards (scribbling guest, balloon driver, superpage split), legacy vs redesign;
+  the hostile guest runs in its own worker thread
+  --events N  events moved while the guest scribbles (default 20000)
+  --seed S    the scribbler's random seed (default 1)
+  --json      print {"scenarios": [{name, design, outcome, agent_connected, out_of_bounds_accesses, events_lost, superpages_split}]}`,
   slots: `usage: xenmm ring slots [--pages N] [--json]
   --pages N   ring pages for the ABI table and the thresholds (default 1)
   --json      print the tables as JSON`,
@@ -181,7 +190,7 @@ async function sweepVerb(argv: string[]): Promise<number> {
 
 async function size(argv: string[]): Promise<number> {
   const options = { ...SIM_OPTIONS, target: { type: "string" }, html: { type: "string" } } as const;
-  const { values } = parseCommand(argv, options, USAGE.size);
+  const { values } = parseCommand(argv, options, USAGE.size, 0);
   if (values.help) return print(USAGE.size);
   if (values.design !== undefined || values.pages !== undefined) throw new UsageError(`ring size: --design and --pages are what it answers; leave them out\n${USAGE.size}`);
   const s = simSettings(values, [8, 16, 64]);
@@ -194,6 +203,16 @@ async function size(argv: string[]): Promise<number> {
   }
   if (values.json) return print(JSON.stringify({ target_loss_fraction: target, scenario: s.scenario, load, sizes: answers }, null, 2));
   return print(`${describe(s)}\nSmallest async ring (pages) that keeps async losses under ${target * 100} %:\n\n${sizeTable(answers)}`);
+}
+
+async function hazards(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, { events: { type: "string" }, seed: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const, USAGE.hazards, 0);
+  if (values.help) return print(USAGE.hazards);
+  const events = intFlag("events", values.events, 20_000, 1, 10_000_000);
+  const seed = intFlag("seed", values.seed, 1, 0, 0xffffffff);
+  const { startRoles } = await import("../vmevent/workers/node-host.js");
+  const report = await runHazards((specs, members) => startRoles(specs, members), { events, seed });
+  return print(values.json ? JSON.stringify(report, null, 2) : hazardTable(report));
 }
 
 async function slots(argv: string[]): Promise<number> {
@@ -267,7 +286,7 @@ function print(text: string): number {
   return 0;
 }
 
-const SUBVERBS: Record<string, (argv: string[]) => Promise<number>> = { sim, sweep: sweepVerb, size, slots, bench };
+const SUBVERBS: Record<string, (argv: string[]) => Promise<number>> = { sim, sweep: sweepVerb, size, slots, hazards, bench };
 
 export const verb: Verb = {
   summary: "vm_event rings: legacy ring vs sync slots + lossy async ring (sim, sweep, slots, bench)",

@@ -12,6 +12,8 @@
  */
 
 export const PAGE_SIZE = 4096;
+/** The monitor ring's GFN, special_pfn(SPECIALPAGE_ACCESS) = 0xff000 − 8 + 1 (research/vm_event.md §3.2). */
+export const LEGACY_RING_GFN = 0xfeff9;
 
 /** VM_EVENT_INTERFACE_VERSION: Xen stamps it into every request and skips responses that differ. */
 export const VM_EVENT_INTERFACE_VERSION = 7;

@@ -63,3 +63,29 @@ export function pollUntil(ready: () => boolean): void {
     }
   }
 }
+
+/**
+ * Between batches a worker keeps polling `go` for a while before it blocks. Blocked workers
+ * are woken by the main thread, and Linux tends to wake them onto the waker's core, so both
+ * would share one core and the benchmark would time the scheduler, not the ring.
+ */
+const IDLE_SPIN_MS = 5;
+
+/** Runs `batch` for every batch released until `stop`. */
+export function batchLoop(control: Int32Array, participates: boolean, batch: (n: number) => void): number {
+  let go = 0;
+  let batches = 0;
+  for (;;) {
+    const spinUntil = performance.now() + IDLE_SPIN_MS;
+    while (Atomics.load(control, CONTROL.go) === go && performance.now() < spinUntil);
+    waitWhileEquals(control, CONTROL.go, go, 3_600_000);
+    if (Atomics.load(control, CONTROL.stop)) return batches;
+    go = Atomics.load(control, CONTROL.go);
+    batch(go);
+    batches++;
+    if (participates) {
+      Atomics.add(control, CONTROL.done, 1);
+      Atomics.notify(control, CONTROL.done);
+    }
+  }
+}

@@ -13,7 +13,8 @@ import { AsyncRingConsumer } from "../async-consumer.js";
 import { EventChannelSet, type WaitStrategy } from "../event-channel.js";
 import { answer, newEntry } from "../request.js";
 import { SyncSlotRegion, SyncSlotsConsumer, SyncSlotsXen } from "../sync-slots.js";
-import { arriveAndWait, CONTROL, pollUntil, waitWhileEquals } from "./control.js";
+import { arriveAndWait, batchLoop, CONTROL, pollUntil } from "./control.js";
+import { guestBalloon, guestScribbler, type BalloonSpec, type ScribblerSpec } from "./guest-roles.js";
 
 export interface RoleCommon {
   control: SharedArrayBuffer;
@@ -52,7 +53,7 @@ export interface SyncSpec extends RoleCommon {
   maxSamples: number;
 }
 
-export type RoleSpec = AsyncSpec | RingbufSpec | SyncSpec;
+export type RoleSpec = AsyncSpec | RingbufSpec | SyncSpec | ScribblerSpec | BalloonSpec;
 
 export interface RoleResult {
   role: RoleSpec["role"];
@@ -70,6 +71,10 @@ export interface RoleResult {
   /** Sync round trips, µs (sync-xen). */
   roundTripsUs?: number[];
   served?: number;
+  /** Words a hostile guest wrote (guest-scribbler). */
+  hostileWrites?: number;
+  /** Result of each balloon-driver action (guest-balloon). */
+  balloonResults?: string[];
 }
 
 const SEQ_BYTES = 4;
@@ -85,32 +90,6 @@ function payloadIntact(bytes: Uint8Array, seq: number): boolean {
   return true;
 }
 
-/**
- * Between batches a worker keeps polling `go` for a while before it blocks. Blocked workers
- * are woken by the main thread, and Linux tends to wake them onto the waker's core, so both
- * would share one core and the benchmark would time the scheduler, not the ring.
- */
-const IDLE_SPIN_MS = 5;
-
-/** Runs `batch` for every batch released until `stop`. */
-function batchLoop(control: Int32Array, participates: boolean, batch: (n: number) => void): number {
-  let go = 0;
-  let batches = 0;
-  for (;;) {
-    const spinUntil = performance.now() + IDLE_SPIN_MS;
-    while (Atomics.load(control, CONTROL.go) === go && performance.now() < spinUntil);
-    waitWhileEquals(control, CONTROL.go, go, 3_600_000);
-    if (Atomics.load(control, CONTROL.stop)) return batches;
-    go = Atomics.load(control, CONTROL.go);
-    batch(go);
-    batches++;
-    if (participates) {
-      Atomics.add(control, CONTROL.done, 1);
-      Atomics.notify(control, CONTROL.done);
-    }
-  }
-}
-
 export function runRole(spec: RoleSpec): RoleResult {
   const control = new Int32Array(spec.control);
   arriveAndWait(control, spec.participants);
@@ -121,6 +100,8 @@ export function runRole(spec: RoleSpec): RoleResult {
     case "ringbuf-consumer": return ringbufConsumer(spec as RingbufSpec, control);
     case "sync-xen": return syncXen(spec as SyncSpec, control);
     case "sync-agent": return syncAgent(spec as SyncSpec, control);
+    case "guest-scribbler": return guestScribbler(spec as ScribblerSpec, control);
+    case "guest-balloon": return guestBalloon(spec as BalloonSpec, control);
   }
 }
 
