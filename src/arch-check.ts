@@ -1,15 +1,15 @@
 /**
- * Checks a caller-supplied ArchProfile: the built-in ones pass as they are; a custom one must
- * have every field of a plausible Xen build, so setup never shifts by NaN or indexes a
- * frame table with a zero-sized group.
+ * Checks an ArchProfile (once per object): a custom one must have every field of a plausible
+ * Xen build, so setup never shifts by NaN or indexes a frame table with a zero-sized group.
  */
-import { ARCHES, type ArchProfile } from "./arch.js";
+import type { ArchProfile } from "./arch.js";
 import { InvalidArgumentError } from "./errors.js";
 import { intIn, oneOf } from "./options.js";
 import { SCHEMES } from "./pdx/state.js";
 import { describeValue } from "./u64.js";
 
-const BUILT_IN = new Set<unknown>(Object.values(ARCHES));
+/** Profiles already checked (the built-in ones after their first use). */
+const checked = new WeakSet<object>();
 
 /** Integer fields and their bounds. */
 const INT_FIELDS: ReadonlyArray<[keyof ArchProfile, number, number]> = [
@@ -18,7 +18,7 @@ const INT_FIELDS: ReadonlyArray<[keyof ArchProfile, number, number]> = [
 ];
 
 export function checkArchProfile(argument: string, value: unknown): ArchProfile {
-  if (BUILT_IN.has(value)) return value as ArchProfile;
+  if (checked.has(value as object)) return value as ArchProfile;
   if (value === null || typeof value !== "object")
     throw new InvalidArgumentError(argument, `expected an arch name or ArchProfile, got ${describeValue(value)}`);
   const a = value as ArchProfile;
@@ -33,5 +33,6 @@ export function checkArchProfile(argument: string, value: unknown): ArchProfile 
   oneOf(`${argument}.defaultScheme`, a.defaultScheme, SCHEMES);
   oneOf(`${argument}.setupBase`, a.setupBase, ["first-ram-at-or-above-4g", "zero"]);
   oneOf(`${argument}.frametableBase`, a.frametableBase, ["pdx-zero", "first-ram-group"]);
+  checked.add(a);
   return a;
 }

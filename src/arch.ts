@@ -2,6 +2,7 @@
  * Per-architecture numbers of Xen's PDX and frame-table code, in one place
  * (research/pdx.md §1, §2.1, §2.3, §5.1, §7.1). Everything else derives from these.
  */
+import { checkArchProfile } from "./arch-check.js";
 import type { SchemeName } from "./pdx/state.js";
 
 export const ARCH_NAMES = ["x86-64", "x86-64-bigmem", "arm64", "arm32", "ppc64", "riscv64", "harness"] as const;
@@ -99,6 +100,7 @@ const isolateLsb = (x: number) => x & -x;
 
 /** PDX_GROUP_COUNT: PDXs per group, a power of two. */
 export function pdxGroupCount(a: ArchProfile): bigint {
+  checkArchProfile("arch", a);
   return (1n << BigInt(a.pdxGroupShift)) / BigInt(isolateLsb(a.pageInfoSize));
 }
 
@@ -109,6 +111,7 @@ export function pdxGroupOrder(a: ArchProfile): number {
 
 /** FRAMETABLE_NR: how many page_info records the frame table's virtual space holds. */
 export function frametableNr(a: ArchProfile): bigint {
+  checkArchProfile("arch", a);
   return a.frametableSize / BigInt(a.pageInfoSize);
 }
 

@@ -6,14 +6,14 @@
 export { Engine, resolveArch, type EngineOptions } from "./engine/engine.js";
 export { Pdx, type Conversion, type Kernel, type BatchOptions } from "./engine/pdx.js";
 export { FrameTable, PageRefError } from "./engine/frame-table.js";
-export { EngineCapacityError } from "./engine/errors.js";
+export { EngineCapacityError, DisposedError } from "./engine/errors.js";
 export { runTask, type WorkerTask, type WorkerResult, type WorkerInit, type EnginePool } from "./engine/worker-tasks.js";
 export { instantiateEngine, engineModule } from "./engine/wasm.js";
 
 export { ARCHES, ARCH_NAMES, archByName, pdxGroupCount, frametableNr, type ArchName, type ArchProfile } from "./arch.js";
 export { CATALOGUE, catalogueEntry, catalogueMap, type CatalogueEntry } from "./catalogue.js";
 export { parseMemoryMap, detectFormat, type ParseOptions } from "./memmap/parse.js";
-export { makeMemoryMap, type MemoryMap, type RamRange, type MapFormat } from "./memmap/map.js";
+export { makeMemoryMap, type MemoryMap, type RamRange, type RamRangeInput, type MapFormat } from "./memmap/map.js";
 export { MemoryMapError } from "./memmap/error.js";
 
 export { platformSetup, platformMfnValid, type Platform, type PlatformOptions } from "./pdx/platform.js";
@@ -26,6 +26,7 @@ export { probePfn } from "./engine/probe.js";
 export * as reference from "./pdx/reference.js";
 export { hex } from "./pdx/bits.js";
 
-export { XenmmError, UsageError } from "./errors.js";
+export { XenmmError, UsageError, InvalidArgumentError } from "./errors.js";
+export type { U64Input } from "./u64.js";
 export * as vmevent from "./vmevent/index.js";
 export * as xenstore from "./xenstore/index.js";

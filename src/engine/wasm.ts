@@ -3,6 +3,8 @@
  * browsers and bundlers share one path; the compiled Module is cached and can be sent
  * to workers, which instantiate it over the same shared Memory.
  */
+import { InvalidArgumentError } from "../errors.js";
+import { describeValue } from "../u64.js";
 import { readLayout, type Layout, type WasmExports } from "./abi.js";
 import { WASM_BASE64 } from "./wasm-binary.generated.js";
 
@@ -29,6 +31,13 @@ export interface EngineInstance {
 
 /** Instantiates the module over a shared memory (the module imports `env.memory`). */
 export async function instantiateEngine(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<EngineInstance> {
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  return { exports: instance.exports as unknown as WasmExports, layout: readLayout(instance.exports) };
+  if (!(module instanceof WebAssembly.Module)) throw new InvalidArgumentError("instantiateEngine(module)", `expected the engine's WebAssembly.Module (engineModule()), got ${describeValue(module)}`);
+  if (!(memory instanceof WebAssembly.Memory)) throw new InvalidArgumentError("instantiateEngine(memory)", `expected a shared WebAssembly.Memory, got ${describeValue(memory)}`);
+  try {
+    const instance = await WebAssembly.instantiate(module, { env: { memory } });
+    return { exports: instance.exports as unknown as WasmExports, layout: readLayout(instance.exports) };
+  } catch (e) {
+    // Another module, or a memory that is not shared or too small: the caller's input.
+    throw new InvalidArgumentError("instantiateEngine", `the module does not instantiate as the engine over this memory: ${(e as Error).message}`);
+  }
 }

@@ -3,6 +3,9 @@
  * worker_threads (node-worker.ts) and browser Web Workers. Each thread instantiates the
  * compiled module over the shared Memory; only numbers and addresses cross threads.
  */
+import { InvalidArgumentError } from "../errors.js";
+import { intIn, oneOf } from "../options.js";
+import { describeValue } from "../u64.js";
 import type { WasmExports } from "./abi.js";
 
 export type WorkerTask =
@@ -20,7 +23,12 @@ export interface WorkerResult {
   ms: number;
 }
 
+/**
+ * Runs a task on one thread. Addresses are trusted (the pool computed them from live
+ * regions); the task's shape is checked so a malformed message fails with a typed error.
+ */
 export function runTask(wasm: WasmExports, task: WorkerTask): WorkerResult {
+  checkTask(wasm, task);
   const t0 = performance.now();
   let done = 0;
   for (let r = 0; r < task.rounds; r++) {
@@ -33,6 +41,23 @@ export function runTask(wasm: WasmExports, task: WorkerTask): WorkerResult {
     }
   }
   return { done, ms: performance.now() - t0 };
+}
+
+const TASK_KINDS = ["getput", "get", "convert"] as const;
+const WASM32_BYTES = 2 ** 32;
+
+function checkTask(wasm: WasmExports, task: WorkerTask): void {
+  if (wasm === null || typeof wasm !== "object" || typeof wasm.get_page_batch !== "function")
+    throw new InvalidArgumentError("runTask(wasm)", `expected the engine's WASM exports, got ${describeValue(wasm)}`);
+  if (task === null || typeof task !== "object") throw new InvalidArgumentError("runTask(task)", `expected a WorkerTask, got ${describeValue(task)}`);
+  oneOf("task.kind", task.kind, TASK_KINDS);
+  for (const field of ["ctx", "src", "n"] as const) intIn(`task.${field}`, task[field], 0, WASM32_BYTES);
+  intIn("task.rounds", task.rounds, 0, 1e9);
+  if (task.kind === "convert") {
+    intIn("task.dst", task.dst, 0, WASM32_BYTES);
+    intIn("task.op", task.op, 0, 255);
+    oneOf("task.kernel", task.kernel, ["simd", "scalar"]);
+  }
 }
 
 /** Slots of the start gate (WorkerInit.gate). */

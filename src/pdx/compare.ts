@@ -5,7 +5,10 @@
  */
 import type { ArchProfile } from "../arch.js";
 import type { MemoryMap } from "../memmap/map.js";
-import { platformSetup, type Platform, type PlatformOptions } from "./platform.js";
+import { InvalidArgumentError } from "../errors.js";
+import { checkOptions } from "../options.js";
+import { naturalOrReason } from "../u64.js";
+import { PLATFORM_OPTION_KEYS, platformSetup, type Platform, type PlatformOptions } from "./platform.js";
 import { SCHEMES, type SchemeName } from "./state.js";
 
 export interface SchemeOutcome {
@@ -31,7 +34,9 @@ export function outcomeOf(platform: Platform): SchemeOutcome {
   return { platform, frametableBytes: platform.frametableFrames * size, populatedBytes: platform.populatedFrames * size };
 }
 
-export function humanBytes(b: bigint): string {
+export function humanBytes(bytes: bigint | number): string {
+  const b = naturalOrReason(bytes);
+  if (typeof b === "string") throw new InvalidArgumentError("humanBytes(bytes)", b);
   const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
   let u = 0;
   let scaled = Number(b);
@@ -53,7 +58,8 @@ function verdictOf(o: Record<SchemeName, SchemeOutcome>, def: SchemeName): strin
   return `the default (${def}) does not compress, but ${best} would: frame table ${saving(best)}${lost}`;
 }
 
-export function compareSchemes(map: MemoryMap, arch: ArchProfile, options: Omit<PlatformOptions, "scheme"> = {}): SchemeComparison {
+export function compareSchemes(map: MemoryMap, arch: ArchProfile, options?: Omit<PlatformOptions, "scheme">): SchemeComparison {
+  checkOptions("compareSchemes(options)", options, PLATFORM_OPTION_KEYS.filter((k) => k !== "scheme"));
   const outcomes = Object.fromEntries(SCHEMES.map((s) => [s, outcomeOf(platformSetup(map, arch, { ...options, scheme: s }))])) as Record<SchemeName, SchemeOutcome>;
   return { map, arch, outcomes, defaultScheme: arch.defaultScheme, verdict: verdictOf(outcomes, arch.defaultScheme) };
 }

@@ -3,7 +3,15 @@
  * Xen-named parameters as JSON, the PFN bit diagram of mask mode, the offset table.
  */
 import { hex, U64_MAX } from "./bits.js";
-import type { MaskState, OffsetState, PdxState } from "./state.js";
+import { InvalidArgumentError } from "../errors.js";
+import { checkPdxState, type MaskState, type OffsetState, type PdxState } from "./state.js";
+
+/** A checked state of one scheme, or an InvalidArgumentError naming the function. */
+function stateOf<S extends PdxState["scheme"]>(state: unknown, scheme: S, fn: string): Extract<PdxState, { scheme: S }> {
+  const s = checkPdxState(state);
+  if (s.scheme !== scheme) throw new InvalidArgumentError(`${fn}(state)`, `expected a ${scheme} state, got ${s.scheme}`);
+  return s as Extract<PdxState, { scheme: S }>;
+}
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
@@ -15,7 +23,8 @@ function sparse(values: readonly bigint[], fallback: bigint): Record<string, str
 }
 
 /** Xen's global names and values; 64-bit values as hex strings, shifts as numbers. */
-export function paramsJson(s: PdxState): Record<string, Json> {
+export function paramsJson(state: PdxState): Record<string, Json> {
+  const s = checkPdxState(state);
   switch (s.scheme) {
     case "none": return {};
     case "mask": return {
@@ -34,7 +43,8 @@ export function paramsJson(s: PdxState): Record<string, Json> {
 export interface BitField { kind: "top" | "hole" | "bottom"; high: number; low: number }
 
 /** The PFN's bit fields under mask compression, most significant first. */
-export function maskFields(s: MaskState): BitField[] {
+export function maskFields(state: MaskState): BitField[] {
+  const s = stateOf(state, "mask", "maskFields");
   const low = s.pfnHoleMask === 0n ? 64 : s.pfnPdxBottomMask.toString(2).length;
   if (s.pfnPdxHoleShift === 0) return [{ kind: "bottom", high: 63, low: 0 }];
   return [
@@ -45,8 +55,8 @@ export function maskFields(s: MaskState): BitField[] {
 }
 
 /** Two text lines: one character per PFN bit (T kept above, · removed, B kept below) and a legend. */
-export function bitDiagram(s: MaskState): string[] {
-  const fields = maskFields(s);
+export function bitDiagram(state: MaskState): string[] {
+  const fields = maskFields(stateOf(state, "mask", "bitDiagram"));
   const glyph = { top: "T", hole: "·", bottom: "B" };
   const bits = fields.map((f) => glyph[f.kind].repeat(f.high - f.low + 1)).join("");
   const legend = fields.map((f) => `${f.kind === "hole" ? "removed" : "kept"} ${f.kind} ${f.high}..${f.low}`).join(" | ");
@@ -56,7 +66,8 @@ export function bitDiagram(s: MaskState): string[] {
 export interface OffsetRow { region: number; slot: number; pfnBase: bigint; offset: bigint; pdxFirst: bigint; pdxEnd: bigint }
 
 /** The regions offset compression placed, in PDX order. */
-export function offsetRows(s: OffsetState): OffsetRow[] {
+export function offsetRows(state: OffsetState): OffsetRow[] {
+  const s = stateOf(state, "offset", "offsetRows");
   if (!s.compressed) return [];
   const rows: OffsetRow[] = [];
   s.pfnBases.forEach((base, slot) => {

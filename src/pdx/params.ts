@@ -12,6 +12,10 @@ export interface SetupParams {
   readonly base: bigint;
 }
 
+/** The CLI's bounds (`--max-order`, `--table-order`): Xen's Kconfig allows table orders 0..9. */
+export const MAX_ORDER_RANGE = [1, 40] as const;
+export const TABLE_ORDER_RANGE = [0, 9] as const;
+
 /** A registered RAM range in page units, as `pfn_pdx_add_region` stores it. */
 export interface PfnRange {
   readonly basePfn: bigint;

@@ -8,10 +8,11 @@ import { frametableNr, pdxGroupCount, type ArchProfile } from "../arch.js";
 import { checkArchProfile } from "../arch-check.js";
 import { checkMemoryMap, type MemoryMap, type RamRange } from "../memmap/map.js";
 import { checkOptions, intIn, oneOf } from "../options.js";
-import { toU64, type U64Input } from "../u64.js";
+import { InvalidArgumentError } from "../errors.js";
+import { describeValue, toU64, type U64Input } from "../u64.js";
 import { hex } from "./bits.js";
 import { groupsOfRange, normalizeGroups, populatedFrames, type GroupInterval } from "./groups.js";
-import { toPfnRanges, type SetupParams } from "./params.js";
+import { MAX_ORDER_RANGE, TABLE_ORDER_RANGE, toPfnRanges, type SetupParams } from "./params.js";
 import { isPfnInScheme, isRegionCompressible, pdxToPfn, pfnToPdx } from "./reference.js";
 import { compressionSetup } from "./setup.js";
 import { identityState, SCHEMES, type PdxState, type SchemeName } from "./state.js";
@@ -26,9 +27,6 @@ export interface PlatformOptions {
 }
 
 export const PLATFORM_OPTION_KEYS = ["scheme", "maxOrder", "tableOrder", "base"] as const;
-/** The CLI's bounds (`--max-order`, `--table-order`): Xen's Kconfig allows table orders 0..9. */
-export const MAX_ORDER_RANGE = [1, 40] as const;
-export const TABLE_ORDER_RANGE = [0, 9] as const;
 
 interface CheckedOptions { scheme: SchemeName | "auto"; maxOrder?: number; tableOrder?: number; base?: bigint }
 
@@ -139,16 +137,22 @@ export function platformSetup(map: MemoryMap, archProfile: ArchProfile, platform
   ]);
   const baseGroup = frametableBasePdx / groupCount;
   const ownGroups = groups.flatMap((g) => (g.end <= baseGroup ? [] : [{ start: g.start > baseGroup ? g.start : baseGroup, end: g.end }]));
-  return {
+  const platform: Platform = {
     arch, scheme, params, state, log, maxPage, maxPdx, frametableBasePdx, groups, groupCount,
     frametableFrames: maxPdx - frametableBasePdx,
     populatedFrames: populatedFrames(ownGroups, maxPdx, groupCount),
     unreachablePages, frametableTooSmall,
   };
+  platforms.add(platform);
+  return platform;
 }
+
+/** Platforms platformSetup returned: the only ones platformMfnValid can trust. */
+const platforms = new WeakSet<Platform>();
 
 /** `__mfn_valid` on a Platform, in bigint: the reference for the engine's mfn_valid. */
 export function platformMfnValid(p: Platform, mfnInput: U64Input): boolean {
+  if (!platforms.has(p)) throw new InvalidArgumentError("platformMfnValid(platform)", `expected a Platform from platformSetup, got ${describeValue(p)}`);
   const mfn = toU64("platformMfnValid(mfn)", mfnInput);
   if (mfn >= p.maxPage || !isPfnInScheme(p.state, mfn)) return false;
   const pdx = pfnToPdx(p.state, mfn);
