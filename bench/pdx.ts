@@ -11,6 +11,10 @@
  *   mfn_to_page+get_page (seq|rand) mfn_to_page and an atomic RMW of count_info over a
  *                                   frame table of 1 GiB (and 64 GiB) of RAM
  *   the conversions again, split across two threads
+ *   the conversions in native C (bench/native-source.ts), when a toolchain is given
+ *
+ * Each group's cases are timed round robin (bench/round-robin.ts), so the ratios between
+ * schemes and implementations compare samples taken side by side.
  */
 import { catalogueEntry, catalogueMap } from "../src/catalogue.js";
 import type { Engine } from "../src/engine/engine.js";
@@ -22,12 +26,15 @@ import { makeMemoryMap, type MemoryMap } from "../src/memmap/map.js";
 import { platformMfnValid } from "../src/pdx/platform.js";
 import * as ref from "../src/pdx/reference.js";
 import type { SchemeName } from "../src/pdx/state.js";
-import { runCases, type BenchCase } from "./harness.js";
 import { numberKernel } from "./js-number.js";
 import { machineInfo, type MachineInfo } from "./machine.js";
+import { NATIVE_BUILDS, type NativeImpl, type NativeToolchain } from "./native.js";
+import { NATIVE_OPS } from "./native-source.js";
+import { roundRobin, timeCalls, type SampledCase } from "./round-robin.js";
+import { ratioRows, withVsNative, type RatioRow } from "./summary.js";
 
-export type Impl = "wasm-simd" | "wasm-batch" | "wasm-call" | "js-bigint" | "js-number";
-export const IMPLS: readonly Impl[] = ["wasm-simd", "wasm-batch", "wasm-call", "js-bigint", "js-number"];
+export type Impl = "wasm-simd" | "wasm-batch" | "wasm-call" | "js-bigint" | "js-number" | NativeImpl;
+export const IMPLS: readonly Impl[] = ["wasm-simd", "wasm-batch", "wasm-call", "js-bigint", "js-number", "native-c", "native-c-march"];
 
 export interface PdxBenchResult {
   workload: string;
@@ -35,9 +42,14 @@ export interface PdxBenchResult {
   scheme: SchemeName;
   impl: Impl;
   threads: number;
+  /** Median of the samples. */
   ns_per_op: number;
   ops_per_s: number;
   rme: number;
+  /** WASM rows with a native-c row alike: native-c's ns/op ÷ this row's (1 = native speed), per-round median. */
+  vs_native?: number;
+  /** ns/op in each round, in order; rows of one group and workload were sampled in the same rounds. */
+  samples: number[];
 }
 
 export interface PdxBenchReport {
@@ -46,8 +58,10 @@ export interface PdxBenchReport {
   /** Items per batch in the conversion workloads. */
   items: number;
   results: PdxBenchResult[];
-  /** Groups of cases the engine could not hold, with the reason. */
+  /** Groups of cases the engine could not hold, and native builds that could not run, with the reason. */
   skipped: string[];
+  /** Each row against PDX_NONE and against native C, with the spread over rounds. */
+  ratios: RatioRow[];
 }
 
 export interface PdxBenchOptions {
@@ -60,6 +74,10 @@ export interface PdxBenchOptions {
   verifyOnly?: boolean;
   /** Frame tables to model, in GiB of RAM (default 1 and 64; quick: 1). */
   frametableGiB?: number[];
+  /** Builds and runs the conversions in C too (Node: bench/native-runner.ts). */
+  native?: NativeToolchain;
+  /** Rounds and sample length (default: quick 12 × 3 ms, else 30 × 6 ms). */
+  timing?: { rounds: number; sampleMs: number };
   onProgress?: (done: number, total: number, label: string) => void;
 }
 
@@ -94,10 +112,10 @@ export function ramPfns(map: MemoryMap, pageShift: number, n: number, seed = 11)
 const POOL_ROUNDS = 32;
 
 /**
- * A case before timing: the row it becomes, the function that is timed, and a check
- * that the function's output is right (run once by `verify`, never while timing).
+ * A case before timing: the row it becomes, how it is timed, and a check that runs it
+ * once and compares its output with the bigint reference (never while timing).
  */
-interface Planned { row: Omit<PdxBenchResult, "ns_per_op" | "ops_per_s" | "rme">; bench: BenchCase; check: () => string | null }
+interface Planned extends SampledCase { row: Omit<PdxBenchResult, "ns_per_op" | "ops_per_s" | "rme" | "samples">; verify: () => Promise<string | null> }
 
 /** Compares produced values with expected ones; the first difference, or null. */
 function diff(what: string, got: ArrayLike<bigint | number>, want: ArrayLike<bigint | number>): string | null {
@@ -106,19 +124,28 @@ function diff(what: string, got: ArrayLike<bigint | number>, want: ArrayLike<big
 }
 
 /** A group of cases sharing set-up (and memory) that is released when they are done. */
-interface Group { label: string; count: number; plan(): Planned[]; release(): void }
+interface Group { label: string; count: number; plan(): Promise<Planned[]>; release(): Promise<void> }
 
-/** allocU64 that remembers what it handed out, so a group can give it all back. */
+/** allocU64 (and anything else to undo) remembered, so a group can give it all back. */
 function arena(engine: Engine) {
   const arrays: BigUint64Array[] = [];
+  const undo: Array<() => unknown> = [];
   return {
     u64: (n: number) => { const a = engine.allocU64(n); arrays.push(a); return a; },
-    release: () => { for (const a of arrays.splice(0)) engine.freeU64(a); },
+    defer: (fn: () => unknown) => { undo.push(fn); },
+    release: async () => {
+      for (const a of arrays.splice(0)) engine.freeU64(a);
+      for (const fn of undo.splice(0).reverse()) await fn();
+    },
   };
 }
 type Arena = ReturnType<typeof arena>;
 
-function conversionCases(engine: Engine, mem: Arena, pdx: Pdx, mapId: string, items: number, pool?: EnginePool): Planned[] {
+/** What every group's planning may use besides its own set-up. */
+interface PlanContext { engine: Engine; items: number; pool?: EnginePool; native?: NativeToolchain; skipped: Set<string> }
+
+async function conversionCases(ctx: PlanContext, mem: Arena, pdx: Pdx, mapId: string): Promise<Planned[]> {
+  const { engine, items, pool } = ctx;
   const p = pdx.platform;
   const s = p.state;
   const shift = BigInt(p.arch.pageShift);
@@ -136,11 +163,16 @@ function conversionCases(engine: Engine, mem: Arena, pdx: Pdx, mapId: string, it
   const rows: Planned[] = [];
   /** Expected outputs per workload, from the bigint reference. */
   let expected: ArrayLike<bigint | number> = [];
+  const expectedOf = new Map<string, ArrayLike<bigint | number>>();
   let produced: () => ArrayLike<bigint | number> = () => out;
   const add = (workload: string, impl: Impl, fn: () => void | Promise<unknown>, threads = 1, async = false, itemsPerCall = items) => {
     const want = expected, got = produced;
     const name = `${workload} ${mapId} ${s.scheme} ${impl} ×${threads}`;
-    rows.push({ row: { workload, map: mapId, scheme: s.scheme, impl, threads }, bench: { name, fn, itemsPerCall, async }, check: () => diff(name, got(), want) });
+    expectedOf.set(workload, want);
+    rows.push({
+      row: { workload, map: mapId, scheme: s.scheme, impl, threads }, name, itemsPerCall, run: timeCalls(fn, async),
+      verify: async () => { await fn(); return diff(name, got(), want); },
+    });
   };
 
   const directions: Array<[string, Conversion, BigUint64Array, (x: bigint) => bigint, boolean]> = [
@@ -198,7 +230,25 @@ function conversionCases(engine: Engine, mem: Arena, pdx: Pdx, mapId: string, it
   add("page_to_mfn", "wasm-batch", () => { pdx.pageToMfnBatch(pages, out); });
   produced = () => jsOut;
   add("page_to_mfn", "js-bigint", () => { for (let i = 0; i < items; i++) jsOut[i] = BigInt.asUintN(64, ref.pdxToPfn(s, pages[i] + p.frametableBasePdx)); });
-  return rows;
+  if (ctx.native) {
+    // The same inputs, in OP order; each build's output is checked like every other row's.
+    const session = await ctx.native.open(s, [pfns, pdxs, maddrs, offs]);
+    mem.defer(() => session.close());
+    for (const why of session.skipped) ctx.skipped.add(why);
+    for (const k of session.kernels) {
+      NATIVE_OPS.forEach((workload, op) => {
+        const want = expectedOf.get(workload)!;
+        const name = `${workload} ${mapId} ${s.scheme} ${k.impl} ×1`;
+        rows.push({
+          row: { workload, map: mapId, scheme: s.scheme, impl: k.impl, threads: 1 }, name, itemsPerCall: items,
+          run: (reps) => k.time(op, reps), verify: async () => diff(name, await k.output(op), want),
+        });
+      });
+    }
+  }
+  // Native rows sit beside the other rows of their workload.
+  const order = [...new Set(rows.map((r) => r.row.workload))];
+  return rows.sort((a, b) => order.indexOf(a.row.workload) - order.indexOf(b.row.workload));
 }
 
 /** Two banks of `gib`/2 GiB each, far apart (at 2 GiB and at 1 TiB), so mask and offset both compress. */
@@ -224,11 +274,11 @@ function frametableCases(mem: Arena, pdx: Pdx, gib: number): Planned[] {
     const workload = `mfn_to_page+get_page (${order})`;
     const name = `${workload} ${map.name} ${pdx.platform.state.scheme}`;
     let taken = 0;
+    const fn = () => { taken = pdx.getPageBatch(mfns); };
     rows.push({
-      row: { workload, map: map.name, scheme: pdx.platform.state.scheme, impl: "wasm-batch", threads: 1 },
-      bench: { name, fn: () => { taken = pdx.getPageBatch(mfns); }, itemsPerCall: count },
+      row: { workload, map: map.name, scheme: pdx.platform.state.scheme, impl: "wasm-batch", threads: 1 }, name, itemsPerCall: count, run: timeCalls(fn),
       // every page was taken once by this call: all succeeded and the counts moved together
-      check: () => (taken !== count ? `${name}: ${taken} of ${count} get_page calls succeeded`
+      verify: async () => (fn(), taken !== count ? `${name}: ${taken} of ${count} get_page calls succeeded`
         : pdx.frameTable.pageCount(mfns[0]) !== pdx.frameTable.pageCount(mfns[count - 1]) ? `${name}: counts differ between first and last page` : null),
     });
   }
@@ -236,70 +286,90 @@ function frametableCases(mem: Arena, pdx: Pdx, gib: number): Planned[] {
 }
 
 /** Counts and plans every group of cases, in order, without allocating yet. */
-function plan(engine: Engine, o: Required<Pick<PdxBenchOptions, "items" | "frametableGiB">> & PdxBenchOptions): Group[] {
+function plan(ctx: PlanContext, o: { quick?: boolean; frametableGiB: number[] }): Group[] {
   const groups: Group[] = [];
-  const threadRows = o.pool && o.pool.size >= 2 ? 4 : 0;
+  const threadRows = ctx.pool && ctx.pool.size >= 2 ? 4 : 0;
+  const nativeRows = ctx.native ? NATIVE_OPS.length * NATIVE_BUILDS.length : 0;
+  const group = (label: string, count: number, setups: Array<(mem: Arena) => Promise<Planned[]> | Planned[]>, pdxs: Pdx[]): Group => {
+    const mem = arena(ctx.engine);
+    return {
+      label, count,
+      plan: async () => { const planned: Planned[] = []; for (const setup of setups) planned.push(...await setup(mem)); return planned; },
+      release: async () => { await mem.release(); for (const pdx of pdxs.splice(0)) pdx.dispose(); },
+    };
+  };
+  // A map's schemes form one group, so scheme/none ratios compare samples taken side by side.
   for (const m of BENCH_MAPS.filter((x) => x.quick || !o.quick)) {
-    for (const scheme of m.schemes) {
-      let pdx: Pdx | undefined;
-      const mem = arena(engine);
-      groups.push({
-        label: `${m.id} ${scheme}`,
-        count: 2 * 5 + threadRows + 2 * 3 + 4,
-        plan: () => { pdx = engine.setup(catalogueMap(catalogueEntry(m.id)!), { arch: m.arch, scheme }); return conversionCases(engine, mem, pdx, m.id, o.items, o.pool); },
-        release: () => { mem.release(); pdx?.dispose(); },
-      });
-    }
+    const pdxs: Pdx[] = [];
+    const setups = m.schemes.map((scheme) => (mem: Arena) => {
+      const pdx = ctx.engine.setup(catalogueMap(catalogueEntry(m.id)!), { arch: m.arch, scheme });
+      pdxs.push(pdx);
+      return conversionCases(ctx, mem, pdx, m.id);
+    });
+    groups.push(group(m.id, m.schemes.length * (2 * 5 + threadRows + 2 * 3 + 4 + nativeRows), setups, pdxs));
   }
   for (const gib of o.frametableGiB) {
     for (const scheme of ["none", "mask", "offset"] as const) {
-      let pdx: Pdx | undefined;
-      const mem = arena(engine);
-      groups.push({
-        label: `${gib} GiB frame table ${scheme}`,
-        count: 2,
-        plan: () => { pdx = engine.setup(frametableMap(gib), { arch: "harness", scheme }); return frametableCases(mem, pdx, gib); },
-        release: () => { mem.release(); pdx?.dispose(); },
-      });
+      const pdxs: Pdx[] = [];
+      const setup = (mem: Arena) => {
+        const pdx = ctx.engine.setup(frametableMap(gib), { arch: "harness", scheme });
+        pdxs.push(pdx);
+        return frametableCases(mem, pdx, gib);
+      };
+      groups.push(group(`${gib} GiB frame table ${scheme}`, 2, [setup], pdxs));
     }
   }
   return groups;
 }
 
+/** Splits a group's cases into the sets timed round robin: one set per workload. */
+function byWorkload(planned: Planned[]): Planned[][] {
+  const sets = new Map<string, Planned[]>();
+  for (const c of planned) sets.set(c.row.workload, [...(sets.get(c.row.workload) ?? []), c]);
+  return [...sets.values()];
+}
+
 export async function runPdxBench(engine: Engine, options: PdxBenchOptions = {}): Promise<PdxBenchReport> {
   const o = { ...options, items: options.items ?? 1_000_000, frametableGiB: options.frametableGiB ?? (options.quick ? [1] : [1, 64]) };
-  const groups = plan(engine, o);
+  const timing = o.timing ?? (o.quick ? { rounds: 12, sampleMs: 3 } : { rounds: 30, sampleMs: 6 });
+  const skipped = new Set<string>();
+  const groups = plan({ engine, items: o.items, pool: o.pool, native: o.native, skipped }, o);
   const total = groups.reduce((n, g) => n + g.count, 0);
   const results: PdxBenchResult[] = [];
-  const skipped: string[] = [];
+  let done = 0;
   for (const g of groups) {
     let planned: Planned[];
     try {
-      planned = g.plan();
+      planned = await g.plan();
     } catch (e) {
       // A group the engine cannot hold (wasm32 memory) is reported, not fatal.
+      await g.release();
       if (!(e instanceof EngineCapacityError)) throw e;
-      g.release();
-      skipped.push(`${g.label}: ${e.message}`);
+      skipped.add(`${g.label}: ${e.message}`);
       continue;
     }
-    if (o.verifyOnly) {
+    try {
+      // Every case is checked once, before any timing: a wrong result is never timed.
       for (const c of planned) {
-        await c.bench.fn();
-        const problem = c.check();
+        const problem = await c.verify();
         if (problem) throw new Error(`benchmark case computes a wrong result: ${problem}`);
-        results.push({ ...c.row, ns_per_op: NaN, ops_per_s: NaN, rme: NaN });
-        o.onProgress?.(results.length, total, c.bench.name);
+        if (o.verifyOnly) o.onProgress?.(++done, total, c.name);
       }
-      g.release();
-      continue;
+      const timed = new Map<Planned, Pick<PdxBenchResult, "ns_per_op" | "ops_per_s" | "rme" | "samples">>();
+      if (o.verifyOnly) for (const c of planned) timed.set(c, { ns_per_op: NaN, ops_per_s: NaN, rme: NaN, samples: [] });
+      else {
+        for (const set of byWorkload(planned)) {
+          const r = await roundRobin(set, timing);
+          set.forEach((c, i) => timed.set(c, { ns_per_op: r[i].ns_per_op, ops_per_s: r[i].ops_per_s, rme: r[i].rme, samples: r[i].samples }));
+          done += set.length;
+          o.onProgress?.(done, total, set[0].name);
+        }
+      }
+      for (const c of planned) results.push({ ...c.row, ...timed.get(c)! });
+    } finally {
+      await g.release();
     }
-    const timed = await runCases(planned.map((c) => c.bench), {
-      quick: o.quick,
-      onCase: (_, __, r) => o.onProgress?.(results.length + 1, total, r.name),
-    });
-    timed.forEach((t, i) => results.push({ ...planned[i].row, ns_per_op: t.ns_per_op, ops_per_s: t.ops_per_s, rme: t.rme }));
-    g.release();
   }
-  return { machine: await machineInfo(), quick: !!o.quick, items: o.items, results, skipped };
+  const rows = withVsNative(results);
+  return { machine: await machineInfo(), quick: !!o.quick, items: o.items, results: rows, skipped: [...skipped], ratios: ratioRows(rows) };
 }

@@ -1,8 +1,11 @@
 /**
- * Reading a PDX benchmark run: ratios taken within the run (scheme vs none, WASM vs the
- * best JS form, two threads vs one) and the issue's targets, met or missed by how much.
+ * Reading a PDX benchmark run: ratios taken within the run (scheme vs none, WASM vs
+ * native C and vs the best JS form, two threads vs one) and the issue's targets, met or
+ * missed by how much. Ratios between rows sampled in the same rounds are taken round by
+ * round and reported as a median with the middle half (bench/stats.ts).
  */
 import type { PdxBenchReport, PdxBenchResult } from "./pdx.js";
+import { ratioSpread, type Spread } from "./stats.js";
 
 const key = (r: PdxBenchResult, over: Partial<PdxBenchResult> = {}) => {
   const k = { ...r, ...over };
@@ -11,22 +14,50 @@ const key = (r: PdxBenchResult, over: Partial<PdxBenchResult> = {}) => {
 
 export interface Ratios {
   /** ns/op of this row ÷ ns/op of the same row under PDX_NONE (1.0 = no overhead). */
-  vsNone?: number;
+  vsNone?: Spread;
+  /** For WASM rows: ns/op of native-c (same scheme, one thread) ÷ this row's (1.0 = native speed). */
+  vsNative?: Spread;
   /** For WASM rows: ns/op of the best JS form ÷ this row's ns/op (speed-up). */
   vsBestJs?: number;
 }
 
-export function ratios(report: PdxBenchReport): Map<PdxBenchResult, Ratios> {
-  const byKey = new Map(report.results.map((r) => [key(r), r]));
+export function ratios(rows: readonly PdxBenchResult[]): Map<PdxBenchResult, Ratios> {
+  const byKey = new Map(rows.map((r) => [key(r), r]));
   const out = new Map<PdxBenchResult, Ratios>();
-  for (const r of report.results) {
+  for (const r of rows) {
     const none = byKey.get(key(r, { scheme: "none" }));
+    const native = byKey.get(key(r, { impl: "native-c", threads: 1 }));
     const js = ["js-bigint", "js-number"].map((impl) => byKey.get(key(r, { impl: impl as PdxBenchResult["impl"], threads: 1 }))).filter((x) => x !== undefined);
     const bestJs = js.length ? Math.min(...js.map((x) => x.ns_per_op)) : undefined;
+    const wasm = r.impl.startsWith("wasm");
     out.set(r, {
-      vsNone: none && r.scheme !== "none" ? r.ns_per_op / none.ns_per_op : undefined,
-      vsBestJs: r.impl.startsWith("wasm") && bestJs !== undefined ? bestJs / r.ns_per_op : undefined,
+      vsNone: none && r.scheme !== "none" ? ratioSpread(r.samples, none.samples) : undefined,
+      vsNative: wasm && native ? ratioSpread(native.samples, r.samples) : undefined,
+      vsBestJs: wasm && bestJs !== undefined ? bestJs / r.ns_per_op : undefined,
     });
+  }
+  return out;
+}
+
+/** The rows with `vs_native` set on every WASM row that has a native-c row alike. */
+export function withVsNative(rows: readonly PdxBenchResult[]): PdxBenchResult[] {
+  const r = ratios(rows);
+  return rows.map((row) => {
+    const { samples, vs_native: _, ...rest } = row;
+    const vs = r.get(row)?.vsNative;
+    return { ...rest, ...(vs && Number.isFinite(vs.median) ? { vs_native: vs.median } : {}), samples };
+  });
+}
+
+/** One ratio of the run with its spread, for the JSON report and the README. */
+export interface RatioRow { workload: string; map: string; scheme: string; impl: string; threads: number; ratio: "vs_none" | "vs_native"; median: number; low: number; high: number }
+
+export function ratioRows(rows: readonly PdxBenchResult[]): RatioRow[] {
+  const out: RatioRow[] = [];
+  for (const [r, x] of ratios(rows.filter((row) => row.samples.length > 0))) {
+    const at = { workload: r.workload, map: r.map, scheme: r.scheme, impl: r.impl, threads: r.threads };
+    if (x.vsNone && r.threads === 1 && !r.impl.startsWith("js")) out.push({ ...at, ratio: "vs_none", ...x.vsNone });
+    if (x.vsNative) out.push({ ...at, ratio: "vs_native", ...x.vsNative });
   }
   return out;
 }
@@ -37,6 +68,7 @@ const fmt = (x: number, digits = 2) => x.toFixed(digits);
 
 export function checkTargets(report: PdxBenchReport): TargetCheck[] {
   const rows = report.results;
+  const ratioOf = ratios(rows);
   const pick = (f: (r: PdxBenchResult) => boolean) => rows.filter(f);
   const conv = (r: PdxBenchResult) => r.workload === "pfn_to_pdx" || r.workload === "pdx_to_pfn";
   const same = (a: PdxBenchResult, b: PdxBenchResult) => a.workload === b.workload && a.map === b.map;
@@ -47,13 +79,21 @@ export function checkTargets(report: PdxBenchReport): TargetCheck[] {
     const worst = Math.min(...maskSimd.map((r) => r.ops_per_s)) / 1e6;
     out.push({ target: "WASM batch mask conversion ≥ 500 M PFNs/s (1 thread)", measured: `${fmt(worst, 0)}–${fmt(Math.max(...maskSimd.map((r) => r.ops_per_s)) / 1e6, 0)} M/s`, met: worst >= 500 });
   }
+  const simd = (scheme: string) => pick((x) => conv(x) && x.scheme === scheme && x.impl === "wasm-simd" && x.threads === 1);
   for (const [scheme, limit] of [["mask", 1.3], ["offset", 2]] as const) {
-    const ratiosOf = pick((r) => conv(r) && r.scheme === scheme && r.impl === "wasm-simd" && r.threads === 1).flatMap((r) => {
-      const none = rows.find((n) => same(n, r) && n.scheme === "none" && n.impl === "wasm-simd" && n.threads === 1);
-      return none ? [r.ns_per_op / none.ns_per_op] : [];
-    });
+    const ratiosOf = simd(scheme).flatMap((x) => ratioOf.get(x)?.vsNone?.median ?? []);
     if (ratiosOf.length) out.push({ target: `${scheme} overhead vs none ≤ ${limit}× (WASM batch)`, measured: `${fmt(Math.min(...ratiosOf))}–${fmt(Math.max(...ratiosOf))}×`, met: Math.max(...ratiosOf) <= limit });
   }
+  const maskVsNative = simd("mask").flatMap((x) => ratioOf.get(x)?.vsNative?.median ?? []);
+  if (maskVsNative.length) out.push({ target: "WASM batch mask ≥ 0.9× native-c speed", measured: `${fmt(Math.min(...maskVsNative))}–${fmt(Math.max(...maskVsNative))}×`, met: Math.min(...maskVsNative) >= 0.9 });
+  // offset/none in WASM against offset/none in C, workload by workload
+  const offsetVsNative = simd("offset").flatMap((x) => {
+    const wasm = ratioOf.get(x)?.vsNone?.median;
+    const native = rows.find((n) => same(n, x) && n.scheme === "offset" && n.impl === "native-c");
+    const nativeRatio = native && ratioOf.get(native)?.vsNone?.median;
+    return wasm && nativeRatio ? [wasm / nativeRatio] : [];
+  });
+  if (offsetVsNative.length) out.push({ target: "WASM offset/none ≤ 1.1 × native-c offset/none", measured: `${fmt(Math.min(...offsetVsNative))}–${fmt(Math.max(...offsetVsNative))}×`, met: Math.max(...offsetVsNative) <= 1.1 });
   for (const [impl, limit] of [["js-bigint", 20], ["js-number", 2]] as const) {
     const speedups = pick((r) => conv(r) && r.scheme !== "none" && r.impl === "wasm-simd" && r.threads === 1).flatMap((r) => {
       const js = rows.find((j) => same(j, r) && j.scheme === r.scheme && j.impl === impl);

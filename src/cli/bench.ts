@@ -6,6 +6,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { IMPLS, runPdxBench, type PdxBenchReport, type PdxBenchResult } from "../../bench/pdx.js";
+import { nodeNativeToolchain } from "../../bench/native-runner.js";
+import type { Spread } from "../../bench/stats.js";
 import { checkTargets, ratios } from "../../bench/summary.js";
 import { Engine } from "../engine/engine.js";
 import { NodeWorkerPool } from "../engine/node-pool.js";
@@ -16,21 +18,25 @@ import { intFlag, parseCommand } from "./args.js";
 import type { Verb } from "./main.js";
 import { startProgress } from "./progress.js";
 
-const USAGE = `usage: xenmm bench [--quick] [--json FILE] [--html FILE] [--items N] [--threads N]
+const USAGE = `usage: xenmm bench [--quick] [--native] [--json FILE] [--html FILE] [--items N] [--threads N]
   --quick      short timings and only the 1 GiB frame table (under a minute here)
   --json FILE  results as JSON (default out/bench-pdx.json)
   --html FILE  a self-contained page with a chart per workload
   --items N    PFNs per conversion batch (default 1000000)
   --threads N  worker threads for the multi-thread rows (default 2; 1 disables them)
+  --native     also build the conversions in C ($CC or cc; -O3, and -O3 -march=native) and
+               time them in the same rounds: native-c rows and vs_native on the WASM rows
   --verify     run every case once, check its output against the bigint reference, time nothing`;
 
 const num = (x: number | undefined, digits = 2) => (x === undefined ? "" : x.toFixed(digits));
+/** A per-round ratio as "median (middle half)". */
+const spread = (s: Spread | undefined) => (s === undefined ? "" : `${num(s.median)} (${num(s.low)}–${num(s.high)})`);
 
 function table(report: PdxBenchReport): string {
-  const r = ratios(report);
-  return textTable(["workload", "map", "scheme", "impl", "thr", "ns/op", "Mops/s", "±%", "×none", "vs best JS"],
+  const r = ratios(report.results);
+  return textTable(["workload", "map", "scheme", "impl", "thr", "ns/op", "Mops/s", "±%", "×none", "vs native-c", "vs best JS"],
     report.results.map((x) => [x.workload, x.map, x.scheme, x.impl, String(x.threads), num(x.ns_per_op, 3), num(x.ops_per_s / 1e6, 1), num(x.rme, 1),
-      num(r.get(x)?.vsNone), r.get(x)?.vsBestJs === undefined ? "" : `${num(r.get(x)!.vsBestJs, 1)}×`]));
+      spread(r.get(x)?.vsNone), spread(r.get(x)?.vsNative), r.get(x)?.vsBestJs === undefined ? "" : `${num(r.get(x)!.vsBestJs, 1)}×`]));
 }
 
 function html(report: PdxBenchReport): string {
@@ -66,7 +72,7 @@ export const verb: Verb = {
   async run(argv) {
     const { values } = parseCommand(argv, {
       quick: { type: "boolean" }, json: { type: "string" }, html: { type: "string" }, items: { type: "string" },
-      threads: { type: "string" }, verify: { type: "boolean" }, help: { type: "boolean", short: "h" },
+      threads: { type: "string" }, verify: { type: "boolean" }, native: { type: "boolean" }, help: { type: "boolean", short: "h" },
     }, USAGE, 0);
     if (values.help) { console.log(USAGE); return 0; }
     const items = intFlag("items", values.items, 1_000_000, 1024, 16_000_000);
@@ -75,7 +81,7 @@ export const verb: Verb = {
     const pool = threads >= 2 ? await NodeWorkerPool.create(engine, threads) : undefined;
     try {
       const progress = startProgress("bench");
-      const report = await runPdxBench(engine, { quick: values.quick, items, pool, verifyOnly: values.verify, onProgress: progress.update });
+      const report = await runPdxBench(engine, { quick: values.quick, items, pool, verifyOnly: values.verify, native: values.native ? nodeNativeToolchain() : undefined, onProgress: progress.update });
       progress.finish(`${report.results.length} cases`);
       if (values.verify) {
         console.log(`verified ${report.results.length} benchmark cases: every output equals the bigint reference`);

@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { numberKernel } from "../../bench/js-number.js";
 import { runCases } from "../../bench/harness.js";
+import { roundRobin } from "../../bench/round-robin.js";
 import type { PdxBenchReport, PdxBenchResult } from "../../bench/pdx.js";
 import { checkTargets, ratios } from "../../bench/summary.js";
 import { toPfnRanges } from "../../src/pdx/params.js";
@@ -36,9 +37,11 @@ describe("js-number kernels equal the bigint reference", () => {
 });
 
 describe("ratios and targets come from the rows of one run", () => {
-  const row = (o: Partial<PdxBenchResult>): PdxBenchResult => ({ workload: "pfn_to_pdx", map: "m", scheme: "mask", impl: "wasm-simd", threads: 1, ns_per_op: 1, ops_per_s: 1e9, rme: 1, ...o });
+  const row = (o: Partial<PdxBenchResult>): PdxBenchResult => ({
+    workload: "pfn_to_pdx", map: "m", scheme: "mask", impl: "wasm-simd", threads: 1, ns_per_op: 1, ops_per_s: 1e9, rme: 1, samples: [o.ns_per_op ?? 1], ...o,
+  });
   const report: PdxBenchReport = {
-    machine: { cpu: "x", cores: 2, runtime: "r", platform: "p", date: "d" }, quick: true, items: 10, skipped: [],
+    machine: { cpu: "x", cores: 2, runtime: "r", platform: "p", date: "d" }, quick: true, items: 10, skipped: [], ratios: [],
     results: [
       row({ scheme: "none", ns_per_op: 0.2, ops_per_s: 5e9 }),
       row({ scheme: "mask", ns_per_op: 0.3, ops_per_s: 1 / 0.3e-9 }),
@@ -49,10 +52,20 @@ describe("ratios and targets come from the rows of one run", () => {
     ],
   };
   it("scheme vs none and WASM vs the best JS form", () => {
-    const r = ratios(report);
-    expect(r.get(report.results[1])!.vsNone).toBeCloseTo(1.5, 10);
+    const r = ratios(report.results);
+    expect(r.get(report.results[1])!.vsNone!.median).toBeCloseTo(1.5, 10);
     expect(r.get(report.results[1])!.vsBestJs).toBeCloseTo(10, 10);
     expect(r.get(report.results[2])!.vsBestJs).toBeUndefined();
+  });
+  it("ratios of rows sampled in the same rounds are taken round by round, with the middle half as spread", () => {
+    const none = row({ scheme: "none", impl: "native-c", samples: [1, 2, 4, 8, 100] });
+    const mask = row({ scheme: "mask", impl: "native-c", samples: [1.5, 3, 6, 12, 150] });
+    const simd = row({ scheme: "mask", impl: "wasm-simd", samples: [3, 6, 12, 24, 300] });
+    const r = ratios([none, mask, simd]);
+    // every round shows 1.5× whatever the machine did; the ratio of means would not
+    expect(r.get(mask)!.vsNone).toEqual({ median: 1.5, low: 1.5, high: 1.5 });
+    expect(r.get(simd)!.vsNative).toEqual({ median: 0.5, low: 0.5, high: 0.5 });
+    expect(r.get(mask)!.vsNative).toBeUndefined();
   });
   it("targets say met or missed, with the measured range", () => {
     expect(checkTargets(report).map((t) => [t.target, t.measured, t.met])).toEqual([
@@ -63,6 +76,18 @@ describe("ratios and targets come from the rows of one run", () => {
       ["per-item call through the public TS API ≤ 15 ns", "12.0–12.0 ns", true],
       ["two threads ≥ 1.7× one thread (batch conversions)", "2.00–2.00×", true],
     ]);
+  });
+});
+
+describe("round robin", () => {
+  it("samples every case once per round in a rotating order, per item, and reports the median", async () => {
+    const log: string[] = [];
+    const make = (name: string, ns: number) => ({ name, itemsPerCall: 10, run: async (reps: number) => { log.push(name); return reps * ns; } });
+    const res = await roundRobin([make("a", 100), make("b", 300)], { rounds: 4, sampleMs: 0.001 });
+    // two calibration calls each, then rounds ab, ba, ab, ba
+    expect(log).toEqual(["a", "a", "b", "b", "a", "b", "b", "a", "a", "b", "b", "a"]);
+    expect(res.map((r) => r.samples)).toEqual([[10, 10, 10, 10], [30, 30, 30, 30]]);
+    expect(res.map((r) => [r.name, r.ns_per_op, r.ops_per_s, r.rme])).toEqual([["a", 10, 1e8, 0], ["b", 30, 1e9 / 30, 0]]);
   });
 });
 
@@ -84,12 +109,12 @@ describe("xenmm bench --verify", () => {
     expect(code).toBe(0);
     const report = JSON.parse(readFileSync(json, "utf8"));
     expect(stdout).toMatch(/^verified \d+ benchmark cases/);
-    expect(Object.keys(report)).toEqual(["machine", "quick", "items", "results", "skipped"]);
+    expect(Object.keys(report)).toEqual(["machine", "quick", "items", "results", "skipped", "ratios"]);
     expect(report.skipped).toEqual([]);
     const kinds = new Set(report.results.map((r: PdxBenchResult) => `${r.workload}/${r.impl}/${r.threads}`));
     for (const k of ["pfn_to_pdx/wasm-simd/1", "pfn_to_pdx/wasm-batch/1", "pfn_to_pdx/wasm-call/1", "pfn_to_pdx/js-bigint/1", "pfn_to_pdx/js-number/1",
       "pdx_to_pfn/wasm-simd/2", "maddr_to_directmapoff/wasm-simd/1", "mfn_valid/wasm-batch/1", "page_to_mfn/js-bigint/1", "mfn_to_page+get_page (random)/wasm-batch/1"])
       expect(kinds).toContain(k);
-    expect(Object.keys(report.results[0])).toEqual(["workload", "map", "scheme", "impl", "threads", "ns_per_op", "ops_per_s", "rme"]);
+    expect(Object.keys(report.results[0])).toEqual(["workload", "map", "scheme", "impl", "threads", "ns_per_op", "ops_per_s", "rme", "samples"]);
   });
 });

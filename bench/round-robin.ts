@@ -1,0 +1,67 @@
+/**
+ * Times alternatives side by side: each round takes one short sample of every case, in
+ * a rotating order, so a slow stretch of a shared machine lands on all of them alike and
+ * ratios between cases can be taken round by round (bench/stats.ts). Runs unchanged in
+ * Node and the browser.
+ */
+import { quantile, rme } from "./stats.js";
+
+export interface SampledCase {
+  name: string;
+  /** Items processed by one call (a batch of 1e6 conversions counts 1e6). */
+  itemsPerCall: number;
+  /** Makes `reps` calls back to back; resolves to the elapsed ns. */
+  run(reps: number): Promise<number>;
+}
+
+export interface SampledResult {
+  name: string;
+  /** Median over the rounds. */
+  ns_per_op: number;
+  ops_per_s: number;
+  /** Relative margin of error of the mean sample, in percent. */
+  rme: number;
+  /** ns per item in each round, in round order. */
+  samples: number[];
+}
+
+export interface RoundRobinOptions {
+  rounds: number;
+  /** Target length of one sample; a case slower than this takes one call per sample. */
+  sampleMs: number;
+  onSample?: (done: number, total: number, name: string) => void;
+}
+
+const now = () => performance.now() * 1e6;
+
+/** `run` for a function timed in this thread. */
+export function timeCalls(fn: () => void | Promise<unknown>, async = false): SampledCase["run"] {
+  return async (reps) => {
+    const t0 = now();
+    if (async) for (let i = 0; i < reps; i++) await fn();
+    else for (let i = 0; i < reps; i++) fn();
+    return now() - t0;
+  };
+}
+
+export async function roundRobin(cases: readonly SampledCase[], o: RoundRobinOptions): Promise<SampledResult[]> {
+  // Calibrate on the second of two single calls (the first warms up the JIT and caches).
+  const reps: number[] = [];
+  for (const c of cases) {
+    await c.run(1);
+    const once = Math.max(await c.run(1), 1);
+    reps.push(Math.max(1, Math.round((o.sampleMs * 1e6) / once)));
+  }
+  const samples = cases.map((): number[] => []);
+  for (let round = 0; round < o.rounds; round++) {
+    for (let k = 0; k < cases.length; k++) {
+      const i = (k + round) % cases.length;
+      samples[i].push((await cases[i].run(reps[i])) / (reps[i] * cases[i].itemsPerCall));
+    }
+    o.onSample?.(round + 1, o.rounds, cases[0]?.name ?? "");
+  }
+  return cases.map((c, i) => {
+    const median = quantile(samples[i], 0.5);
+    return { name: c.name, ns_per_op: median, ops_per_s: 1e9 / median, rme: rme(samples[i]), samples: samples[i] };
+  });
+}
