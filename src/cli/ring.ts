@@ -17,7 +17,7 @@ import { parseAgentPolicy, type AgentPolicy } from "../vmevent/sim/agent-policy.
 import { scenario, SCENARIO_NAMES, SCENARIOS, type ScenarioName } from "../vmevent/sim/scenarios.js";
 import { onsetReport, onsets } from "../vmevent/onsets.js";
 import { DEFAULT_LOSS_TARGET, lossLimitReport, lossLimits } from "../vmevent/loss-limits.js";
-import { sizeAsyncRing, sizeHtmlSections, sizeTable } from "../vmevent/sizing.js";
+import { sizeAsyncRing, sizeChart, sizeHtmlSections, sizeTable } from "../vmevent/sizing.js";
 import { hazardTable, runHazards } from "../vmevent/hazards/hazards.js";
 import { htmlPage } from "../report/html.js";
 import { escapeXml } from "../report/svg.js";
@@ -76,11 +76,12 @@ const USAGE = {
   --html FILE                write an HTML page with the charts
   --svg-dir DIR              also write each chart as DIR/ring-<name>.svg
   --json                     print {"runs": [...], "onsets": {...}, "loss_limits": [...]}`,
-  size: `usage: xenmm ring size [options] [--target F] [--html FILE] [--json]
+  size: `usage: xenmm ring size [options] [--target F] [--html FILE] [--svg FILE] [--json]
   the smallest async ring (pages) of the redesign that keeps async losses under a target
 ${SIM_FLAGS.replace(/^  --design.*\n/m, "").replace(/^  --pages.*\n/m, "").replace(`(default ${DEFAULT_VCPU_LIST.join(",")})`, "(default 8,16,64)")}
   --target F                 largest acceptable share of async events lost (default ${DEFAULT_LOSS_TARGET})
-  --html FILE                write the losses by ring size as a chart
+  --html FILE                write the losses by ring size as a chart, with the table
+  --svg FILE                 write only the chart
   --json                     print {"target_loss_fraction", "scenario", "load", "sizes": [{vcpus, pages, slots, ...}]}`,
   hazards: `usage: xenmm ring hazards [--events N] [--seed S] [--json]
   the GFN-based ring's hazards (scribbling guest, balloon driver, superpage split), legacy vs redesign;
@@ -189,7 +190,7 @@ async function sweepVerb(argv: string[]): Promise<number> {
 }
 
 async function size(argv: string[]): Promise<number> {
-  const options = { ...SIM_OPTIONS, target: { type: "string" }, html: { type: "string" } } as const;
+  const options = { ...SIM_OPTIONS, target: { type: "string" }, html: { type: "string" }, svg: { type: "string" } } as const;
   const { values } = parseCommand(argv, options, USAGE.size, 0);
   if (values.help) return print(USAGE.size);
   if (values.design !== undefined || values.pages !== undefined) throw new UsageError(`ring size: --design and --pages are what it answers; leave them out\n${USAGE.size}`);
@@ -200,6 +201,10 @@ async function size(argv: string[]): Promise<number> {
   if (values.html) {
     await writeOut(values.html, htmlPage("vm_event async ring sizing", [`<p class="mono">${escapeXml(describe(s))}; target: lose under ${target * 100} %</p>`, ...sizeHtmlSections(answers)]));
     console.error(`wrote ${values.html}`);
+  }
+  if (values.svg) {
+    await writeOut(values.svg, sizeChart(answers));
+    console.error(`wrote ${values.svg}`);
   }
   if (values.json) return print(JSON.stringify({ target_loss_fraction: target, scenario: s.scenario, load, sizes: answers }, null, 2));
   return print(`${describe(s)}\nSmallest async ring (pages) that keeps async losses under ${target * 100} %:\n\n${sizeTable(answers)}`);
