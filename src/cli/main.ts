@@ -20,6 +20,7 @@ export interface Verb {
 const verbs = new Map<string, () => Promise<{ verb: Verb }>>([
   ["report", () => import("./report.js")],
   ["pdx", () => import("./pdx.js")],
+  ["survey", () => import("./survey.js")],
   ["bench", () => import("./bench.js")],
   ["ring", () => import("./ring.js")],
   ["xenstored", () => import("./xenstored.js")],

@@ -7,7 +7,7 @@ import { UsageError } from "../errors.js";
 import { memmapRanges, type MemmapEntry } from "../memmap/firmware.js";
 import { makeMemoryMap, type MemoryMap } from "../memmap/map.js";
 import { parseMemoryMap } from "../memmap/parse.js";
-import { chooseArch, mapOnArch, type ArchChoice } from "../pdx/arch-choice.js";
+import { placeOnArch, type ArchChoice } from "../pdx/arch-choice.js";
 
 /** Larger inputs are refused before reading: no real map or log comes near it. */
 const MAX_INPUT_BYTES = 512 << 20;
@@ -62,6 +62,5 @@ export function readMapInput(arg: string | undefined): { map: MemoryMap; catalog
 /** A map from a file, a memmap directory, `-` (stdin), a catalogue id or an embedded corpus log, on the arch `flag` names or the input implies. */
 export function loadMap(arg: string | undefined, flag?: ArchProfile): LoadedMap {
   const { map, catalogueArch } = readMapInput(arg);
-  const choice = chooseArch(map, { flag, catalogueArch });
-  return { map: mapOnArch(map, choice.arch), choice };
+  return placeOnArch(map, { flag, catalogueArch });
 }

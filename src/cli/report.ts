@@ -7,10 +7,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { resolveArch } from "../engine/engine.js";
 import { CATALOGUE, catalogueMap } from "../catalogue.js";
+import { corpusSources } from "../corpus/survey.js";
 import { hex } from "../pdx/bits.js";
 import { compareSchemes, humanBytes, type SchemeComparison } from "../pdx/compare.js";
 import { bitDiagram, offsetRows } from "../pdx/describe.js";
 import { SCHEMES } from "../pdx/state.js";
+import { runSurvey } from "../pdx/survey.js";
 import { htmlPage, htmlTable } from "../report/html.js";
 import { barChart, escapeXml } from "../report/svg.js";
 import { textTable } from "../report/table.js";
@@ -86,6 +88,8 @@ export const verb: Verb = {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, html(all));
     console.error(`HTML report: ${path}`);
+    // The report ends with the real-host survey's answer (xenmm survey has the details).
+    if (!values.json) console.log(`\nReal hosts (xenmm survey): ${runSurvey(corpusSources()).answer}`);
     return 0;
   },
 };

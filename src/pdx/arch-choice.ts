@@ -28,8 +28,12 @@ export function chooseArch(map: MemoryMap, options: { flag?: ArchProfile; catalo
   return { arch: archByName(FALLBACK)!, source: "default", reason: `the input does not say which architecture it is from; ${FALLBACK} assumed` };
 }
 
-/** The map re-checked against `arch` (physical address width, MAX_PFN_RANGES), keeping what the input said. */
-export function mapOnArch(map: MemoryMap, arch: ArchProfile): MemoryMap {
+/**
+ * The map on its chosen arch: re-checked against that arch's physical address width and
+ * MAX_PFN_RANGES, keeping what the input said about itself.
+ */
+export function placeOnArch(map: MemoryMap, options: { flag?: ArchProfile; catalogueArch?: ArchName } = {}): { map: MemoryMap; choice: ArchChoice } {
+  const choice = chooseArch(map, options);
   const coverage = map.coverage === map.ranges ? undefined : map.coverage;
-  return { ...makeMemoryMap(map.name, map.format, map.ranges, arch, coverage), machine: map.machine, archHint: map.archHint };
+  return { map: { ...makeMemoryMap(map.name, map.format, map.ranges, choice.arch, coverage), machine: map.machine, archHint: map.archHint }, choice };
 }
