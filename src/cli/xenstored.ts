@@ -6,20 +6,23 @@ import { UsageError } from "../errors.js";
 import { choiceFlag, dispatch, intFlag, numberFlag, parseCommand } from "./args.js";
 import { startProgress } from "./progress.js";
 import type { StormParams, StormRun } from "../xenstore/release-storm.js";
+import { DESIGNS, type Design } from "../xenstore/interfaces.js";
+
+const SIM_DESIGNS = [...DESIGNS, "both", "all"] as const;
 import type { Verb } from "./main.js";
 
 const USAGE = `usage:
-  xenmm xenstored --socket PATH [--log-level error|warn|info|debug] [--design legacy|new]
+  xenmm xenstored --socket PATH [--log-level error|warn|info|debug] [--design legacy|new|toolstack]
       serve Xen's clients (XENSTORED_PATH=PATH xenstore-read …) until SIGINT/SIGTERM
   xenmm xenstored ctl --socket PATH create|shutdown|destroy DOMID | list
       create, shut down and destroy domains of the running server's hypervisor model
-  xenmm xenstored sim --domains N --listeners M --deaths K [--design legacy|new|both]
-      [--query-cost-us U] [--engine model|server] [--json]
-      the @releaseDomain release-storm model
+  xenmm xenstored sim --domains N --listeners M --deaths K [--design legacy|new|toolstack|both|all]
+      [--query-cost-us U] [--hop-us H] [--engine model|server] [--json]
+      the @releaseDomain release-storm model (default: all three designs)
   xenmm xenstored sim --sweep [--max-domains N] [--html FILE] [--svg FILE] [--json]
-      both designs for N = 10 … 10,000 (listeners = deaths = N), with a chart
-  xenmm xenstored --interfaces [--design legacy|new]
-      which hypervisor interfaces each design uses, and whether they are stable
+      every design for N = 10 … 10,000 (listeners = deaths = N), with a chart
+  xenmm xenstored --interfaces [--design legacy|new|toolstack]
+      which interfaces each design needs, in which component, with which privilege
   xenmm xenstored bench [--quick] [--json FILE]
       request latency/throughput over the unix socket (default out/bench-xenstore.json)`;
 
@@ -47,11 +50,11 @@ async function runServer(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const design = choiceFlag("design", values.design, "new", ["legacy", "new"] as const);
+  const design = choiceFlag("design", values.design, "new", DESIGNS);
   if (values.interfaces) {
     const { XenstoreServer } = await import("../xenstore/server.js");
     const { runInterfaceDemo } = await import("../xenstore/release-storm.js");
-    for (const d of ["legacy", "new"] as const) {
+    for (const d of DESIGNS) {
       if (values.design !== undefined && d !== design) continue;
       const server = new XenstoreServer({ design: d });
       runInterfaceDemo(server);
@@ -65,18 +68,20 @@ async function runServer(argv: string[]): Promise<number> {
   return serve(values.socket, level, design);
 }
 
-async function serve(path: string, level: "error" | "warn" | "info" | "debug", design: "legacy" | "new"): Promise<number> {
+async function serve(path: string, level: "error" | "warn" | "info" | "debug", design: Design): Promise<number> {
   const { XenstoreServer, LOG_LEVELS } = await import("../xenstore/server.js");
   const { UnixSocketTransport } = await import("../xenstore/socket-transport.js");
   const { Hypervisor } = await import("../xenstore/hypervisor.js");
+  const hypervisor = new Hypervisor();
   const max = LOG_LEVELS.indexOf(level);
   const server = new XenstoreServer({
     design,
-    hypervisor: new Hypervisor(), // driven by `xenmm xenstored ctl` (CONTROL domain …)
+    hypervisor, // driven by `xenmm xenstored ctl` (CONTROL domain …)
     log: (l, text) => {
       if (LOG_LEVELS.indexOf(l) <= max) process.stderr.write(`xenstored: ${l}: ${text}\n`);
     },
   });
+  if (design === "toolstack") new (await import("../xenstore/toolstack.js")).Toolstack(server, hypervisor);
   const transport = new UnixSocketTransport(server, path);
   await transport.listen();
   process.stderr.write(`xenstored: listening on ${path} (XENSTORED_PATH=${path} xenstore-ls)\n`);
@@ -100,6 +105,7 @@ async function runSim(argv: string[]): Promise<number> {
     deaths: { type: "string" },
     design: { type: "string" },
     "query-cost-us": { type: "string" },
+    "hop-us": { type: "string" },
     engine: { type: "string" },
     sweep: { type: "boolean" },
     "max-domains": { type: "string" },
@@ -119,23 +125,24 @@ async function runSim(argv: string[]): Promise<number> {
   const simulateReleaseStorm: (p: StormParams, onProgress?: (done: number, total: number) => void) => StormRun =
     engine === "model" ? storm.simulateReleaseStorm : storm.runServerStorm;
   const queryCostUs = numberFlag("query-cost-us", values["query-cost-us"], 1, 0, 1e6);
-  const designs = (d: string) => (d === "both" ? (["legacy", "new"] as const) : ([d] as ["legacy" | "new"]));
+  const hopUs = numberFlag("hop-us", values["hop-us"], 10, 0, 1e6);
+  const designs = (d: Design | "both" | "all"): readonly Design[] => (d === "all" ? DESIGNS : d === "both" ? ["legacy", "new"] : [d]);
   const sweep = values.sweep || values.html !== undefined || values.svg !== undefined;
   let params: StormParams[];
   if (sweep) {
     const max = intFlag("max-domains", values["max-domains"], 10_000, 1, 100_000);
     const sizes = [10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000].filter((n) => n <= max);
     if (!sizes.includes(max)) sizes.push(max);
-    const design = choiceFlag("design", values.design, "both", ["legacy", "new", "both"] as const);
-    params = sizes.flatMap((n) => designs(design).map((d) => ({ domains: n, listeners: n, deaths: n, design: d, queryCostUs })));
+    const design = choiceFlag("design", values.design, "all", SIM_DESIGNS);
+    params = sizes.flatMap((n) => designs(design).map((d) => ({ domains: n, listeners: n, deaths: n, design: d, queryCostUs, hopUs })));
   } else {
     for (const k of ["domains", "listeners", "deaths"] as const)
       if (values[k] === undefined) throw new UsageError(`sim: --${k} is required (or --sweep)`);
     const domains = intFlag("domains", values.domains, 0, 0, 1_000_000);
     const listeners = intFlag("listeners", values.listeners, 0, 0, 1_000_000);
     const deaths = intFlag("deaths", values.deaths, 0, 0, domains);
-    const design = choiceFlag("design", values.design, "both", ["legacy", "new", "both"] as const);
-    params = designs(design).map((d) => ({ domains, listeners, deaths, design: d, queryCostUs }));
+    const design = choiceFlag("design", values.design, "all", SIM_DESIGNS);
+    params = designs(design).map((d) => ({ domains, listeners, deaths, design: d, queryCostUs, hopUs }));
   }
   const progress = startProgress("xenstored sim");
   const runs = params.map((p, i) => simulateReleaseStorm(p, (done, total) =>
@@ -150,8 +157,9 @@ async function runSim(argv: string[]): Promise<number> {
   } else {
     const { textTable } = await import("../report/table.js");
     console.log(textTable(
-      ["design", "domains", "listeners", "deaths", "queries", "lock hold ms", "events delivered", "events irrelevant"],
-      runs.map((r) => [r.design, r.domains, r.listeners, r.deaths, r.queries, r.lock_hold_ms, r.events_delivered, r.events_irrelevant].map(String)),
+      ["design", "domains", "listeners", "deaths", "queries", "lock hold ms", "events delivered", "events irrelevant", "delay mean µs", "delay max µs"],
+      runs.map((r) => [r.design, r.domains, r.listeners, r.deaths, r.queries, r.lock_hold_ms, r.events_delivered, r.events_irrelevant,
+        r.notify_delay_us_mean, r.notify_delay_us_max].map(String)),
     ));
     if (values.html !== undefined) console.log(`chart written to ${values.html}`);
     if (values.svg !== undefined) console.log(`chart written to ${values.svg}`);
@@ -169,15 +177,17 @@ async function writeSweepHtml(file: string, runs: StormRun[], queryCostUs: numbe
   });
   const chart = (title: string, yLabel: string, pick: (r: (typeof runs)[number]) => number) => lineChart({
     title, xLabel: "domains (= listeners = deaths)", yLabel, logX: true, logY: true,
-    series: ["legacy", "new"].map((d) => series(d, pick)).filter((s) => s.points.length > 0),
+    series: DESIGNS.map((d) => series(d, pick)).filter((s) => s.points.length > 0),
   });
-  const page = htmlPage("xenstored release storm: legacy @releaseDomain vs @releaseDomain/<domid>", [
-    `<p>Every domain dies once; each has one listener. legacy: plain <code>@releaseDomain</code>, every listener re-scans all domains with getinfo under the domctl lock. new: <code>XEN_DOMCTL_get_domain_state</code> changed-domain polling and per-domain <code>@releaseDomain/&lt;domid&gt;</code> watches. Query cost ${queryCostUs} µs.</p>`,
+  const page = htmlPage("xenstored release storm: legacy @releaseDomain vs @releaseDomain/<domid> vs toolstack-bound VIRQ", [
+    `<p>Every domain dies once; each has one listener. legacy: plain <code>@releaseDomain</code>, every listener re-scans all domains with getinfo under the domctl lock. new: <code>XEN_DOMCTL_get_domain_state</code> changed-domain polling and per-domain <code>@releaseDomain/&lt;domid&gt;</code> watches. toolstack: the toolstack binds VIRQ_DOM_EXC, polls the same stable interface and sends <code>XS_RELEASE</code>. Query cost ${queryCostUs} µs.</p>`,
     chart("domctl queries", "queries", (r) => r.queries),
     chart("domctl lock hold time", "ms", (r) => r.lock_hold_ms),
     chart("watch events delivered", "events", (r) => r.events_delivered),
-    htmlTable(["design", "domains", "listeners", "deaths", "queries", "lock_hold_ms", "events_delivered", "events_irrelevant"],
-      runs.map((r) => [r.design, r.domains, r.listeners, r.deaths, r.queries, r.lock_hold_ms, r.events_delivered, r.events_irrelevant].map(String))),
+    chart("mean delay from death to the listener's notification", "µs", (r) => r.notify_delay_us_mean),
+    htmlTable(["design", "domains", "listeners", "deaths", "queries", "lock_hold_ms", "events_delivered", "events_irrelevant", "notify_delay_us_mean", "notify_delay_us_max"],
+      runs.map((r) => [r.design, r.domains, r.listeners, r.deaths, r.queries, r.lock_hold_ms, r.events_delivered, r.events_irrelevant,
+        r.notify_delay_us_mean, r.notify_delay_us_max].map(String))),
   ]);
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, page);
@@ -185,13 +195,19 @@ async function writeSweepHtml(file: string, runs: StormRun[], queryCostUs: numbe
 
 type StormRuns = StormRun[];
 
-/** The README chart: domctl queries of both designs against N, log-log. */
+const CHART_NAMES: Readonly<Record<Design, string>> = {
+  legacy: "legacy @releaseDomain + getinfo scans",
+  new: "new get_domain_state + @releaseDomain/<domid>",
+  toolstack: "toolstack binds the VIRQ, XS_RELEASE + @releaseDomain/<domid>",
+};
+
+/** The README chart: domctl queries of every design against N, log-log. */
 function queriesChart(runs: StormRuns, svg: typeof import("../report/svg.js")): string {
   return svg.lineChart({
     title: "Release storm: domctl queries when every one of N domains dies (N listeners)",
     xLabel: "domains (= listeners = deaths)", yLabel: "queries", logX: true, logY: true,
-    series: (["legacy", "new"] as const).map((d) => ({
-      name: d === "legacy" ? "legacy @releaseDomain + getinfo scans" : "new get_domain_state + @releaseDomain/<domid>",
+    series: DESIGNS.map((d) => ({
+      name: CHART_NAMES[d],
       points: runs.filter((r) => r.design === d).map((r) => [r.domains, Math.max(r.queries, 1)] as [number, number]),
     })).filter((s) => s.points.length > 0),
   });

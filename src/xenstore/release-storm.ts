@@ -13,19 +13,32 @@
  * new: xenstored drains the changed-domain list (one query returns the dead domain, one
  *   more returns ENOENT) and fires `@releaseDomain/<domid>`, which only that domain's
  *   listeners watch; they need no query.
+ * toolstack: the toolstack drains the changed-domain list (the same two queries) and sends
+ *   XS_RELEASE to xenstored, which fires `@releaseDomain/<domid>` as in new.
  *
  * Per death d (1-based), with c_j listeners on domain j and L_d = Σ_{j ≥ d} c_j active:
- *   legacy: queries += A_d + L_d·A_d, delivered += L_d, irrelevant += L_d − c_d, A_d = N − d + 1
- *   new:    queries += 2,             delivered += c_d, irrelevant += 0
- * A listener whose domain died stops listening. `simulateReleaseStorm` runs this model
+ *   legacy:        queries += A_d + L_d·A_d, delivered += L_d, irrelevant += L_d − c_d, A_d = N − d + 1
+ *   new/toolstack: queries += 2,             delivered += c_d, irrelevant += 0
+ * A listener whose domain died stops listening.
+ *
+ * Delay from death to a listener's notification (it knows its domain died), on a clock
+ * that advances by the lock hold of each query (queries serialise on the domctl lock) and
+ * by `hopUs` per message between processes:
+ *   legacy:    xenstored's scan, the event, then the listeners' scans in connection order:
+ *              the r-th (0-based) listener of the dead domain is the (r·A_d + 1)-th to
+ *              finish, so its delay is A_d·q + h + (r·A_d + 1)·A_d·q
+ *   new:       one poll, the event: q + h
+ *   toolstack: one poll, XS_RELEASE, the event: q + 2h
+ * `simulateReleaseStorm` runs this model
  * death by death; `runServerStorm` plays the same scenario through the real server and
  * hypervisor model (for small N) so tests can check that both agree.
  */
 import { MsgType, RELEASE_DOMAIN } from "./constants.js";
 import { joinStrings, splitStrings, type Message } from "./codec.js";
 import { Hypervisor } from "./hypervisor.js";
-import type { Design } from "./interfaces.js";
+import { DESIGNS, type Design } from "./interfaces.js";
 import { XenstoreServer } from "./server.js";
+import { Toolstack } from "./toolstack.js";
 
 export interface StormParams {
   domains: number;
@@ -34,6 +47,8 @@ export interface StormParams {
   design: Design;
   /** Domctl lock hold time of one query, in microseconds. */
   queryCostUs?: number;
+  /** One message between processes (event or request), in microseconds. */
+  hopUs?: number;
 }
 
 /** One row of `xenmm xenstored sim --json` (field names are part of the CLI contract). */
@@ -46,14 +61,42 @@ export interface StormRun {
   lock_hold_ms: number;
   events_delivered: number;
   events_irrelevant: number;
+  /** Mean and worst delay from a death to its listeners' notification (µs; 0 if none). */
+  notify_delay_us_mean: number;
+  notify_delay_us_max: number;
 }
 
 export const DEFAULT_QUERY_COST_US = 1;
+/** About half the 18.5 µs median READ round trip `xenmm xenstored bench` measures. */
+export const DEFAULT_HOP_US = 10;
 
 function validate(p: StormParams): void {
   for (const k of ["domains", "listeners", "deaths"] as const)
     if (!Number.isSafeInteger(p[k]) || p[k] < 0) throw new RangeError(`${k} must be a non-negative integer`);
   if (p.deaths > p.domains) throw new RangeError(`deaths (${p.deaths}) cannot exceed domains (${p.domains})`);
+  if (!DESIGNS.includes(p.design)) throw new RangeError(`design must be one of ${DESIGNS.join(", ")}`);
+}
+
+/** Messages between processes from a death to a listener's notification. */
+const HOPS: Readonly<Record<Design, number>> = { legacy: 1, new: 1, toolstack: 2 };
+
+/** Sums notification delays into the run record's mean and max. */
+class DelayStats {
+  private sum = 0;
+  private count = 0;
+  private max = 0;
+  /** `times` notifications of `us` each. */
+  add(us: number, times = 1): void {
+    this.addSum(us * times, times, us);
+  }
+  addSum(sum: number, times: number, worst: number): void {
+    this.sum += sum;
+    this.count += times;
+    if (times > 0 && worst > this.max) this.max = worst;
+  }
+  fields(): Pick<StormRun, "notify_delay_us_mean" | "notify_delay_us_max"> {
+    return { notify_delay_us_mean: round6(this.count === 0 ? 0 : this.sum / this.count), notify_delay_us_max: round6(this.max) };
+  }
 }
 
 /** Listeners per domain: c[j] for j = 1..N. */
@@ -70,25 +113,34 @@ function listenersPerDomain(n: number, m: number): Float64Array {
 export function simulateReleaseStorm(p: StormParams): StormRun {
   validate(p);
   const cost = p.queryCostUs ?? DEFAULT_QUERY_COST_US;
+  const hop = p.hopUs ?? DEFAULT_HOP_US;
   const c = listenersPerDomain(p.domains, p.listeners);
   let active = p.domains === 0 ? 0 : p.listeners;
   let queries = 0, delivered = 0, irrelevant = 0;
+  const delays = new DelayStats();
   for (let d = 1; d <= p.deaths; d++) {
     const alive = p.domains - d + 1;
+    const mine = c[d]!;
     if (p.design === "legacy") {
       queries += alive; // xenstored's scan
       delivered += active; // plain @releaseDomain to every active listener
       queries += active * alive; // every listener re-scans
-      irrelevant += active - c[d]!;
+      irrelevant += active - mine;
+      // Σ_{r<c} [A·q + h + (r·A + 1)·A·q], worst at r = c − 1.
+      const first = alive * cost + hop;
+      const sum = mine * first + alive * cost * (alive * (mine * (mine - 1)) / 2 + mine);
+      delays.addSum(sum, mine, first + ((mine - 1) * alive + 1) * alive * cost);
     } else {
       queries += 2; // poll → the dead domain, poll → ENOENT
-      delivered += c[d]!;
+      delivered += mine;
+      delays.add(cost + HOPS[p.design] * hop, mine);
     }
-    active -= c[d]!; // the dead domain's listeners stop
+    active -= mine; // the dead domain's listeners stop
   }
   return {
     design: p.design, domains: p.domains, listeners: p.listeners, deaths: p.deaths,
     queries, lock_hold_ms: round6((queries * cost) / 1000), events_delivered: delivered, events_irrelevant: irrelevant,
+    ...delays.fields(),
   };
 }
 
@@ -105,8 +157,10 @@ function round6(x: number): number {
 export function runServerStorm(p: StormParams, onProgress?: (deathsDone: number, deaths: number) => void): StormRun {
   validate(p);
   const cost = p.queryCostUs ?? DEFAULT_QUERY_COST_US;
+  const hopNs = (p.hopUs ?? DEFAULT_HOP_US) * 1000 * HOPS[p.design];
   const hv = new Hypervisor(cost * 1000);
   const server = new XenstoreServer({ design: p.design, hypervisor: hv });
+  if (p.design === "toolstack") new Toolstack(server, hv);
   const admin = server.connect({ domid: 0, privileged: true, send: () => {}, label: "toolstack" });
   const request = (conn: ReturnType<typeof server.connect>, type: number, parts: string[]) =>
     server.handle(conn, { type, reqId: 0, txId: 0, payload: joinStrings(parts) });
@@ -120,6 +174,9 @@ export function runServerStorm(p: StormParams, onProgress?: (deathsDone: number,
   hv.lock.holdNs = 0;
 
   let delivered = 0, irrelevant = 0;
+  const delays = new DelayStats();
+  // The clock: lock hold so far (queries serialise on the domctl lock); deathAt = at the death.
+  let deathAt = 0;
   const leaving: Array<() => void> = [];
   for (let i = 0; i < (p.domains === 0 ? 0 : p.listeners); i++) {
     const mine = (i % p.domains) + 1;
@@ -141,13 +198,17 @@ export function runServerStorm(p: StormParams, onProgress?: (deathsDone: number,
         mineDied = splitStrings(m.payload).strings[0] === `${RELEASE_DOMAIN}/${mine}`;
       }
       if (!mineDied) irrelevant++;
-      else leaving.push(() => request(conn, MsgType.UNWATCH, [watchPath, "storm"]));
+      else {
+        delays.add((hv.lock.holdNs - deathAt + hopNs) / 1000);
+        leaving.push(() => request(conn, MsgType.UNWATCH, [watchPath, "storm"]));
+      }
     };
     const conn = server.connect({ domid: 0, privileged: true, send: onMessage, label: `listener${i}` });
     request(conn, MsgType.WATCH, [watchPath, "storm"]);
   }
 
   for (let d = 1; d <= p.deaths; d++) {
+    deathAt = hv.lock.holdNs;
     hv.destroy(d);
     for (const leave of leaving.splice(0)) leave();
     onProgress?.(d, p.deaths);
@@ -157,6 +218,7 @@ export function runServerStorm(p: StormParams, onProgress?: (deathsDone: number,
   return {
     design: p.design, domains: p.domains, listeners: p.listeners, deaths: p.deaths,
     queries, lock_hold_ms: round6(hv.lock.holdNs / 1e6), events_delivered: delivered, events_irrelevant: irrelevant,
+    ...delays.fields(),
   };
 }
 
@@ -166,7 +228,8 @@ export function runServerStorm(p: StormParams, onProgress?: (deathsDone: number,
  */
 export function runInterfaceDemo(server: XenstoreServer): void {
   const hv = server.hypervisor ?? new Hypervisor();
-  if (!server.hypervisor) {
+  if (server.interfaces.design === "toolstack") new Toolstack(server, hv);
+  else if (!server.hypervisor) {
     (server as { hypervisor?: Hypervisor }).hypervisor = hv;
     hv.onVirqDomExc = () => server.onDomainStateChange();
   }

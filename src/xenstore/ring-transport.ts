@@ -1,6 +1,6 @@
 /**
  * The shared-memory ring transport, server side. A guest's page is "mapped" the way its
- * design says (interfaces.ts): the new design looks it up by grant reference 1
+ * design says (interfaces.ts): the new designs look it up by grant reference 1
  * (GNTTAB_RESERVED_XENSTORE) of the introduced domain, the legacy design by the gfn that
  * INTRODUCE carried (foreign mapping). `seed` plays the domain builder, which puts the
  * store page in both places. Runs wherever SharedArrayBuffer and Atomics.waitAsync do.
@@ -38,7 +38,7 @@ export class RingTransport implements RingProvider {
   }
 
   attach(domain: Domain): Connection | null {
-    const ring = this.server.interfaces.design === "new"
+    const ring = this.server.interfaces.design !== "legacy"
       ? this.grants.get(domain.domid)?.get(GNTTAB_RESERVED_XENSTORE)
       : this.frames.get(domain.gfn);
     if (!ring) return null;

@@ -99,7 +99,8 @@ export class XenstoreServer {
     this.watchEventTimeoutMs = options.watchEventTimeoutMs ?? WATCH_EVENT_TIMEOUT_MS;
     this.specialPerms.set(INTRODUCE_DOMAIN, [{ access: "n", domid: this.privDomid }]);
     this.specialPerms.set(RELEASE_DOMAIN, [{ access: "n", domid: this.privDomid }, { access: "r", domid: DOMID_ANY }]);
-    if (this.hypervisor) this.hypervisor.onVirqDomExc = () => this.onDomainStateChange();
+    // In the toolstack design the toolstack binds VIRQ_DOM_EXC (toolstack.ts), not xenstored.
+    if (this.hypervisor && this.interfaces.design !== "toolstack") this.hypervisor.onVirqDomExc = () => this.onDomainStateChange();
   }
 
   // ── Connections ────────────────────────────────────────────────────────────────

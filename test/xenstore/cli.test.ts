@@ -17,13 +17,14 @@ describe("xenmm xenstored", () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       runs: [
-        { design: "legacy", domains: 2, listeners: 2, deaths: 2, queries: 8, lock_hold_ms: 0.008, events_delivered: 3, events_irrelevant: 1 },
-        { design: "new", domains: 2, listeners: 2, deaths: 2, queries: 4, lock_hold_ms: 0.004, events_delivered: 2, events_irrelevant: 0 },
+        { design: "legacy", domains: 2, listeners: 2, deaths: 2, queries: 8, lock_hold_ms: 0.008, events_delivered: 3, events_irrelevant: 1, notify_delay_us_mean: 13, notify_delay_us_max: 14 },
+        { design: "new", domains: 2, listeners: 2, deaths: 2, queries: 4, lock_hold_ms: 0.004, events_delivered: 2, events_irrelevant: 0, notify_delay_us_mean: 11, notify_delay_us_max: 11 },
+        { design: "toolstack", domains: 2, listeners: 2, deaths: 2, queries: 4, lock_hold_ms: 0.004, events_delivered: 2, events_irrelevant: 0, notify_delay_us_mean: 21, notify_delay_us_max: 21 },
       ],
     });
     const one = await run("sim", "--domains", "3", "--listeners", "3", "--deaths", "3", "--design", "legacy", "--json");
     expect(JSON.parse(one.stdout).runs).toEqual([
-      { design: "legacy", domains: 3, listeners: 3, deaths: 3, queries: 20, lock_hold_ms: 0.02, events_delivered: 6, events_irrelevant: 3 },
+      { design: "legacy", domains: 3, listeners: 3, deaths: 3, queries: 20, lock_hold_ms: 0.02, events_delivered: 6, events_irrelevant: 3, notify_delay_us_mean: 14, notify_delay_us_max: 16 },
     ]);
   });
 
@@ -39,16 +40,17 @@ describe("xenmm xenstored", () => {
     const r = await run("sim", "--sweep", "--max-domains", "100", "--html", join(dir, "storm.html"), "--json");
     const runs = JSON.parse(r.stdout).runs as Array<{ domains: number; design: string }>;
     expect(runs.map((x) => `${x.design}${x.domains}`)).toEqual(
-      ["legacy10", "new10", "legacy20", "new20", "legacy50", "new50", "legacy100", "new100"]);
+      [10, 20, 50, 100].flatMap((n) => [`legacy${n}`, `new${n}`, `toolstack${n}`]));
     expect(await readFile(join(dir, "storm.html"), "utf8")).toContain("<svg");
     await rm(dir, { recursive: true });
   });
 
-  it("--interfaces: only the new design is on stable interfaces", async () => {
+  it("--interfaces: xenstored is on stable interfaces only in the new and toolstack designs", async () => {
     const r = await run("--interfaces");
     expect(r.stdout).toContain("design: legacy\n");
     expect(r.stdout).toContain("libxenctrl, UNSTABLE");
-    expect(r.stdout.match(/stable interfaces only: (yes|no)/g)).toEqual(["stable interfaces only: no", "stable interfaces only: yes"]);
+    expect(r.stdout.match(/stable interfaces only: (yes|no)/g)).toEqual(
+      ["stable interfaces only: no", "stable interfaces only: yes", "stable interfaces only: yes"]);
   });
 
   it("--help", async () => {

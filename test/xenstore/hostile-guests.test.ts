@@ -4,6 +4,7 @@
  * it a flood of events, over-long events, a guest that moves rsp_cons past rsp_prod, and
  * a socket client that never reads its replies.
  */
+import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MsgType } from "../../src/xenstore/constants.js";
@@ -14,8 +15,8 @@ import { RingGuest } from "../../src/xenstore/ring-guest.js";
 import { RingTransport } from "../../src/xenstore/ring-transport.js";
 import { XenstoreServer, type ServerOptions } from "../../src/xenstore/server.js";
 import type { XsClient } from "../../src/xenstore/client.js";
+import "../support/system-tools.js";
 import { startServer, tool } from "./helpers.js";
-import { spawn } from "node:child_process";
 
 let server: XenstoreServer;
 let rings: RingTransport;

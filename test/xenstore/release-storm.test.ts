@@ -10,14 +10,17 @@ describe("hand-computed counts", () => {
     // legacy, death 1: xenstored scans 2; 2 listeners get the event and scan 2 each; 1 irrelevant.
     //         death 2: xenstored scans 1; 1 listener gets it and scans 1.
     //         queries 2+4+1+1 = 8, delivered 3, irrelevant 1.
+    //         delays (1 µs a query, 10 µs a hop): d1 2 + 10 + 2 = 14 (its listener scans first), d2 1 + 10 + 1 = 12.
     expect(simulateReleaseStorm({ domains: 2, listeners: 2, deaths: 2, design: "legacy" })).toEqual({
       design: "legacy", domains: 2, listeners: 2, deaths: 2,
       queries: 8, lock_hold_ms: 0.008, events_delivered: 3, events_irrelevant: 1,
+      notify_delay_us_mean: 13, notify_delay_us_max: 14,
     });
-    // new: 2 polls per death, one event to the dead domain's listener.
+    // new: 2 polls per death, one event to the dead domain's listener, 1 µs + one hop after the death.
     expect(simulateReleaseStorm({ domains: 2, listeners: 2, deaths: 2, design: "new" })).toEqual({
       design: "new", domains: 2, listeners: 2, deaths: 2,
       queries: 4, lock_hold_ms: 0.004, events_delivered: 2, events_irrelevant: 0,
+      notify_delay_us_mean: 11, notify_delay_us_max: 11,
     });
   });
 
