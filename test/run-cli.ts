@@ -18,9 +18,11 @@ export interface CliOptions {
 
 export async function xenmmWith(options: CliOptions, ...args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+    const run = promisify(execFile)(process.execPath, [CLI, ...args], {
       maxBuffer: 64 << 20, cwd: options.cwd, env: { ...process.env, ...options.env }, timeout: options.timeoutMs,
     });
+    run.child.stdin?.end(); // empty standard input, as from </dev/null: `xenmm pdx -` reads it
+    const { stdout, stderr } = await run;
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: unknown; stdout?: string; stderr?: string };
