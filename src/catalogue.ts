@@ -6,7 +6,7 @@
  */
 import type { ArchName } from "./arch.js";
 import { InvalidArgumentError } from "./errors.js";
-import { makeMemoryMap, type MemoryMap } from "./memmap/map.js";
+import { makeMemoryMap, MAX_MAP_RANGES, type MemoryMap } from "./memmap/map.js";
 import { describeValue } from "./u64.js";
 
 export interface CatalogueEntry {
@@ -83,9 +83,9 @@ export function catalogueMap(entryOrId: CatalogueEntry | string): MemoryMap {
   const entry = typeof entryOrId === "string" ? catalogueEntry(entryOrId) : entryOrId;
   if (entry === undefined)
     throw new InvalidArgumentError("catalogueMap(id)", `no catalogue map ${JSON.stringify(entryOrId)}; the ids are ${CATALOGUE.map((e) => e.id).join(", ")}`);
-  if (entry === null || typeof entry !== "object" || !Array.isArray(entry.ranges))
+  if (entry === null || typeof entry !== "object" || !Array.isArray(entry.ranges) || entry.ranges.length > MAX_MAP_RANGES)
     throw new InvalidArgumentError("catalogueMap(entry)", `expected a catalogue id or entry, got ${describeValue(entryOrId)}`);
-  return makeMemoryMap(String(entry.id), "json", entry.ranges.map((range, i) => {
+  return makeMemoryMap(typeof entry.id === "string" ? entry.id : "catalogue entry", "json", Array.from(entry.ranges, (range, i) => {
     const [start, end] = Array.isArray(range) ? range.map((v) => parseHexField(v, `${entry.id} ranges[${i}]`)) : [];
     if (start === undefined || end === undefined) throw new InvalidArgumentError("catalogueMap(entry)", `ranges[${i}] is not a pair of hex strings`);
     return { start, end, field: `ranges[${i}]` };

@@ -99,9 +99,16 @@ export function checkRanges(name: string, ranges: readonly RamRange[], arch?: Ar
   return warnings;
 }
 
+/** More ranges than any firmware reports (E820 and SRAT tables hold at most thousands). */
+export const MAX_MAP_RANGES = 1 << 20;
+
 function toRamRanges(name: string, ranges: readonly RamRangeInput[], what: string): RamRange[] {
-  if (!Array.isArray(ranges)) throw new MemoryMapError(`${what} must be an array of {start, end}, got ${describeValue(ranges)}`, {}, name);
-  return ranges.map((r, i) => toRamRange(r, i, name));
+  if (!Array.isArray(ranges) || ranges.length > MAX_MAP_RANGES)
+    throw new MemoryMapError(`${what} must be an array of at most ${MAX_MAP_RANGES} {start, end}, got ${describeValue(ranges)}`, {}, name);
+  // An index loop, not map(): a hole in a sparse array is a bad range, not a skipped one.
+  const out: RamRange[] = [];
+  for (let i = 0; i < ranges.length; i++) out.push(toRamRange(ranges[i], i, name));
+  return out;
 }
 
 /** Builds a checked map; `coverage` defaults to the ranges themselves. */

@@ -28,10 +28,14 @@ function checkParams(p: SetupParams): SetupParams {
   };
 }
 
+/** Far above any arch's MAX_PFN_RANGES (setup declines above that, after counting). */
+const MAX_SETUP_RANGES = 1 << 20;
+
 /** PFN ranges: u64 bases and page counts whose end still fits in 64 bits. */
 function checkPfnRanges(ranges: readonly PfnRange[]): PfnRange[] {
-  if (!Array.isArray(ranges)) throw new InvalidArgumentError("compressionSetup(ranges)", `expected an array of {basePfn, pages}, got ${describeValue(ranges)}`);
-  return ranges.map((r, i) => {
+  if (!Array.isArray(ranges) || ranges.length > MAX_SETUP_RANGES)
+    throw new InvalidArgumentError("compressionSetup(ranges)", `expected an array of at most ${MAX_SETUP_RANGES} {basePfn, pages}, got ${describeValue(ranges)}`);
+  return Array.from(ranges, (r, i) => {
     if (r === null || typeof r !== "object") throw new InvalidArgumentError(`ranges[${i}]`, `expected {basePfn, pages}, got ${describeValue(r)}`);
     const basePfn = toU64(`ranges[${i}].basePfn`, r.basePfn);
     const pages = toU64(`ranges[${i}].pages`, r.pages);
