@@ -39,6 +39,19 @@ function answers(path: string): Promise<boolean> {
   });
 }
 
+/** xenmm serves on `path` (a client connects), stops on SIGTERM with exit 0 and removes its socket. */
+async function servesThenStops(path: string): Promise<void> {
+  const server = await serve(path);
+  try {
+    expect(server.log()).toContain(`listening on ${path}`);
+    expect(await answers(path)).toBe(true);
+  } finally {
+    server.child.kill("SIGTERM");
+  }
+  expect(await server.exited).toBe(0);
+  expect(existsSync(path)).toBe(false);
+}
+
 async function refused(path: string): Promise<string> {
   const r = await xenmm("xenstored", "--socket", path);
   expect([r.code, r.stdout]).toEqual([2, ""]);
@@ -87,15 +100,7 @@ describe("xenstored --socket refuses what it must not replace", () => {
   it("a path of exactly 107 bytes is served under its full name", async () => {
     const path = join(dir, "x".repeat(107 - dir.length - 1));
     expect(Buffer.byteLength(path)).toBe(107);
-    const server = await serve(path);
-    try {
-      expect(server.log()).toContain(`listening on ${path}`);
-      expect(await answers(path)).toBe(true);
-    } finally {
-      server.child.kill("SIGTERM");
-    }
-    expect(await server.exited).toBe(0);
-    expect(existsSync(path)).toBe(false);
+    await servesThenStops(path);
   });
 });
 
@@ -107,14 +112,7 @@ describe("sockets: stale ones are replaced, live ones are left alone", () => {
     dead.child.kill("SIGKILL");
     await dead.exited;
     expect([existsSync(path), await answers(path)]).toEqual([true, false]);
-    const server = await serve(path);
-    try {
-      expect(server.log()).toContain(`listening on ${path}`);
-      expect(await answers(path)).toBe(true);
-    } finally {
-      server.child.kill("SIGTERM");
-    }
-    expect(await server.exited).toBe(0);
+    await servesThenStops(path);
   });
 
   it("a live server's socket is refused and the server keeps serving", async () => {
