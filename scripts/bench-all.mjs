@@ -10,3 +10,7 @@ for (const suite of [["bench", "--native"], ["ring", "bench"], ["xenstored", "be
   const { status } = spawnSync(process.execPath, [cli, ...suite, ...quick], { stdio: "inherit" });
   if (status !== 0) process.exit(status ?? 1);
 }
+// Parse time per memory-map format, 1 KB to 100 MB (1 MB with --quick): bench/parse.ts.
+console.log(`\n== node dist/bench/parse.js ${quick.join(" ")}`);
+const parse = spawnSync(process.execPath, [new URL("../dist/bench/parse.js", import.meta.url).pathname, ...quick], { stdio: "inherit" });
+if (parse.status !== 0) process.exit(parse.status ?? 1);

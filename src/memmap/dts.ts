@@ -19,6 +19,8 @@ interface DtNode {
 
 interface Statement { body: string; end: ";" | "{" | "}"; line: number }
 
+const [NL, CR, TAB, SPACE, QUOTE, STAR, SLASH, SEMI, OPEN, CLOSE, BACKSLASH] = [..."\n\r\t \"*/;{}\\"].map((c) => c.charCodeAt(0));
+
 /** Splits the source at `;`, `{` and `}` outside strings and comments, counting lines as it goes. */
 function statements(text: string, input: string): Statement[] {
   const out: Statement[] = [];
@@ -28,10 +30,10 @@ function statements(text: string, input: string): Statement[] {
   let bodyLine = 0;
   const flush = (to: number) => { if (to > from) parts.push(text.slice(from, to)); };
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "\n") { line++; continue; }
-    if (c === "/" && (text[i + 1] === "*" || text[i + 1] === "/")) {
-      const block = text[i + 1] === "*";
+    const c = text.charCodeAt(i);
+    if (c === NL) { line++; continue; }
+    if (c === SLASH && (text.charCodeAt(i + 1) === STAR || text.charCodeAt(i + 1) === SLASH)) {
+      const block = text.charCodeAt(i + 1) === STAR;
       const close = block ? text.indexOf("*/", i + 2) : text.indexOf("\n", i + 2);
       if (block && close < 0) throw new MemoryMapError("comment '/*' is not closed", { line }, input);
       const end = close < 0 ? text.length : block ? close + 2 : close;
@@ -42,23 +44,23 @@ function statements(text: string, input: string): Statement[] {
       from = end;
       continue;
     }
-    if (c === '"') {
+    if (c === QUOTE) {
       if (!bodyLine) bodyLine = line;
       let k = i + 1;
-      while (k < text.length && text[k] !== '"' && text[k] !== "\n") k += text[k] === "\\" ? 2 : 1;
-      if (text[k] !== '"') throw new MemoryMapError("string is not closed on its line", { line }, input);
+      for (let q = text.charCodeAt(k); k < text.length && q !== QUOTE && q !== NL; q = text.charCodeAt(k)) k += q === BACKSLASH ? 2 : 1;
+      if (text.charCodeAt(k) !== QUOTE) throw new MemoryMapError("string is not closed on its line", { line }, input);
       i = k;
       continue;
     }
-    if (c === ";" || c === "{" || c === "}") {
+    if (c === SEMI || c === OPEN || c === CLOSE) {
       flush(i);
-      out.push({ body: parts.join("").trim(), end: c, line: bodyLine || line });
+      out.push({ body: parts.join("").trim(), end: c === SEMI ? ";" : c === OPEN ? "{" : "}", line: bodyLine || line });
       parts = [];
       from = i + 1;
       bodyLine = 0;
       continue;
     }
-    if (!bodyLine && c !== " " && c !== "\t" && c !== "\r") bodyLine = line;
+    if (!bodyLine && c !== SPACE && c !== TAB && c !== CR) bodyLine = line;
   }
   return out;
 }

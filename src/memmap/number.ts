@@ -12,7 +12,7 @@ const MAX_TOKEN = 96;
 export function parseAddress(text: string, bareHex = false): bigint | string {
   const raw = text.trim();
   if (raw.length > MAX_TOKEN) return `'${excerpt(raw)}' is too long to be a 64-bit number`;
-  const t = raw.replace(/_/g, "");
+  const t = raw.includes("_") ? raw.replace(/_/g, "") : raw;
   let value: bigint;
   if (/^0x[0-9a-f]+$/i.test(t)) value = BigInt(t);
   else if (bareHex && /^[0-9a-f]+$/i.test(t)) value = BigInt(`0x${t}`);

@@ -11,10 +11,20 @@ import type { ParsedRanges } from "./parsed.js";
 /** Calls `each` with every line and its 1-based number; LF, CRLF and CR all end a line. */
 export function eachRawLine(text: string, each: (line: string, n: number) => void): void {
   let n = 0;
-  for (const m of text.matchAll(/([^\r\n]*)(\r\n|\r|\n|$)/g)) {
-    if (m[0] === "" && m.index === text.length && n > 0) break;
-    each(m[1], ++n);
-    if (m[2] === "") break;
+  let from = 0;
+  let lf = text.indexOf("\n");
+  let cr = text.indexOf("\r");
+  for (;;) {
+    // Each search resumes past the previous line, so the whole text is scanned once.
+    if (lf !== -1 && lf < from) lf = text.indexOf("\n", from);
+    if (cr !== -1 && cr < from) cr = text.indexOf("\r", from);
+    const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+    if (end === -1) {
+      if (from < text.length || n === 0) each(text.slice(from), ++n);
+      return;
+    }
+    each(text.slice(from, end), ++n);
+    from = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
   }
 }
 

@@ -26,7 +26,7 @@ export function surveyAnswer(byArch: Readonly<Record<string, ArchAggregate>>, fa
 
   const packed = ["x86-64", "arm64"].filter((a) => byArch[a]);
   if (packed.length) {
-    const verdicts = packed.map((a) => (byArch[a].compress === 0 ? `holds for all ${plural(byArch[a].machines, `${a} machine`)}` : `fails for ${byArch[a].compress} of ${byArch[a].machines} ${a} machines, whose holes the default scheme compresses`));
+    const verdicts = packed.map((a) => (byArch[a].compress === 0 ? (byArch[a].machines === 1 ? `holds for the one ${a} machine` : `holds for all ${byArch[a].machines} ${a} machines`) : `fails for ${byArch[a].compress} of ${byArch[a].machines} ${a} machines, whose holes the default scheme compresses`));
     const mixed = new Set(packed.map((a) => byArch[a].compress === 0)).size > 1;
     out.push(`The notes' claim that ${packed.join(" and ")} RAM is packed from 0 with no holes ${verdicts.join(mixed ? " but " : " and ")}.`);
     const broken = packed.filter((a) => byArch[a].pdx_none_breaks > 0);
