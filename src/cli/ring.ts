@@ -270,14 +270,13 @@ async function bench(argv: string[]): Promise<number> {
   console.log(textTable(["async ring (2 workers)", "payload", "ring msgs", "msgs/s", "MB/s", "ns/msg", "±%"], report.throughput.map((t) => [
     t.impl, `${t.payload_bytes} B`, String(t.ring_messages), t.ops_per_s.toFixed(0), (t.bytes_per_s / 1e6).toFixed(0), t.ns_per_op.toFixed(1), t.rme.toFixed(1),
   ])));
-  const rounds = report.throughput_rounds.length / report.throughput.length;
-  if (rounds > 1) {
-    const perRound = (impl: string, payload: number) => report.throughput_rounds
-      .filter((t) => t.impl === impl && t.payload_bytes === payload).map((t) => `${(t.ops_per_s / 1e6).toFixed(2)}M`).join("  ");
-    console.log(`\nmedian of ${rounds} rounds, alternating the implementations; msgs/s of each round:`);
-    for (const t of report.throughput) console.log(`  ${t.impl.padEnd(17)} ${String(t.payload_bytes).padStart(3)} B  ${perRound(t.impl, t.payload_bytes)}`);
-  }
-  console.log(`\nxenmm / ringbuf.js: ${Object.entries(report.ratio_vs_ringbuf).map(([k, v]) => `${k} ${v.toFixed(2)}×`).join(", ")}\n`);
+  console.log(`\nSame two worker threads for both rings, batch by batch, alternating which goes first; "±%" is half the interquartile range of the rounds' rates.`);
+  console.log(textTable(["xenmm / ringbuf.js", "median", "±% (IQR/2)", "p25", "p75", "min", "max", "rounds", "target", "met"],
+    Object.entries(report.ratio_spread).map(([k, r]) => {
+      const t = report.targets.ratio_at_least[k];
+      return [k, `${r.median.toFixed(2)}×`, r.spread_pct.toFixed(1), r.p25.toFixed(2), r.p75.toFixed(2), r.min.toFixed(2), r.max.toFixed(2), String(r.rounds), `≥ ${t.target}×`, t.met ? "yes" : "no"];
+    })));
+  console.log("");
   console.log(textTable(["sync round trip (2 workers)", "p50 µs", "p99 µs", "mean µs", "timed"], report.sync_round_trip.map((s) => [
     s.strategy, s.p50_us.toFixed(2), s.p99_us.toFixed(2), (s.ns_per_op / 1000).toFixed(2), String(s.round_trips_timed),
   ])));

@@ -6,6 +6,7 @@
 import { DEFAULT_VCPU_LIST, SIM_DEFAULTS, type SimRun } from "../vmevent/sim/config.js";
 import { sweepCharts } from "../vmevent/sweep-report.js";
 import { chart, debounce, fill, h, messageOf, select, slider, table } from "./dom.js";
+import { mountRingBench } from "./ring-bench-panel.js";
 import type { SimReply, SimRequest } from "./sim-worker.js";
 
 /** Simulated time per run: long enough for stable fractions, short enough to redraw while sliding. */
@@ -21,7 +22,7 @@ function summary(runs: SimRun[], vcpus: number): HTMLElement {
   const at = runs.filter((r) => r.vcpus === vcpus);
   return table(["design", "ring slots", "events", "handled/s", "p99 latency", "vCPU time blocked", "lost async events"],
     at.map((r) => [r.design === "legacy" ? "legacy ring" : `new (${r.policy})`, String(r.slots), String(r.events), r.throughput.toFixed(0),
-      `${r.latency_p99_us.toFixed(0)} µs`, pct(r.vcpu_time.blackeye + r.vcpu_time.waitqueue), String(r.lost)]),
+      `${r.latency_p99_us.toFixed(0)} µs`, pct(r.vcpu_time.blackeye + r.vcpu_time.waitqueue), `${r.lost} of ${r.async_produced} (${pct(r.async_loss_fraction)})`]),
     { class: "mono", "data-testid": "vm-summary" });
 }
 
@@ -33,6 +34,8 @@ export function mountVmevent(root: HTMLElement): void {
   const status = h("p", { class: "status", "data-testid": "vm-status", "aria-live": "polite" });
   const charts = h("div", { class: "charts" });
   const tableAt = h("div");
+  const ringWorkers = h("div", { "data-testid": "ring-workers" });
+  mountRingBench(ringWorkers);
 
   let worker: Worker | undefined;
   let lastId = 0;
@@ -69,6 +72,6 @@ export function mountVmevent(root: HTMLElement): void {
     h("h2", { id: "vm-h" }, "vm_event rings"),
     h("p", { class: "lede" }, "Today's single-page ring (reservations, black-eye pauses, waitqueues) against the redesign: one sync slot per vCPU plus a multi-page async ring that drops or overwrites instead of blocking. Each point is a deterministic discrete-event simulation, run in a Web Worker."),
     h("div", { class: "controls" }, vcpus.wrap, pages.wrap, service.wrap, policy.wrap),
-    status, charts, tableAt);
+    status, charts, tableAt, ringWorkers);
   run();
 }

@@ -53,7 +53,15 @@ export interface SyncSpec extends RoleCommon {
   maxSamples: number;
 }
 
-export type RoleSpec = AsyncSpec | RingbufSpec | SyncSpec | ScribblerSpec | BalloonSpec;
+export interface PairedSpec extends RoleCommon {
+  role: "paired-producer" | "paired-consumer";
+  ours: Omit<AsyncSpec, "role" | keyof RoleCommon>;
+  theirs: Omit<RingbufSpec, "role" | keyof RoleCommon>;
+  /** One Int32 word: which implementation runs the next batch (0 ours, 1 ringbuf.js). */
+  select: SharedArrayBuffer;
+}
+
+export type RoleSpec = AsyncSpec | RingbufSpec | SyncSpec | PairedSpec | ScribblerSpec | BalloonSpec;
 
 export interface RoleResult {
   role: RoleSpec["role"];
@@ -71,6 +79,8 @@ export interface RoleResult {
   /** Sync round trips, µs (sync-xen). */
   roundTripsUs?: number[];
   served?: number;
+  /** Paired roles: the xenmm async ring's counters, then ringbuf.js's. */
+  parts?: RoleResult[];
   /** Words a hostile guest wrote (guest-scribbler). */
   hostileWrites?: number;
   /** Result of each balloon-driver action (guest-balloon). */
@@ -94,10 +104,12 @@ export function runRole(spec: RoleSpec): RoleResult {
   const control = new Int32Array(spec.control);
   arriveAndWait(control, spec.participants);
   switch (spec.role) {
-    case "async-producer": return asyncProducer(spec as AsyncSpec, control);
-    case "async-consumer": return asyncConsumer(spec as AsyncSpec, control);
-    case "ringbuf-producer": return ringbufProducer(spec as RingbufSpec, control);
-    case "ringbuf-consumer": return ringbufConsumer(spec as RingbufSpec, control);
+    case "async-producer": return runWork(control, asyncProducer(spec as AsyncSpec, control));
+    case "async-consumer": return runWork(control, asyncConsumer(spec as AsyncSpec, control));
+    case "ringbuf-producer": return runWork(control, ringbufProducer(spec as RingbufSpec, control));
+    case "ringbuf-consumer": return runWork(control, ringbufConsumer(spec as RingbufSpec));
+    case "paired-producer":
+    case "paired-consumer": return paired(spec as PairedSpec, control);
     case "sync-xen": return syncXen(spec as SyncSpec, control);
     case "sync-agent": return syncAgent(spec as SyncSpec, control);
     case "guest-scribbler": return guestScribbler(spec as ScribblerSpec, control);
@@ -109,12 +121,22 @@ function asyncRegion(spec: AsyncSpec): AsyncRingRegion {
   return new AsyncRingRegion(spec.ring, 0, asyncRingGeometry(spec.pages, spec.payloadBytes));
 }
 
-function asyncProducer(spec: AsyncSpec, control: Int32Array): RoleResult {
+/** One role's part of a batch, and its counters once the batches are over. */
+interface Work {
+  batch(n: number): void;
+  result(batches: number): RoleResult;
+}
+
+function runWork(control: Int32Array, work: Work): RoleResult {
+  return work.result(batchLoop(control, true, (n) => work.batch(n)));
+}
+
+function asyncProducer(spec: AsyncSpec, control: Int32Array): Work {
   const producer = new AsyncRingProducer(asyncRegion(spec), spec.policy);
   const payload = new Uint8Array(spec.payloadBytes);
   const view = new DataView(payload.buffer);
   let seq = 0;
-  const batches = batchLoop(control, true, (batch) => {
+  const batch = (batch: number) => {
     for (let i = 0; i < spec.perBatch; i++) {
       // Benchmarks measure transfer capacity, so they wait for space; the producer itself never blocks.
       if (spec.waitForSpace && producer.free() === 0) pollUntil(() => producer.free() > 0);
@@ -122,14 +144,17 @@ function asyncProducer(spec: AsyncSpec, control: Int32Array): RoleResult {
       producer.write(payload);
     }
     Atomics.store(control, CONTROL.producedBatch, batch); // everything of this batch is written
-  });
+  };
   return {
-    role: spec.role, batches, produced: producer.counters.produced,
-    dropped: producer.region.dropped(), unreportedLost: producer.unreportedLost(),
+    batch,
+    result: (batches) => ({
+      role: spec.role, batches, produced: producer.counters.produced,
+      dropped: producer.region.dropped(), unreportedLost: producer.unreportedLost(),
+    }),
   };
 }
 
-function asyncConsumer(spec: AsyncSpec, control: Int32Array): RoleResult {
+function asyncConsumer(spec: AsyncSpec, control: Int32Array): Work {
   const consumer = new AsyncRingConsumer(asyncRegion(spec), spec.policy, { releaseEvery: spec.releaseEvery });
   const out = new Uint8Array(spec.payloadBytes);
   const view = new DataView(out.buffer);
@@ -140,7 +165,7 @@ function asyncConsumer(spec: AsyncSpec, control: Int32Array): RoleResult {
   let lastSeq = -1;
   let lastLost = 0;
   const drained = (batch: number) => Atomics.load(control, CONTROL.producedBatch) === batch && consumer.available() === 0;
-  const batches = batchLoop(control, true, (batch) => {
+  const batch = (batch: number) => {
     if (!spec.verify) {
       for (;;) {
         if (consumer.readBatch(bulk, Infinity) > 0) continue;
@@ -166,33 +191,33 @@ function asyncConsumer(spec: AsyncSpec, control: Int32Array): RoleResult {
       if (!payloadIntact(out, seq)) corrupt++;
       lastSeq = seq;
     }
-  });
+  };
   const c = consumer.counters;
-  return { role: spec.role, batches, consumed: c.consumed, lostReported: c.lostReported, overwritten: c.overwritten, readsWhileProducing, corrupt };
+  return { batch, result: (batches) => ({ role: spec.role, batches, consumed: c.consumed, lostReported: c.lostReported, overwritten: c.overwritten, readsWhileProducing, corrupt }) };
 }
 
-function ringbufProducer(spec: RingbufSpec, control: Int32Array): RoleResult {
+function ringbufProducer(spec: RingbufSpec, control: Int32Array): Work {
   const rb = new RingBuffer(spec.ring, Uint8Array as never);
   const payload = new Uint8Array(spec.payloadBytes);
   const view = new DataView(payload.buffer);
   let seq = 0;
-  const batches = batchLoop(control, true, (batch) => {
+  const batch = (batch: number) => {
     for (let i = 0; i < spec.perBatch; i++) {
       if (rb.available_write() < spec.payloadBytes) pollUntil(() => rb.available_write() >= spec.payloadBytes);
       view.setUint32(0, seq++, true);
       rb.push(payload, spec.payloadBytes);
     }
     Atomics.store(control, CONTROL.producedBatch, batch);
-  });
-  return { role: spec.role, batches, produced: seq };
+  };
+  return { batch, result: (batches) => ({ role: spec.role, batches, produced: seq }) };
 }
 
-function ringbufConsumer(spec: RingbufSpec, control: Int32Array): RoleResult {
+function ringbufConsumer(spec: RingbufSpec): Work {
   const rb = new RingBuffer(spec.ring, Uint8Array as never);
   // Pop as many whole messages as are there at once: ringbuf.js used the way it is meant to be.
   const out = new Uint8Array(rb.capacity());
   let consumed = 0;
-  const batches = batchLoop(control, true, () => {
+  const batch = () => {
     let left = spec.perBatch;
     while (left > 0) {
       if (rb.available_read() < spec.payloadBytes) pollUntil(() => rb.available_read() >= spec.payloadBytes);
@@ -201,8 +226,28 @@ function ringbufConsumer(spec: RingbufSpec, control: Int32Array): RoleResult {
       left -= whole;
       consumed += whole;
     }
+  };
+  return { batch, result: (batches) => ({ role: spec.role, batches, consumed }) };
+}
+
+/**
+ * Both implementations in the same two threads, batch by batch (benchmarks): wherever the
+ * host put these two threads, each ring sees the same cores. The word in `select` says which
+ * one runs the next batch: 0 the xenmm async ring, 1 ringbuf.js.
+ */
+function paired(spec: PairedSpec, control: Int32Array): RoleResult {
+  const common = { control: spec.control, participants: spec.participants };
+  const producer = spec.role === "paired-producer";
+  const ours = producer ? asyncProducer({ ...spec.ours, ...common, role: "async-producer" }, control) : asyncConsumer({ ...spec.ours, ...common, role: "async-consumer" }, control);
+  const theirs = producer ? ringbufProducer({ ...spec.theirs, ...common, role: "ringbuf-producer" }, control) : ringbufConsumer({ ...spec.theirs, ...common, role: "ringbuf-consumer" });
+  const select = new Int32Array(spec.select);
+  const n = [0, 0];
+  const batches = batchLoop(control, true, (batch) => {
+    const which = Atomics.load(select, 0) === 0 ? 0 : 1;
+    n[which]++;
+    (which === 0 ? ours : theirs).batch(batch);
   });
-  return { role: spec.role, batches, consumed };
+  return { role: spec.role, batches, parts: [ours.result(n[0]), theirs.result(n[1])] };
 }
 
 function syncXen(spec: SyncSpec, control: Int32Array): RoleResult {
