@@ -3,13 +3,21 @@
  * worker a task and opens a gate so all start at once; resolves with every result.
  */
 import { Worker } from "node:worker_threads";
-import type { Engine } from "./engine.js";
-import { GATE_ARRIVED, GATE_OPEN, GATE_SLOTS, type EnginePool, type WorkerInit, type WorkerResult, type WorkerTask } from "./worker-tasks.js";
+import { InvalidArgumentError } from "../errors.js";
+import { intIn } from "../options.js";
+import { describeValue } from "../u64.js";
+import { Engine } from "./engine.js";
+import { checkWorkerTask, GATE_ARRIVED, GATE_OPEN, GATE_SLOTS, type EnginePool, type WorkerInit, type WorkerResult, type WorkerTask } from "./worker-tasks.js";
+
+/** Threads are real: more than this is a mistake, not a workload (each costs ~10 MB). */
+const MAX_POOL_WORKERS = 256;
 
 export class NodeWorkerPool implements EnginePool {
   private constructor(private readonly workers: Worker[], private readonly gate: Int32Array) {}
 
   static async create(engine: Engine, size: number): Promise<NodeWorkerPool> {
+    if (!(engine instanceof Engine)) throw new InvalidArgumentError("NodeWorkerPool.create(engine)", `expected an Engine, got ${describeValue(engine)}`);
+    intIn("NodeWorkerPool.create(size)", size, 1, MAX_POOL_WORKERS);
     const gate = new Int32Array(new SharedArrayBuffer(GATE_SLOTS * 4));
     const init: WorkerInit = { module: engine.module, memory: engine.memory, gate };
     const workers = Array.from({ length: size }, () => new Worker(new URL("./node-worker.js", import.meta.url), { workerData: init }));
@@ -24,7 +32,9 @@ export class NodeWorkerPool implements EnginePool {
 
   /** Runs tasks[i] on worker i, all released together. */
   async run(tasks: WorkerTask[]): Promise<WorkerResult[]> {
-    if (tasks.length > this.workers.length) throw new RangeError(`${tasks.length} tasks for ${this.workers.length} workers`);
+    if (!Array.isArray(tasks) || tasks.length > this.workers.length)
+      throw new InvalidArgumentError("run(tasks)", `expected an array of at most ${this.workers.length} tasks (one per worker), got ${describeValue(tasks)}`);
+    tasks.forEach(checkWorkerTask);
     Atomics.store(this.gate, GATE_OPEN, 0);
     Atomics.store(this.gate, GATE_ARRIVED, 0);
     const results = tasks.map((task, i) => new Promise<WorkerResult>((resolve, reject) => {

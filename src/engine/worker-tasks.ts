@@ -28,7 +28,9 @@ export interface WorkerResult {
  * regions); the task's shape is checked so a malformed message fails with a typed error.
  */
 export function runTask(wasm: WasmExports, task: WorkerTask): WorkerResult {
-  checkTask(wasm, task);
+  if (wasm === null || typeof wasm !== "object" || typeof wasm.get_page_batch !== "function")
+    throw new InvalidArgumentError("runTask(wasm)", `expected the engine's WASM exports, got ${describeValue(wasm)}`);
+  checkWorkerTask(task);
   const t0 = performance.now();
   let done = 0;
   for (let r = 0; r < task.rounds; r++) {
@@ -46,9 +48,8 @@ export function runTask(wasm: WasmExports, task: WorkerTask): WorkerResult {
 const TASK_KINDS = ["getput", "get", "convert"] as const;
 const WASM32_BYTES = 2 ** 32;
 
-function checkTask(wasm: WasmExports, task: WorkerTask): void {
-  if (wasm === null || typeof wasm !== "object" || typeof wasm.get_page_batch !== "function")
-    throw new InvalidArgumentError("runTask(wasm)", `expected the engine's WASM exports, got ${describeValue(wasm)}`);
+/** A task's shape (pools check before posting, so the caller gets the typed error). */
+export function checkWorkerTask(task: WorkerTask): void {
   if (task === null || typeof task !== "object") throw new InvalidArgumentError("runTask(task)", `expected a WorkerTask, got ${describeValue(task)}`);
   oneOf("task.kind", task.kind, TASK_KINDS);
   for (const field of ["ctx", "src", "n"] as const) intIn(`task.${field}`, task[field], 0, WASM32_BYTES);
