@@ -23,6 +23,9 @@ const USAGE = `usage:
       every design for N = 10 … 10,000 (listeners = deaths = N), with a chart
   xenmm xenstored --interfaces [--design legacy|new|toolstack]
       which interfaces each design needs, in which component, with which privilege
+  xenmm xenstored soak [--quick] [--seconds S] [--json FILE]
+      hostile guests and clients for a bounded time: events dropped, peak RSS
+      (default out/bench-xenstore-soak.json)
   xenmm xenstored bench [--quick] [--json FILE]
       request latency/throughput over the unix socket (default out/bench-xenstore.json)`;
 
@@ -32,6 +35,7 @@ export const verb: Verb = {
     return dispatch("xenstored", argv, {
       sim: runSim,
       ctl: async (rest) => (await import("./xenstored-ctl.js")).runCtl(rest),
+      soak: async (rest) => (await import("../../bench/xenstore-soak.js")).runXenstoreSoak(rest, USAGE),
       bench: async (rest) => (await import("../../bench/xenstore.js")).runXenstoreBench(rest, USAGE),
     }, runServer);
   },

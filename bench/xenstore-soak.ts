@@ -1,0 +1,274 @@
+/**
+ * xenstored under hostile guests and clients (issue 11 §3), for a bounded time: the
+ * server, its ring guests and its socket clients in this one process, RSS sampled every
+ * 20 ms. Attacks, one after another:
+ *
+ *   flood-same   guest 5 registers 128 watches with 1000-byte tokens on a node of guest 6
+ *                and stops reading; guest 6 writes that node again and again
+ *                (identical pending events → dropped as duplicates)
+ *   flood-new    the same, but guest 6 creates a new child each time (distinct events →
+ *                queued up to guest 5's hard memory quota, then dropped)
+ *   stale        guest 7 stops reading with 4 watches; its events expire after the
+ *                watch-event timeout (shortened here so the soak stays bounded)
+ *   overlong     a dom0 watcher with a 4000-byte token, writes under 3000-byte paths
+ *   slow-readers 30 socket clients each send 20,000 READs of a 4000-byte value and never
+ *                read (80 MB of replies each if nothing stopped them), then close
+ *
+ * Reports, per attack, the events dropped by reason, the largest per-domain memory
+ * charge, peak RSS, and RSS after the attack's connections are gone.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { parseCommand } from "../src/cli/args.js";
+import { textTable } from "../src/report/table.js";
+import { MsgType } from "../src/xenstore/constants.js";
+import { encodeMessage, joinStrings } from "../src/xenstore/codec.js";
+import { connectInProcess } from "../src/xenstore/inprocess-transport.js";
+import { newEventDrops, type EventDrops } from "../src/xenstore/output-queue.js";
+import { EventChannel, RingPage } from "../src/xenstore/ring.js";
+import { RingGuest } from "../src/xenstore/ring-guest.js";
+import { RingTransport } from "../src/xenstore/ring-transport.js";
+import { XenstoreServer } from "../src/xenstore/server.js";
+import { UnixSocketTransport } from "../src/xenstore/socket-transport.js";
+import { machineInfo } from "./machine.js";
+
+export interface SoakRow extends EventDrops {
+  attack: string;
+  seconds: number;
+  /** Requests the attacker sent. */
+  requests: number;
+  /** Largest memory charged to one domain during the attack (bytes). */
+  max_domain_bytes: number;
+  peak_rss_mib: number;
+  rss_after_mib: number;
+  /** V8 heap in use plus external buffers after a full GC: what the server still holds. */
+  js_after_mib: number;
+}
+
+const MIB = 1024 * 1024;
+const SLOW_CLIENTS = 30;
+const READS_PER_CLIENT = 20_000;
+/** The soak's watch-event timeout (C's is 20 s): short enough to expire within the run. */
+const SOAK_EVENT_TIMEOUT_MS = 1000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A way to ask V8 for a full collection, so "RSS after" is not just garbage not yet collected. */
+function collector(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
+
+class RssSampler {
+  peak = 0;
+  private readonly timer = setInterval(() => this.sample(), 20);
+  sample(): number {
+    const rss = process.memoryUsage.rss();
+    if (rss > this.peak) this.peak = rss;
+    return rss;
+  }
+  reset(): void {
+    this.peak = this.sample();
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/** The server with its ring transport, dom0 client and guests. */
+class SoakBed {
+  readonly server = new XenstoreServer({ watchEventTimeoutMs: SOAK_EVENT_TIMEOUT_MS });
+  readonly rings = new RingTransport(this.server);
+  readonly dom0 = connectInProcess(this.server).client;
+  private readonly guests: RingGuest[] = [];
+  private writer?: RingGuest;
+  maxDomainBytes = 0;
+
+  /** Guest 6, the one that writes. */
+  async writerGuest(): Promise<RingGuest> {
+    return (this.writer ??= await this.guest(6));
+  }
+
+  /** Builds a domain with its home owned by it and a guest running on its ring. */
+  async guest(domid: number): Promise<RingGuest> {
+    const ring = { page: RingPage.allocate(), evtchn: new EventChannel() };
+    this.rings.seed(domid, BigInt(domid), ring);
+    await this.dom0.write(`/local/domain/${domid}`, "");
+    await this.dom0.call(MsgType.SET_PERMS, [`/local/domain/${domid}`, `n${domid}`, "r0"]);
+    await this.dom0.call(MsgType.INTRODUCE, [`${domid}`, `${domid}`, "1"]);
+    const g = new RingGuest(ring.page, ring.evtchn);
+    this.guests.push(g);
+    return g;
+  }
+
+  /** A guest that registers `n` watches on `path` with 1000-byte tokens, then stops reading. */
+  async deafWatcher(domid: number, path: string, n: number): Promise<void> {
+    const g = await this.guest(domid);
+    for (let i = 0; i < n; i++) await g.client.watch(path, `${i}`.padStart(1000, "t"));
+    await g.close();
+  }
+
+  noteMemory(domids: number[]): void {
+    for (const d of domids) this.maxDomainBytes = Math.max(this.maxDomainBytes, this.server.memory.of(d));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.guests.map((g) => g.close()));
+    this.rings.close();
+  }
+}
+
+/** Runs `body` until `until` ms from now; returns the requests it made. */
+async function forAWhile(until: number, body: (i: number) => Promise<void>): Promise<number> {
+  let i = 0;
+  while (performance.now() < until) await body(i++);
+  return i;
+}
+
+async function floodAttack(bed: SoakBed, ms: number, distinct: boolean): Promise<number> {
+  const path = "/local/domain/6/data";
+  const writer = await bed.writerGuest();
+  await bed.dom0.write(path, "");
+  await bed.dom0.call(MsgType.SET_PERMS, [path, "n6", "r5", "r15"]);
+  await bed.deafWatcher(distinct ? 15 : 5, path, 128);
+  const until = performance.now() + ms;
+  return forAWhile(until, async (i) => {
+    // Distinct children, within guest 6's 1000-node quota.
+    await writer.client.write(distinct ? `data/${i % 900}` : "data", `${i}`);
+    if (i % 64 === 0) bed.noteMemory([5, 15]);
+  });
+}
+
+async function staleAttack(bed: SoakBed, ms: number): Promise<number> {
+  await bed.deafWatcher(7, "/local/domain/7", 4);
+  const until = performance.now() + Math.min(ms, SOAK_EVENT_TIMEOUT_MS / 2);
+  const n = await forAWhile(until, (i) => bed.dom0.write(`/local/domain/7/n${i % 500}`, `${i}`).then(() => {}));
+  bed.noteMemory([7]);
+  await sleep(SOAK_EVENT_TIMEOUT_MS * 2.5); // every unread event passes its deadline
+  return n;
+}
+
+async function overlongAttack(bed: SoakBed, ms: number): Promise<number> {
+  const watcher = connectInProcess(bed.server).client;
+  await watcher.watch("/w", "t".repeat(4000));
+  const until = performance.now() + ms;
+  const path = `/w/${"p".repeat(3000)}`; // one node: the store does not grow, only events are refused
+  return forAWhile(until, (i) => bed.dom0.write(path, `${i}`).then(() => {}));
+}
+
+/**
+ * The slow readers live in a child process, so this process's RSS is the server's alone:
+ * each connects, writes its READs, never reads, and all close when told (stdin ends).
+ */
+const SLOW_READER_SCRIPT = `
+const net = require("node:net");
+const [path, clients, requestHex, count] = process.argv.slice(1);
+const burst = Buffer.from(requestHex.repeat(Number(count)), "hex");
+const sockets = [];
+for (let i = 0; i < Number(clients); i++) {
+  const s = net.connect(path, () => { s.pause(); s.write(burst); });
+  s.on("error", () => {});
+  sockets.push(s);
+}
+process.stdin.on("end", () => { for (const s of sockets) s.destroy(); process.exit(0); });
+process.stdin.resume();
+`;
+
+async function slowReaders(socketPath: string, ms: number): Promise<number> {
+  const read = encodeMessage({ type: MsgType.READ, reqId: 0, txId: 0, payload: joinStrings(["/big"]) });
+  const one = Buffer.from(read).toString("hex");
+  const child = spawn(process.execPath, ["-e", SLOW_READER_SCRIPT, socketPath, `${SLOW_CLIENTS}`, one, `${READS_PER_CLIENT}`],
+    { stdio: ["pipe", "ignore", "inherit"] });
+  await sleep(ms);
+  child.stdin!.end();
+  await new Promise((r) => child.once("exit", r));
+  return SLOW_CLIENTS * READS_PER_CLIENT;
+}
+
+export async function runXenstoreSoak(argv: string[], usage: string): Promise<number> {
+  const { values } = parseCommand(argv, {
+    quick: { type: "boolean" },
+    seconds: { type: "string" },
+    json: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  }, usage, 0);
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const total = Number(values.seconds ?? (values.quick ? 10 : 30));
+  if (!Number.isFinite(total) || total < 5 || total > 3600) throw new (await import("../src/errors.js")).UsageError("--seconds: 5..3600");
+  const slice = (total * 1000) / 8; // five attacks; the stale one also waits out its timeout
+  const gc = collector();
+  const rss = new RssSampler();
+  const bed = new SoakBed();
+  const dir = await mkdtemp(join(tmpdir(), "xenmm-soak-"));
+  const socket = new UnixSocketTransport(bed.server, join(dir, "socket"));
+  await socket.listen();
+  await bed.dom0.write("/big", "v".repeat(4000));
+  const rows: SoakRow[] = [];
+  gc();
+  console.log(`before the attacks: RSS ${round(rss.sample() / MIB, 1)} MiB, JS ${jsMib()} MiB`);
+  const attacks: Array<[string, () => Promise<number>, number[]]> = [
+    ["flood-same", () => floodAttack(bed, slice, false), [5]],
+    ["flood-new", () => floodAttack(bed, slice, true), [15]],
+    ["stale", () => staleAttack(bed, slice), [7]],
+    ["overlong", () => overlongAttack(bed, slice), []],
+    ["slow-readers", () => slowReaders(socket.path, slice * 2), []],
+  ];
+  try {
+    for (const [attack, run, victims] of attacks) {
+      const before = { ...bed.server.drops };
+      bed.maxDomainBytes = 0;
+      gc();
+      rss.reset();
+      const t0 = performance.now();
+      const requests = await run();
+      const seconds = (performance.now() - t0) / 1000;
+      bed.noteMemory(victims);
+      const peak = Math.max(rss.peak, rss.sample());
+      // The victims' connections go away (RELEASE / the sockets closed above): all freed?
+      for (const d of victims) await bed.dom0.call(MsgType.RELEASE, [`${d}`]);
+      for (let i = 0; i < 5; i++) { // closed sockets are finalised over a few turns
+        await sleep(100);
+        gc();
+      }
+      const drops = newEventDrops();
+      for (const k of Object.keys(drops) as Array<keyof EventDrops>) drops[k] = bed.server.drops[k] - before[k];
+      rows.push({
+        attack, seconds: round(seconds, 2), requests, ...drops, max_domain_bytes: bed.maxDomainBytes,
+        peak_rss_mib: round(peak / MIB, 1), rss_after_mib: round(rss.sample() / MIB, 1), js_after_mib: jsMib(),
+      });
+    }
+  } finally {
+    rss.stop();
+    await socket.close();
+    await bed.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  console.log(textTable(
+    ["attack", "seconds", "attacker requests", "dup dropped", "timed out", "over quota", "over-long", "max domain KiB", "peak RSS MiB", "RSS after MiB", "JS after MiB"],
+    rows.map((r) => [r.attack, r.seconds, r.requests, r.duplicate, r.timeout, r.memory, r.overlong,
+      round(r.max_domain_bytes / 1024, 1), r.peak_rss_mib, r.rss_after_mib, r.js_after_mib].map(String)),
+  ));
+  const quotas = { memory: bed.server.quotas.get("memory"), soft_memory: bed.server.quotas.get("soft-memory"), event_timeout_ms: SOAK_EVENT_TIMEOUT_MS };
+  const out = values.json ?? "out/bench-xenstore-soak.json";
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, JSON.stringify({ machine: machineInfo(), quotas, rows }, null, 2) + "\n");
+  console.log(`JSON written to ${out}`);
+  return 0;
+}
+
+function jsMib(): number {
+  const m = process.memoryUsage();
+  return round((m.heapUsed + m.external) / MIB, 1);
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
