@@ -9,6 +9,8 @@ import { xenmm } from "../run-cli.js";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 const VERBS = "(verbs: report, pdx, bench, ring, xenstored, serve)";
+/** A list others may extend: "(verbs: a, b)" in an expected message matches any list holding a and b. */
+const LISTED = /^(.*) \((verbs|sub-verbs): ([^)]*)\)$/;
 
 describe("refused input: one line, exit 2", () => {
   it.each([
@@ -29,8 +31,8 @@ describe("refused input: one line, exit 2", () => {
     [["xenstored", "--socket", "--debug-x"], "--socket needs a value, not the flag '--debug-x' (write --socket=--debug-x if that is the value)"],
     [["xenstored", "--interfaces=yes"], "--interfaces takes no value (got 'yes')"],
     [["xenstored", "sim", "--domain", "3"], "unknown flag '--domain'; did you mean --domains? (see xenmm xenstored --help)"],
-    [["xenstored", "sim", "--domains", "1", "--listeners", "1", "--deaths", "1", "--design", "__proto__"], "--design: '__proto__' is not one of legacy, new, both"],
-    [["xenstored", "sim", "--domains", "1", "--listeners", "1", "--deaths", "1", "--design", "legcy"], "--design: 'legcy' is not one of legacy, new, both; did you mean legacy?"],
+    [["xenstored", "sim", "--domains", "1", "--listeners", "1", "--deaths", "1", "--design", "__proto__"], /^xenmm: --design: '__proto__' is not one of legacy, new, [a-z, ]+\n$/],
+    [["xenstored", "sim", "--domains", "1", "--listeners", "1", "--deaths", "1", "--design", "legcy"], /^xenmm: --design: 'legcy' is not one of legacy, new, [a-z, ]+; did you mean legacy\?\n$/],
     [["xenstored", "sim", "stray"], "unexpected argument 'stray' (see xenmm xenstored --help)"],
     [["ring", "sim", "--desgn", "new"], "unknown flag '--desgn'; did you mean --design? (see xenmm ring sim --help)"],
     [["ring", "sim", "--policy", "toString"], "--policy: 'toString' is not one of drop, overwrite"],
@@ -42,15 +44,15 @@ describe("refused input: one line, exit 2", () => {
     [["report", "extra"], "unexpected argument 'extra' (see xenmm report --help)"],
     [["serve", "--prot", "0"], "unknown flag '--prot'; did you mean --port? (see xenmm serve --help)"],
     [["bench", "--quick", "--item", "5"], "unknown flag '--item'; did you mean --items? (see xenmm bench --help)"],
-  ])("%j", async (args, message) => {
-    const r = await xenmm(...(args as string[]));
+  ] as Array<[string[], string | RegExp]>)("%j", async (args, message) => {
+    const r = await xenmm(...args);
     expect([r.code, r.stdout]).toEqual([2, ""]);
-    const [fixed, listed] = message.split(" (sub-verbs: ");
-    if (listed === undefined) return expect(r.stderr).toBe(`xenmm: ${message}\n`);
-    // Other sub-verbs may join the list; the ones named here must be in it.
-    const line = /^(.*) \(sub-verbs: ([a-z, ]+)\)\n$/.exec(r.stderr);
-    expect(line?.[1]).toBe(`xenmm: ${fixed}`);
-    expect(line![2]!.split(", ")).toEqual(expect.arrayContaining(listed.slice(0, -1).split(", ")));
+    if (message instanceof RegExp) return expect(r.stderr).toMatch(message);
+    const want = LISTED.exec(message);
+    if (!want) return expect(r.stderr).toBe(`xenmm: ${message}\n`);
+    const got = LISTED.exec(r.stderr.replace(/\n$/, ""));
+    expect([got?.[1], got?.[2]]).toEqual([`xenmm: ${want[1]}`, want[2]]);
+    expect(got![3]!.split(", ")).toEqual(expect.arrayContaining(want[3]!.split(", ")));
   });
 
   it.each([["__proto__"], ["constructor"], ["toString"], ["hasOwnProperty"]])("--arch %s names the arches", async (arch) => {
@@ -62,7 +64,7 @@ describe("refused input: one line, exit 2", () => {
   it("a word of 100,000 characters is echoed cut short, still one line", async () => {
     const r = await xenmm("x".repeat(100_000));
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`xenmm: unknown verb '${"x".repeat(60)}…' ${VERBS}\n`);
+    expect(r.stderr).toMatch(new RegExp(`^xenmm: unknown verb '${"x".repeat(60)}…' \\(verbs: [a-z, ]+\\)\n$`));
   });
 
   it("an unwritable output file is the system's refusal, not a bug", async () => {
