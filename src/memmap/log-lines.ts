@@ -43,40 +43,46 @@ const tidy = (name: string) => name.trim().replace(/\s+/g, " ");
 const isUsable = (type: string) => /^usable\b/i.test(type.trim());
 const notNonVolatile = (tail: string | undefined) => !/non-volatile/i.test(tail ?? "");
 
+type Num = (s: string) => bigint;
+/** A line shape and the fact it states; `undefined` lets the next shape try. */
+interface Shape { re: RegExp; fact: (m: RegExpExecArray, num: Num) => LogFact | undefined }
+
+const e820 = (source: LogSource, start: bigint, end: bigint, type: string): LogFact => ({ kind: "e820", source, start, end, usable: isUsable(type) });
+/** Groups: node, start, end, tail; `inclusive` adds one to the printed end. */
+const srat = (source: LogSource, inclusive: boolean) => (m: RegExpExecArray, num: Num): LogFact | undefined =>
+  notNonVolatile(m[4]) ? { kind: "srat", source, node: Number(m[1]), start: num(m[2]), end: num(m[3]) + (inclusive ? 1n : 0n) } : undefined;
+
+const XEN_SHAPES: Shape[] = [
+  { re: /RAM map:\s*$/, fact: () => ({ kind: "table", source: "xen" }) },
+  { re: XEN_E820_INCLUSIVE, fact: (m, num) => e820("xen", num(m[1]), num(m[2]) + 1n, m[3]) },
+  { re: XEN_E820_EXCLUSIVE, fact: (m, num) => e820("xen", num(m[1]), num(m[2]), m[3]) },
+  { re: XEN_SRAT_INCLUSIVE, fact: srat("xen", true) },
+  { re: SRAT_EXCLUSIVE, fact: srat("xen", false) },
+];
+
+const LINUX_SHAPES: Shape[] = [
+  { re: /physical RAM map:\s*$/, fact: () => ({ kind: "table", source: "linux" }) },
+  { re: LINUX_E820, fact: (m, num) => e820(m[1] === "Xen" ? "dom0" : "linux", num(m[2]), num(m[3]) + 1n, m[4]) },
+  { re: OLD_LINUX_E820, fact: (m, num) => e820("linux", num(m[1]), num(m[2]), m[3]) },
+  { re: LINUX_SRAT, fact: srat("linux", true) },
+  { re: SRAT_EXCLUSIVE, fact: srat("linux", false) },
+  { re: NODE, fact: (m, num) => ({ kind: "node", node: Number(m[1]), start: num(m[2]), end: num(m[3]) + 1n }) },
+  { re: MODEL, fact: (m) => ({ kind: "machine", name: tidy(m[2]), by: m[1] ? "fdt-match" : "model" }) },
+  { re: DMI, fact: (m) => ({ kind: "machine", name: tidy(m[1]), by: "dmi" }) },
+  { re: /^\s*HighMem\s+\[mem/, fact: () => ({ kind: "highmem" }) },
+];
+
 /** Reads one line; throws MemoryMapError only for a recognised line with a bad number. */
 export function readLogLine(line: string, n: number, input: string): LogFact | undefined {
   if (line.length > MAX_LINE) return undefined;
-  const num = (s: string) => address(s, n, input, true);
+  const num: Num = (s) => address(s, n, input, true);
   const xenAt = line.indexOf("(XEN)");
-  if (xenAt >= 0) {
-    const rest = line.slice(xenAt + 5).replace(TIMESTAMP, "");
-    if (/RAM map:\s*$/.test(rest)) return { kind: "table", source: "xen" };
-    let m = XEN_E820_INCLUSIVE.exec(rest);
-    if (m) return { kind: "e820", source: "xen", start: num(m[1]), end: num(m[2]) + 1n, usable: isUsable(m[3]) };
-    m = XEN_E820_EXCLUSIVE.exec(rest);
-    if (m) return { kind: "e820", source: "xen", start: num(m[1]), end: num(m[2]), usable: isUsable(m[3]) };
-    m = XEN_SRAT_INCLUSIVE.exec(rest);
-    if (m && notNonVolatile(m[4])) return { kind: "srat", source: "xen", node: Number(m[1]), start: num(m[2]), end: num(m[3]) + 1n };
-    m = SRAT_EXCLUSIVE.exec(rest);
-    if (m && notNonVolatile(m[4])) return { kind: "srat", source: "xen", node: Number(m[1]), start: num(m[2]), end: num(m[3]) };
-    return undefined;
+  const [rest, shapes] = xenAt >= 0 ? [line.slice(xenAt + 5), XEN_SHAPES] : [line, LINUX_SHAPES];
+  const text = rest.replace(TIMESTAMP, "");
+  for (const shape of shapes) {
+    const m = shape.re.exec(text);
+    const fact = m && shape.fact(m, num);
+    if (fact) return fact;
   }
-  const rest = line.replace(TIMESTAMP, "");
-  if (/physical RAM map:\s*$/.test(rest)) return { kind: "table", source: "linux" };
-  let m = LINUX_E820.exec(rest);
-  if (m) return { kind: "e820", source: m[1] === "Xen" ? "dom0" : "linux", start: num(m[2]), end: num(m[3]) + 1n, usable: isUsable(m[4]) };
-  m = OLD_LINUX_E820.exec(rest);
-  if (m) return { kind: "e820", source: "linux", start: num(m[1]), end: num(m[2]), usable: isUsable(m[3]) };
-  m = LINUX_SRAT.exec(rest);
-  if (m && notNonVolatile(m[4])) return { kind: "srat", source: "linux", node: Number(m[1]), start: num(m[2]), end: num(m[3]) + 1n };
-  m = SRAT_EXCLUSIVE.exec(rest);
-  if (m && notNonVolatile(m[4])) return { kind: "srat", source: "linux", node: Number(m[1]), start: num(m[2]), end: num(m[3]) };
-  m = NODE.exec(rest);
-  if (m) return { kind: "node", node: Number(m[1]), start: num(m[2]), end: num(m[3]) + 1n };
-  m = MODEL.exec(rest);
-  if (m) return { kind: "machine", name: tidy(m[2]), by: m[1] ? "fdt-match" : "model" };
-  m = DMI.exec(rest);
-  if (m) return { kind: "machine", name: tidy(m[1]), by: "dmi" };
-  if (/^\s*HighMem\s+\[mem/.test(rest)) return { kind: "highmem" };
   return undefined;
 }
