@@ -68,6 +68,11 @@ describe("the real server agrees with the model", () => {
     { domains: 12, listeners: 30, deaths: 12, design: "new" },
     { domains: 100, listeners: 100, deaths: 100, design: "legacy" },
     { domains: 100, listeners: 100, deaths: 100, design: "new" },
+    { domains: 4, listeners: 6, deaths: 2, design: "toolstack", queryCostUs: 2, hopUs: 5 },
+    { domains: 4, listeners: 6, deaths: 2, design: "legacy", queryCostUs: 2, hopUs: 5 },
+    { domains: 12, listeners: 30, deaths: 12, design: "toolstack" },
+    { domains: 12, listeners: 30, deaths: 12, design: "legacy" },
+    { domains: 60, listeners: 60, deaths: 60, design: "toolstack" },
   ];
   for (const p of cases) {
     it(`${p.design} N=${p.domains} M=${p.listeners} K=${p.deaths}`, () => {
