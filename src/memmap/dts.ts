@@ -8,6 +8,7 @@ import type { ArchHint } from "./arch-hint.js";
 import { excerpt, MemoryMapError } from "./error.js";
 import type { RamRange } from "./map.js";
 import type { ParsedRanges } from "./parsed.js";
+import { sizedEnd } from "./number.js";
 import { address } from "./text.js";
 
 interface DtNode {
@@ -138,7 +139,9 @@ export function parseDts(text: string, input: string): ParsedRanges {
     for (let i = 0; i < c.length; i += ac + sc) {
       const start = join(c.slice(i, i + ac));
       const size = join(c.slice(i + ac, i + ac + sc));
-      if (size > 0n) ranges.push({ start, end: start + size, line: reg.line, label: node.name });
+      const end = sizedEnd(start, size);
+      if (typeof end === "string") throw new MemoryMapError(end, { line: reg.line }, input);
+      if (size > 0n) ranges.push({ start, end, line: reg.line, label: node.name });
     }
   }
   return { ranges, archHint: archOf(nodes, input) };

@@ -5,7 +5,7 @@
  */
 import { excerpt, MemoryMapError } from "./error.js";
 import type { RamRange } from "./map.js";
-import { parseAddress } from "./number.js";
+import { parseAddress, sizedEnd } from "./number.js";
 import type { ParsedRanges } from "./parsed.js";
 
 /** A short, bounded description of any JSON value (JSON.stringify of a deeply nested one overflows the stack). */
@@ -36,7 +36,11 @@ function range(entry: unknown, field: string, input: string): RamRange {
     if (!("start" in o)) throw new MemoryMapError("a range object needs 'start'", { field }, input);
     const start = value(o.start, `${field}.start`, input);
     if ("end" in o) return { start, end: value(o.end, `${field}.end`, input), field, label: typeof o.label === "string" ? excerpt(o.label) : undefined };
-    if ("size" in o) return { start, end: start + value(o.size, `${field}.size`, input), field, label: typeof o.label === "string" ? excerpt(o.label) : undefined };
+    if ("size" in o) {
+      const end = sizedEnd(start, value(o.size, `${field}.size`, input));
+      if (typeof end === "string") throw new MemoryMapError(end, { field }, input);
+      return { start, end, field, label: typeof o.label === "string" ? excerpt(o.label) : undefined };
+    }
     throw new MemoryMapError("a range object needs 'end' or 'size'", { field }, input);
   }
   throw new MemoryMapError(`a range is [start, end] or {start, end|size}, got ${preview(entry)}`, { field }, input);

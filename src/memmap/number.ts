@@ -21,3 +21,9 @@ export function parseAddress(text: string, bareHex = false): bigint | string {
   if (value > U64_MAX) return `${raw} does not fit in 64 bits`;
   return value;
 }
+
+/** `start + size`, or an error message when that end does not fit in 64 bits (ends are exclusive, so 2^64 fits). */
+export function sizedEnd(start: bigint, size: bigint): bigint | string {
+  const end = start + size;
+  return end > 1n << 64n ? `end 0x${end.toString(16)} does not fit in 64 bits` : end;
+}

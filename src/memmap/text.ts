@@ -5,7 +5,7 @@
  */
 import { excerpt, MemoryMapError } from "./error.js";
 import type { RamRange } from "./map.js";
-import { parseAddress } from "./number.js";
+import { parseAddress, sizedEnd } from "./number.js";
 import type { ParsedRanges } from "./parsed.js";
 
 /** Calls `each` with every line and its 1-based number; LF, CRLF and CR all end a line. */
@@ -62,7 +62,9 @@ export function parseTextMap(text: string, input: string): ParsedRanges {
     if (!parts || /\s/.test(parts.first.trim()) || /\s/.test(parts.second.trim()) || !parts.first.trim() || !parts.second.trim()) throw bad();
     const start = address(parts.first, n, input);
     const second = address(parts.second, n, input);
-    ranges.push({ start, end: parts.sized ? start + second : second, line: n });
+    const end = parts.sized ? sizedEnd(start, second) : second;
+    if (typeof end === "string") throw new MemoryMapError(end, { line: n }, input);
+    ranges.push({ start, end, line: n });
   });
   return { ranges };
 }

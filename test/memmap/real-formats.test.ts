@@ -144,6 +144,10 @@ describe("hostile input: linear time, short messages", () => {
   it("a 1 MB number is refused without echoing it", () => {
     expect(oneLine(() => parseMemoryMap(`0x${"f".repeat(1 << 20)} 0x1\n`))).toMatch(/is too long to be a 64-bit number/);
   });
+  it("an end past 2^64 from START+SIZE is refused where it was written, in every format that adds sizes", () => {
+    expect(oneLine(() => parseMemoryMap('{"ranges": [{"start": "0xfffffffffffff000", "size": "0x2000"}]}'))).toMatch(/field ranges\[0\]: end 0x10000000000001000 does not fit in 64 bits$/);
+    expect(oneLine(() => parseMemoryMap('/ { #address-cells = <2>; #size-cells = <2>;\nmemory@0 { device_type = "memory"; reg = <0xffffffff 0xfffff000 0x0 0x2000>; }; };'))).toMatch(/line 2: end 0x10000000000001000 does not fit in 64 bits$/);
+  });
   it("JSON nested a million deep gives one line, not a stack overflow", () => {
     const deep = `{"ranges": [["0x0", ${"[".repeat(1e6)}${"]".repeat(1e6)}]]}`;
     expect(oneLine(() => parseMemoryMap(deep))).toMatch(/field ranges\[0\]\[1\]: expected a hex or decimal string, got an array of 1 value/);
