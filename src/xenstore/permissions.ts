@@ -23,11 +23,15 @@ export interface Caller {
   domidAny?: boolean;
 }
 
-/** `"r5"` → {access: "r", domid: 5}; null for a bad letter, empty or junk-suffixed number. */
+/**
+ * `"r5"` → {access: "r", domid: 5}; null for a bad letter, empty or junk-suffixed number,
+ * or a domid over 65535. The number is read as C's strtol(…, 0) reads it: `0x10` is 16,
+ * `010` is 8.
+ */
 export function parsePerm(s: string): Perm | null {
-  const m = /^([nrwb])(0x[0-9a-fA-F]+|\d+)$/.exec(s);
+  const m = /^([nrwb])(?:0[xX]([0-9a-fA-F]+)|0([0-7]*)|([1-9]\d*))$/.exec(s);
   if (!m) return null;
-  const domid = Number(m[2]);
+  const domid = m[2] !== undefined ? parseInt(m[2], 16) : m[3] !== undefined ? (m[3] === "" ? 0 : parseInt(m[3], 8)) : Number(m[4]);
   if (!Number.isSafeInteger(domid) || domid > 0xffff) return null;
   return { access: m[1] as AccessLetter, domid };
 }

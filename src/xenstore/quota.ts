@@ -26,6 +26,19 @@ export const DEFAULT_QUOTAS: Readonly<Record<AnyQuotaName, number>> = {
   "soft-memory": 2_097_152, // 2 MiB
 };
 
+/** What `CONTROL quota` prints beside each value (C xenstored master, tools/xenstored/domain.c). */
+export const QUOTA_DESCRIPTIONS: Readonly<Record<QuotaName, string>> = {
+  nodes: "Nodes per domain",
+  watches: "Watches per domain",
+  outstanding: "Outstanding requests per domain",
+  memory: "Total Xenstore memory per domain",
+  transactions: "Active transactions per domain",
+  "transaction-nodes": "Max. number of accessed nodes per transaction",
+  "node-permissions": "Max. number of permissions per node",
+  "path-max": "Max. length of a node path",
+  "node-size": "Max. size of a node",
+};
+
 export function isQuotaName(s: string): s is AnyQuotaName {
   return Object.prototype.hasOwnProperty.call(DEFAULT_QUOTAS, s);
 }
@@ -74,15 +87,17 @@ export class Quotas {
  * Memory charged to each unprivileged domain (C xenstored's `memory` quota): bytes of
  * messages queued for it and of its watches. At the hard quota new events for it are
  * dropped, its ring is not read and WATCH answers ENOMEM; crossing the soft quota logs
- * one warning, and falling back below it one note (C's syslog lines).
+ * one warning, and falling back below it one note; the first refusal at the hard quota
+ * logs an error (C's syslog lines; C also spaces them at least 5 s apart, we do not).
  */
 export class DomainMemory {
   private readonly used = new Map<number, number>();
   private readonly overSoft = new Set<number>();
+  private readonly overHard = new Set<number>();
 
   constructor(
     private readonly quotas: Quotas,
-    private readonly warn: (level: "warn" | "info", text: string) => void = () => {},
+    private readonly warn: (level: "error" | "warn" | "info", text: string) => void = () => {},
   ) {}
 
   of(domid: number): number {
@@ -100,6 +115,17 @@ export class DomainMemory {
     } else if (now < soft && this.overSoft.delete(domid)) {
       this.warn("info", `dom${domid} below soft memory quota again`);
     }
+    if (!this.wouldExceed(domid, 0) && this.overHard.delete(domid)) this.warn("info", `dom${domid} below hard memory quota again`);
+  }
+
+  /** Whether `adding` more bytes may be charged; the first refusal is logged. */
+  admit(domid: number, adding: number): boolean {
+    if (!this.wouldExceed(domid, adding)) return true;
+    if (!this.overHard.has(domid)) {
+      this.overHard.add(domid);
+      this.warn("error", `dom${domid} exceeds hard memory quota (${this.quotas.get("memory", domid)} bytes): its events are dropped, its ring is not read`);
+    }
+    return false;
   }
 
   /** `true` if charging `adding` more bytes would reach the hard quota (C: `mem >= hard`). */
@@ -121,5 +147,6 @@ export class DomainMemory {
   dropDomain(domid: number): void {
     this.used.delete(domid);
     this.overSoft.delete(domid);
+    this.overHard.delete(domid);
   }
 }

@@ -9,7 +9,7 @@
  */
 import {
   DOMID_ANY, DOMID_SELF, Feature, INTRODUCE_DOMAIN, MsgType, PAYLOAD_MAX,
-  RELEASE_DOMAIN, SERVER_FEATURES, msgTypeName, type XsErrno,
+  RELEASE_DOMAIN, REL_PATH_MAX, SERVER_FEATURES, msgTypeName, type XsErrno,
 } from "./constants.js";
 import { bytes, errorPayload, joinStrings, splitStrings, text, type Message } from "./codec.js";
 import { Connection, type ConnectionOptions } from "./connection.js";
@@ -19,11 +19,11 @@ import { DomainState, type Hypervisor } from "./hypervisor.js";
 import { InterfaceLog, type Design } from "./interfaces.js";
 import { canonicalize, domainPath, isSpecial, parentOf } from "./paths.js";
 import { OWNER, READ, WRITE, formatPerm, parsePerm, rightsOf, type Perm } from "./permissions.js";
-import { DomainMemory, Quotas, isQuotaName } from "./quota.js";
+import { DomainMemory, QUOTA_DESCRIPTIONS, QUOTA_NAMES, Quotas, isQuotaName } from "./quota.js";
 import { WATCH_EVENT_TIMEOUT_MS, newEventDrops } from "./output-queue.js";
 import {
-  EMPTY, Store, createNodes, missingAncestry, nearestExisting, nodeSize, removeTree, setPerms,
-  setValue, type NodeAccess,
+  EMPTY, StaleChildListError, Store, createNodes, missingAncestry, nearestExisting, nodeSize, removeTree, setPerms,
+  setValue, type NodeAccess, type RemovedNode,
 } from "./store.js";
 import { Transaction, type PendingEvent } from "./transactions.js";
 import { matchNodeEvent, matchSpecialEvent, type Watch } from "./watches.js";
@@ -60,11 +60,8 @@ const PRIVILEGED_TYPES = new Set<number>([
   MsgType.CONTROL, MsgType.INTRODUCE, MsgType.RELEASE, MsgType.IS_DOMAIN_INTRODUCED,
   MsgType.RESUME, MsgType.SET_TARGET, MsgType.SET_FEATURE, MsgType.GET_QUOTA, MsgType.SET_QUOTA,
 ]);
-/** Types that work on the store and so honour the header's tx_id. */
-const TRANSACTIONAL_TYPES = new Set<number>([
-  MsgType.DIRECTORY, MsgType.DIRECTORY_PART, MsgType.READ, MsgType.GET_PERMS, MsgType.WRITE,
-  MsgType.MKDIR, MsgType.RM, MsgType.SET_PERMS, MsgType.TRANSACTION_START, MsgType.TRANSACTION_END,
-]);
+/** The only types that ignore the header's tx_id; every other one looks it up (unknown → ENOENT, C). */
+const TX_ID_IGNORED = new Set<number>([MsgType.WATCH, MsgType.UNWATCH]);
 
 const OK = bytes("OK\0");
 
@@ -164,7 +161,7 @@ export class XenstoreServer {
     if (!(t in HANDLER_NAMES)) fail("ENOSYS");
     if (PRIVILEGED_TYPES.has(t) && !conn.privileged) fail("EACCES");
     let tx: Transaction | undefined;
-    if (TRANSACTIONAL_TYPES.has(t) && msg.txId !== 0) {
+    if (!TX_ID_IGNORED.has(t) && msg.txId !== 0) {
       tx = conn.transactions.get(msg.txId) ?? fail("ENOENT");
     }
     this.log("debug", `${conn.label}: ${msgTypeName(t)} tx=${msg.txId} len=${msg.payload.length}`);
@@ -239,7 +236,6 @@ export class XenstoreServer {
 
   private doRm(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
     const path = this.pathArg(conn, oneArg(payload), false);
-    if (path === "/") fail("EINVAL");
     const view = this.view(conn, tx);
     const node = view.get(path);
     if (!node) {
@@ -250,10 +246,18 @@ export class XenstoreServer {
       fail("ENOENT");
     }
     if (!(this.rights(conn, node!.perms) & WRITE)) fail(this.hiddenError(conn, view, path, WRITE));
+    if (path === "/") fail("EINVAL");
+    // A transaction's copy may lack the parent (it saw it missing before an outside create): EINVAL (C).
+    if (!view.get(parentOf(path)!)) fail("EINVAL");
     this.checkTxNodes(conn, tx);
-    const removed = removeTree(view, path);
-    this.emit(tx, { path, kind: "change", readable: withParent(view, path, [removed[0]!.perms]) });
-    for (const r of removed.slice(1)) this.emit(tx, { path: r.path, kind: "removed-descendant", readable: [r.perms] });
+    let removed: RemovedNode[];
+    try {
+      removed = removeTree(view, path);
+    } catch (e) {
+      if (e instanceof StaleChildListError) fail("EIO"); // a stale copy in a transaction (C)
+      throw e;
+    }
+    for (const ev of removalEvents(view, path, removed!)) this.emit(tx, ev);
     return OK;
   }
 
@@ -270,12 +274,11 @@ export class XenstoreServer {
    */
   private doDirectoryPart(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
     const [rawPath, rawOffset] = args(payload, 2);
-    if (!/^\d+$/.test(rawOffset!)) fail("EINVAL");
     const path = this.pathArg(conn, rawPath!, false);
     const node = this.nodeFor(conn, this.view(conn, tx), path, READ);
     const gen = `${node.generation}\0`;
     const all = node.children.map((c) => c + "\0").join("");
-    const offset = Number(rawOffset);
+    const offset = childListOffset(rawOffset!);
     if (offset >= all.length) return bytes(gen + "\0");
     const room = PAYLOAD_MAX - gen.length - 1; // keep one byte for the terminating NUL
     let chunk = all.slice(offset);
@@ -297,8 +300,8 @@ export class XenstoreServer {
   }
 
   private doSetPerms(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
-    const { strings, rest } = splitStrings(payload);
-    if (rest.length > 0 || strings.length < 2) fail("EINVAL");
+    const { strings } = splitStrings(payload); // bytes after the last NUL are ignored (C)
+    if (strings.length < 2) fail("EINVAL");
     const [raw, ...permStrings] = strings;
     const perms = permStrings.map((s) => parsePerm(s) ?? fail("EINVAL"));
     if (!conn.privileged && this.quotas.exceeds("node-permissions", conn.domid, perms.length, 0)) fail("ENOSPC");
@@ -325,15 +328,16 @@ export class XenstoreServer {
   // ── Watches ────────────────────────────────────────────────────────────────────
 
   private doWatch(conn: Connection, msg: Message): null {
-    const { strings, rest } = splitStrings(msg.payload);
-    if (rest.length > 0 || strings.length < 2 || strings.length > 3) fail("EINVAL");
+    const { strings } = splitStrings(msg.payload); // bytes after the last NUL are ignored (C)
+    if (strings.length < 2 || strings.length > 3) fail("EINVAL");
     const [raw, token, rawDepth] = strings as [string, string, string?];
     let depth: number | undefined;
     if (rawDepth !== undefined) {
       if (!(conn.features & Feature.WATCHDEPTH) || !/^\d+$/.test(rawDepth)) fail("EINVAL");
       depth = Number(rawDepth);
     }
-    const path = this.pathArg(conn, raw, true);
+    // Any special name is a valid watch (C); only @introduceDomain and @releaseDomain[/domid] ever fire.
+    const path = isSpecial(raw) ? (raw.length <= REL_PATH_MAX ? raw : fail("EINVAL")) : this.pathArg(conn, raw, false);
     if (conn.watches.some((w) => w.path === path && w.token === token)) fail("EEXIST");
     if (!conn.privileged && this.quotas.exceeds("watches", conn.domid, conn.watches.length)) fail("ENOSPC");
     if (!conn.privileged && this.memory.wouldExceed(conn.domid, path.length + token.length)) fail("ENOMEM");
@@ -346,8 +350,11 @@ export class XenstoreServer {
   }
 
   private doUnwatch(conn: Connection, payload: Uint8Array): Uint8Array {
-    const [raw, token] = args(payload, 2);
-    const path = this.pathArg(conn, raw!, true);
+    // C looks the watch up by its canonical name without validating it; bytes after the last NUL are ignored.
+    const { strings } = splitStrings(payload);
+    if (strings.length !== 2) fail("EINVAL");
+    const [raw, token] = strings as [string, string];
+    const path = raw.startsWith("/") || isSpecial(raw) ? raw : `${conn.home}/${raw}`;
     const i = conn.watches.findIndex((w) => w.path === path && w.token === token);
     if (i < 0) fail("ENOENT");
     conn.removeWatch(i);
@@ -372,7 +379,7 @@ export class XenstoreServer {
 
   /** Queues an event in the transaction (fired on commit), or fires it now. */
   private emit(tx: Transaction | undefined, ev: PendingEvent): void {
-    if (tx) tx.events.push(ev);
+    if (tx) tx.hold(ev);
     else this.fireNode(ev.path, ev.kind, ev.readable);
   }
 
@@ -386,15 +393,26 @@ export class XenstoreServer {
   /**
    * Delivers a node event to every matching watch whose connection may read the node or
    * its parent (any of `readable`). C delivers per connection, watches in registration order.
+   * Two watches of one connection that report the same path and token give one event: C
+   * drops an event identical to one still pending, and the first is pending until the
+   * request that caused both has been handled.
    */
   private fireNode(path: string, kind: "change" | "removed-descendant", readable: ReadonlyArray<readonly Perm[]>): void {
     for (const conn of this.connections) {
       let allowed: boolean | undefined;
+      let sent: string[] | undefined;
       for (const w of conn.watches) {
         const reported = matchNodeEvent(w, path, kind, conn.home);
         if (reported === null) continue;
         allowed ??= conn.privileged || readable.some((p) => (this.rights(conn, p) & READ) !== 0);
-        if (allowed) this.sendEvent(conn, reported, w.token);
+        if (!allowed) break;
+        const key = `${reported}\0${w.token}`;
+        if (sent?.includes(key)) {
+          this.drops.duplicate++;
+          continue;
+        }
+        (sent ??= []).push(key);
+        this.sendEvent(conn, reported, w.token);
       }
     }
   }
@@ -424,9 +442,9 @@ export class XenstoreServer {
   }
 
   private doTransactionEnd(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
-    if (!tx) return fail("ENOENT");
     const arg = oneArg(payload);
     if (arg !== "T" && arg !== "F") fail("EINVAL");
+    if (!tx) return fail("ENOENT");
     conn.transactions.delete(tx.id);
     if (arg === "F") return OK;
     if (tx.failed) fail("ENOMEM");
@@ -437,7 +455,7 @@ export class XenstoreServer {
     }
     tx.apply();
     // Events of a transaction appear only now, one per touched node, in access order.
-    for (const ev of tx.events) this.fireNode(ev.path, ev.kind, ev.readable);
+    for (const ev of tx.events()) this.fireNode(ev.path, ev.kind, ev.readable);
     return OK;
   }
 
@@ -450,7 +468,9 @@ export class XenstoreServer {
     if (!/^\d+$/.test(strings[1]!) || !/^-?\d+$/.test(strings[2]!)) fail("EINVAL");
     const gfn = BigInt(strings[1]!);
     const evtchn = Number(strings[2]!);
-    if (evtchn <= 0 || domid === this.privDomid) fail("EINVAL");
+    if (evtchn <= 0) fail("EINVAL");
+    // The privileged domain is always known: introducing it again changes nothing (C).
+    if (domid === this.privDomid) return OK;
     const known = this.domains.get(domid);
     if (known) {
       // Re-introduction (resume): rebind the event channel, reset the connection.
@@ -486,16 +506,23 @@ export class XenstoreServer {
   }
 
   private doResume(payload: Uint8Array): Uint8Array {
-    const domain = this.domains.get(parseDomid(oneArg(payload))) ?? fail("ENOENT");
+    const domid = parseDomid(oneArg(payload));
+    if (domid === this.privDomid) fail("EINVAL"); // C: domid 0 is refused before the lookup
+    const domain = this.domains.get(domid) ?? fail("ENOENT");
     domain.shutdownNotified = false;
     return OK;
   }
 
   private doSetTarget(payload: Uint8Array): Uint8Array {
-    const [a, b] = args(payload, 2);
-    const domain = this.domains.get(parseDomid(a!)) ?? fail("ENOENT");
-    const target = parseDomid(b!);
-    if (!this.domains.has(target)) fail("ENOENT");
+    const { strings } = splitStrings(payload);
+    if (strings.length < 2) fail("EINVAL"); // C ignores further arguments
+    const domid = parseDomid(strings[0]!);
+    const target = parseDomid(strings[1]!);
+    // The privileged domain is always known; giving it a target changes nothing (it may do everything).
+    const known = (d: number) => d === this.privDomid || this.domains.has(d);
+    if (!known(domid) || !known(target)) fail("ENOENT");
+    const domain = this.domains.get(domid);
+    if (!domain) return OK;
     domain.target = target;
     // Every connection speaking for the domain (its ring, or in-process peers) acts for the target too.
     for (const c of this.connections) if (c.domid === domain.domid) c.target = target;
@@ -561,14 +588,25 @@ export class XenstoreServer {
     return OK;
   }
 
-  /** CONTROL: `help`, `quota [set NAME VALUE | DOMID]`, `quota-soft`, `interfaces`, `check`. */
+  /**
+   * CONTROL: `help`, `check`, `print`, `quota [set NAME VALUE | DOMID]`,
+   * `quota-soft [set memory VALUE]`, `interfaces`. Formats and argument rules as C's
+   * control.c (master): an unknown command or a wrong argument count is EINVAL.
+   */
   private doControl(payload: Uint8Array): Uint8Array {
     const { strings } = splitStrings(payload);
     const [cmd, ...rest] = strings;
+    const noArgs = () => rest.length === 0 || fail("EINVAL");
     switch (cmd) {
       case "help":
+        noArgs();
         return bytes(CONTROL_HELP + "\0");
       case "check":
+        noArgs();
+        return OK;
+      case "print":
+        if (rest.length !== 1) fail("EINVAL");
+        this.log("info", `control: ${rest[0]}`);
         return OK;
       case "interfaces":
         return bytes(this.interfaces.report() + "\n\0");
@@ -578,22 +616,34 @@ export class XenstoreServer {
       }
       case "quota":
       case "quota-soft": {
-        const names = cmd === "quota" ? this.quotas.names().filter((n) => !n.startsWith("soft-")) : ["soft-memory"];
+        const soft = cmd === "quota-soft";
+        if (rest.length === 0) return bytes(this.quotaSettings(soft) + "\0");
         if (rest[0] === "set") {
           const [, name, value] = rest;
-          const full = cmd === "quota-soft" ? `soft-${name}` : name!;
-          if (!isQuotaName(full) || !/^\d+$/.test(value ?? "")) fail("EINVAL");
+          if (rest.length !== 3 || !/^\d+$/.test(value!) || Number(value) < 1) fail("EINVAL");
+          const full = soft ? `soft-${name}` : name!;
+          if (soft ? !isQuotaName(full) : !(QUOTA_NAMES as readonly string[]).includes(full)) fail("EINVAL");
           this.quotas.set(full as never, Number(value));
           return OK;
         }
-        const domid = rest[0] !== undefined ? parseDomid(rest[0]) : undefined;
-        if (domid !== undefined && !this.domains.has(domid)) fail("ENOENT");
-        const lines = names.map((n) => `${n.replace(/^soft-/, "").padEnd(18)}: ${this.quotas.get(n as never, domid)}`);
-        return bytes(lines.join("\n") + "\n\0");
+        if (soft || rest.length !== 1) fail("EINVAL");
+        const domid = parseDomid(rest[0]!);
+        if (!this.domains.has(domid)) fail("ENOENT");
+        const lines = QUOTA_NAMES.map((n) => `${n.padEnd(17)}: ${String(this.quotas.get(n, domid)).padStart(8)}`);
+        return bytes(`Domain ${domid}:\n${lines.join("\n")}\n\0`);
       }
       default:
         return fail("EINVAL");
     }
+  }
+
+  /** `Quota settings:` and one `name: value description` line per enabled quota (C's format). */
+  private quotaSettings(soft: boolean): string {
+    const lines = QUOTA_NAMES.filter((n) => !soft || n === "memory").map((n) => {
+      const value = this.quotas.get((soft ? `soft-${n}` : n) as never);
+      return `${n.padEnd(17)}: ${String(value).padStart(8)} ${QUOTA_DESCRIPTIONS[n]}`;
+    });
+    return `Quota settings:\n${lines.join("\n")}\n`;
   }
 
   // ── Domain lifecycle ───────────────────────────────────────────────────────────
@@ -618,9 +668,7 @@ export class XenstoreServer {
     for (const path of [...this.store.paths()]) {
       const node = this.store.get(path);
       if (!node || node.perms[0]!.domid !== domid || path === "/") continue;
-      const removed = removeTree(this.store, path);
-      this.fireNode(path, "change", withParent(this.store, path, [removed[0]!.perms]));
-      for (const r of removed.slice(1)) this.fireNode(r.path, "removed-descendant", [r.perms]);
+      for (const ev of removalEvents(this.store, path, removeTree(this.store, path))) this.fireNode(ev.path, ev.kind, ev.readable);
     }
     // Xen 4.22: permission entries naming the dead domain are dropped, so a later domain
     // that reuses the domid inherits nothing.
@@ -724,8 +772,7 @@ export class XenstoreServer {
       this.checkNodeSize(conn, { ...anc, children: [...anc.children, firstName] });
       this.checkNodeSize(conn, { value, perms: anc.perms, children: [] });
     }
-    createNodes(view, path, conn);
-    if (value.length > 0) setValue(view, path, value);
+    createNodes(view, path, conn, value);
   }
 
   private checkNodeSize(conn: Connection, node: Parameters<typeof nodeSize>[0]): void {
@@ -747,15 +794,16 @@ const HANDLER_NAMES: Record<number, true> = Object.fromEntries(
     MsgType.SET_QUOTA].map((t) => [t, true]),
 );
 
+/** `CONTROL help`: one `command parameters` line each, as C prints it (`%-15s %s`). */
 export const CONTROL_HELP = [
-  "Commands (CONTROL payload: command\\0args\\0...):",
-  "check                        check the store (always OK here)",
-  `${DOMAIN_CONTROL_USAGE.join(" ").padEnd(28)} drive the hypervisor model (domain-control.ts)`,
-  "help                         this list",
-  "interfaces                   hypervisor interfaces used, and whether all are stable",
-  "quota [set <name> <val>|<domid>]  print or set quota values",
-  "quota-soft [set <name> <val>]     print or set soft quota values",
-].join("\n");
+  ["check", ""],
+  DOMAIN_CONTROL_USAGE,
+  ["interfaces", ""],
+  ["print", "<string>"],
+  ["quota", "[set <name> <val>|<domid>]"],
+  ["quota-soft", "[set <name> <val>]"],
+  ["help", ""],
+].map(([cmd, pars]) => `${cmd!.padEnd(15)} ${pars}\n`).join("");
 
 /** The payload must be exactly one NUL-terminated string (C `onearg`). */
 function oneArg(payload: Uint8Array): string {
@@ -771,6 +819,16 @@ function args(payload: Uint8Array, n: number): string[] {
   return strings;
 }
 
+/**
+ * DIRECTORY_PART's offset as C reads it (atoi into an unsigned int): the leading decimal
+ * number, 0 when there is none; a negative one is far past the end of any child list.
+ */
+function childListOffset(s: string): number {
+  const m = /^[\t\n\v\f\r ]*([+-]?)(\d*)/.exec(s)!;
+  const n = m[2] === "" ? 0 : Number(m[2]);
+  return m[1] === "-" && n > 0 ? Infinity : n;
+}
+
 /** A decimal domid of a real domain or DOMID_SELF/DOMID_ANY-range names; else EINVAL (master). */
 function parseDomid(s: string): number {
   if (!/^\d{1,5}$/.test(s)) fail("EINVAL");
@@ -779,8 +837,20 @@ function parseDomid(s: string): number {
   return n;
 }
 
+/**
+ * The watch events of removing `root`: each removed node in removal order, the root's
+ * firing on it and its ancestors, the others only on themselves (C's rm walk).
+ */
+function removalEvents(view: NodeAccess, root: string, removed: RemovedNode[]): PendingEvent[] {
+  return removed.map((r) => r.path === root
+    ? { path: r.path, kind: "change", readable: withParent(view, r.path, [r.perms]) }
+    : { path: r.path, kind: "removed-descendant", readable: [r.perms] });
+}
+
 /** `perms` plus the parent's perms: a watcher that may read either sees the event (C). */
 function withParent(view: NodeAccess, path: string, perms: Array<readonly Perm[]>): Array<readonly Perm[]> {
-  const parent = view.get(parentOf(path) ?? "/");
+  // A peek, not an access: looking up perms for the event filter must not enter the parent into a transaction's conflict set (C).
+  const parentPath = parentOf(path) ?? "/";
+  const parent = view instanceof Transaction ? view.peek(parentPath) : view.get(parentPath);
   return parent ? [...perms, parent.perms] : perms;
 }

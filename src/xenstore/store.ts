@@ -1,7 +1,10 @@
 /**
- * The node tree. Nodes live in a flat map keyed by absolute path; every change stamps
- * the node with a fresh generation number, which is what transactions compare on commit
- * (C xenstored's per-node generation counts, research/xenstore.md §4).
+ * The node tree. Nodes live in a flat map keyed by absolute path. One global generation
+ * count, as C xenstored 4.17 keeps it (tools/xenstore/xenstored_transaction.c, the
+ * comment at its top): every node write or delete, every transaction start and every
+ * node a commit copies takes the next value. Transactions compare a node's generation on
+ * commit (research/xenstore.md §4), and DIRECTORY_PART reports it, so the numbers a
+ * client sees match C's for the same request sequence.
  *
  * Tree operations are written against `NodeAccess` so the same code mutates the global
  * store directly or a transaction's private overlay (transactions.ts).
@@ -22,8 +25,9 @@ export interface XsNode {
 /** Read and write nodes by absolute path: the global store or a transaction's view. */
 export interface NodeAccess {
   get(path: string): XsNode | undefined;
-  /** Stores a new version of the node (the generation is assigned by the store). */
+  /** Stores a new version of the node and gives it the next generation. */
   put(path: string, node: XsNode): void;
+  /** Deletes the node; a deletion takes a generation too. */
   remove(path: string): void;
 }
 
@@ -48,7 +52,7 @@ export class Store implements NodeAccess {
   private generationCounter = 0;
   private readonly owned = new Map<number, number>();
 
-  /** C xenstored's initial tree: `/`, `/tool`, `/tool/xenstored`, all `n<priv>`. */
+  /** C xenstored's initial tree: `/`, `/tool`, `/tool/xenstored`, all `n<priv>` (generations 1–3, as C). */
   constructor(privDomid = 0) {
     const perms: Perm[] = [{ access: "n", domid: privDomid }];
     this.put("/", { value: EMPTY, perms, children: ["tool"], generation: 0 });
@@ -61,19 +65,41 @@ export class Store implements NodeAccess {
   }
 
   put(path: string, node: XsNode): void {
-    const old = this.nodes.get(path);
-    if (old) this.countOwner(old.perms[0]!.domid, -1);
-    this.nodes.set(path, { ...node, generation: ++this.generationCounter });
-    this.countOwner(node.perms[0]!.domid, +1);
+    this.install(path, { ...node, generation: this.nextGeneration() });
   }
 
   remove(path: string): void {
+    // A deletion is a change too: anything that recorded this node must see it differ.
+    this.nextGeneration();
+    this.drop(path);
+  }
+
+  /** Takes the next value of the global generation count. */
+  nextGeneration(): number {
+    return ++this.generationCounter;
+  }
+
+  /**
+   * A committing transaction's version of a node: stored with the next generation, or
+   * (null) deleted without taking one, as C's commit does.
+   */
+  commit(path: string, node: XsNode | null): void {
+    if (node) this.put(path, node);
+    else this.drop(path);
+  }
+
+  private install(path: string, node: XsNode): void {
+    const old = this.nodes.get(path);
+    if (old) this.countOwner(old.perms[0]!.domid, -1);
+    this.nodes.set(path, node);
+    this.countOwner(node.perms[0]!.domid, +1);
+  }
+
+  private drop(path: string): void {
     const old = this.nodes.get(path);
     if (!old) return;
     this.countOwner(old.perms[0]!.domid, -1);
     this.nodes.delete(path);
-    // A deletion is a change too: anything that recorded this node must see it differ.
-    this.generationCounter++;
   }
 
   /** The generation a transaction compares against; -1 for a missing node. */
@@ -126,20 +152,24 @@ export function nearestExisting(view: NodeAccess, path: string): { path: string;
 }
 
 /**
- * Creates `path` and any missing parents with empty values. Each new node inherits its
+ * Creates `path` with `value`, and any missing parents empty. Each new node inherits its
  * parent's permissions; an unprivileged creator becomes the owner (entry 0) of what it
- * creates. Returns the created paths, outermost first.
+ * creates. Written bottom-up like C's create_node — the new leaf, its new parents, then
+ * the existing ancestor with one more child — one write (one generation) each.
+ * Returns the created paths, outermost first.
  */
-export function createNodes(view: NodeAccess, path: string, creator: { domid: number; privileged: boolean }): string[] {
+export function createNodes(view: NodeAccess, path: string, creator: { domid: number; privileged: boolean }, value: Uint8Array): string[] {
   const created = missingAncestry(view, path);
-  for (const p of created) {
-    const parentPath = parentOf(p)!;
-    const parent = view.get(parentPath)!;
-    let perms = parent.perms;
-    if (!creator.privileged) perms = [{ access: perms[0]!.access, domid: creator.domid }, ...perms.slice(1)];
-    view.put(p, { value: EMPTY, perms, children: [], generation: 0 });
-    view.put(parentPath, { ...parent, children: [...parent.children, baseName(p)] });
+  if (created.length === 0) return created;
+  const ancestorPath = parentOf(created[0]!)!;
+  const ancestor = view.get(ancestorPath)!;
+  let perms = ancestor.perms;
+  if (!creator.privileged) perms = [{ access: perms[0]!.access, domid: creator.domid }, ...perms.slice(1)];
+  for (let i = created.length - 1; i >= 0; i--) {
+    const below = created[i + 1];
+    view.put(created[i]!, { value: below ? EMPTY : value, perms, children: below ? [baseName(below)] : [], generation: 0 });
   }
+  view.put(ancestorPath, { ...ancestor, children: [...ancestor.children, baseName(created[0]!)] });
   return created;
 }
 
@@ -153,32 +183,56 @@ export function setPerms(view: NodeAccess, path: string, perms: Perm[]): void {
   view.put(path, { ...node, perms });
 }
 
-/** All paths of the subtree rooted at `path`, the root first (depth-first). */
-export function subtree(view: NodeAccess, path: string): string[] {
-  const out: string[] = [];
-  const walk = (p: string) => {
-    const n = view.get(p);
-    if (!n) return;
-    out.push(p);
-    for (const c of n.children) walk(joinPath(p, c));
-  };
-  walk(path);
-  return out;
+/** A node removed by `removeTree`, with its last permissions (watch events are filtered on them). */
+export interface RemovedNode {
+  path: string;
+  perms: readonly Perm[];
 }
 
 /**
- * Removes `path` and its subtree and unlinks it from its parent. Returns the removed
- * paths with their last permissions (watch events of removed nodes are filtered on them).
+ * A child list and the nodes disagree: a listed child is missing, or a node is missing
+ * from its parent's list. The global store is never so; a transaction can be, when its
+ * copies and the nodes it reads live were taken at different times.
  */
-export function removeTree(view: NodeAccess, path: string): Array<{ path: string; perms: readonly Perm[] }> {
-  const removed = subtree(view, path).map((p) => ({ path: p, perms: view.get(p)!.perms }));
-  // Children first, so the store never holds an orphan whose parent is gone.
-  for (let i = removed.length - 1; i >= 0; i--) view.remove(removed[i]!.path);
+export class StaleChildListError extends Error {
+  constructor(readonly path: string) {
+    super(`xenstore: child lists disagree about ${path}`);
+  }
+}
+
+/**
+ * Removes `path` and its subtree the way C's rm walks it: children depth-first, each
+ * deleted node then unlinked from its parent with one more write of the parent, `path`
+ * itself last, then its parent's child list rewritten. Returns the removed nodes in that
+ * order (`path` last) — the order C fires their watch events in. Child lists that
+ * disagree with the nodes stop the walk with StaleChildListError, what was removed before
+ * staying removed (C answers EIO then).
+ */
+export function removeTree(view: NodeAccess, path: string): RemovedNode[] {
+  const removed: RemovedNode[] = [];
+  const drop = (p: string): void => {
+    let node = view.get(p)!;
+    for (const child of node.children) {
+      const childPath = joinPath(p, child);
+      if (!view.get(childPath)) throw new StaleChildListError(childPath);
+      drop(childPath);
+      node = { ...node, children: withoutChild(node.children, child) };
+      view.put(p, node);
+    }
+    removed.push({ path: p, perms: node.perms });
+    view.remove(p);
+  };
+  drop(path);
   const parentPath = parentOf(path);
-  if (parentPath !== null) {
-    const parent = view.get(parentPath);
-    const name = baseName(path);
-    if (parent) view.put(parentPath, { ...parent, children: parent.children.filter((c) => c !== name) });
+  const parent = parentPath === null ? undefined : view.get(parentPath);
+  if (parent) {
+    if (!parent.children.includes(baseName(path))) throw new StaleChildListError(path);
+    view.put(parentPath!, { ...parent, children: withoutChild(parent.children, baseName(path)) });
   }
   return removed;
+}
+
+function withoutChild(children: readonly string[], name: string): string[] {
+  const i = children.indexOf(name);
+  return [...children.slice(0, i), ...children.slice(i + 1)];
 }

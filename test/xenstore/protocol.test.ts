@@ -244,7 +244,8 @@ describe("domain messages", () => {
     expect(await ask(MsgType.GET_QUOTA, "watches\0")).toBe("OK:64|");
     expect(await ask(MsgType.SET_QUOTA, "watches\0" + "128\0")).toBe("OK:OK|");
     expect(await ask(MsgType.CONTROL, "help\0")).toContain("quota");
-    expect(await ask(MsgType.CONTROL, "quota\0")).toContain("nodes             : 1000\nwatches           : 128\n");
+    expect(await ask(MsgType.CONTROL, "quota\0")).toContain("Quota settings:\n" +
+      "nodes            :     1000 Nodes per domain\nwatches          :      128 Watches per domain\n");
     expect(await ask(MsgType.CONTROL, "frobnicate\0")).toBe("ERROR:EINVAL|");
     const interfaces = await ask(MsgType.CONTROL, "interfaces\0");
     expect(interfaces).toContain("design: new\n");
