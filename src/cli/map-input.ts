@@ -7,6 +7,7 @@ import { UsageError } from "../errors.js";
 import { memmapRanges, type MemmapEntry } from "../memmap/firmware.js";
 import { makeMemoryMap, type MemoryMap } from "../memmap/map.js";
 import { parseMemoryMap } from "../memmap/parse.js";
+import { readBoundedText } from "./read-bounded.js";
 import { placeOnArch, type ArchChoice } from "../pdx/arch-choice.js";
 
 /** Larger inputs are refused before reading: no real map or log comes near it. */
@@ -36,8 +37,7 @@ function readMemmapDir(dir: string): MemoryMap {
 }
 
 function readText(path: string): string {
-  if (path !== "-" && statSync(path).size > MAX_INPUT_BYTES) throw new UsageError(`'${path}' is larger than ${MAX_INPUT_BYTES >> 20} MiB; no memory map is`);
-  return readFileSync(path === "-" ? 0 : path, "utf8");
+  return readBoundedText(path, MAX_INPUT_BYTES, "no memory map is");
 }
 
 /** The map an argument names, before an arch is chosen, and the catalogue's arch when it is an entry. */

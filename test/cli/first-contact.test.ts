@@ -82,6 +82,12 @@ describe("refused input: one line, exit 2", () => {
   });
 });
 
+describe("inputs that report no size are read up to a limit", () => {
+  it("pdx /dev/zero stops at 512 MiB with one line instead of exhausting memory", async () => {
+    expect(await xenmm("pdx", "/dev/zero")).toEqual({ code: 2, stdout: "", stderr: "xenmm: '/dev/zero' is larger than 512 MiB; no memory map is\n" });
+  });
+});
+
 describe("--version and help", () => {
   it.each([["--version"], ["-V"]])("%s prints the package version", async (flag) => {
     expect(await xenmm(flag)).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: "" });
