@@ -88,7 +88,7 @@ export class OutputQueue {
       drops.duplicate++;
       return false;
     }
-    if (!privileged && memory.wouldExceed(domid, encoded.length)) {
+    if (!privileged && !memory.admit(domid, encoded.length)) {
       drops.memory++;
       return false;
     }

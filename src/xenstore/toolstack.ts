@@ -15,8 +15,8 @@ import { DomainState, type Hypervisor } from "./hypervisor.js";
 import type { XenstoreServer } from "./server.js";
 
 export class Toolstack {
-  /** Domains the toolstack saw shut down (it would now apply on_poweroff etc.). */
-  readonly shutdowns: number[] = [];
+  /** Domains shut down and not yet dead: the toolstack would now apply on_poweroff etc. */
+  readonly shutDown = new Set<number>();
   /** XS_RELEASE messages sent to xenstored. */
   releases = 0;
   private readonly conn: Connection;
@@ -34,12 +34,13 @@ export class Toolstack {
       const info = this.hv.pollChangedDomain();
       if (!info) return;
       const dead = info.state === 0 || (info.state & (DomainState.DYING | DomainState.DEAD)) !== 0;
+      if (dead) this.shutDown.delete(info.domid);
       if (dead && this.server.domains.has(info.domid)) {
         this.releases++;
         this.server.interfaces.use("death notice", "toolstack");
         this.server.handle(this.conn, { type: MsgType.RELEASE, reqId: 0, txId: 0, payload: joinStrings([`${info.domid}`]) });
       } else if (info.state & DomainState.SHUTDOWN) {
-        this.shutdowns.push(info.domid);
+        this.shutDown.add(info.domid);
       }
     }
   }

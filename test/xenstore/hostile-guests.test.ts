@@ -126,6 +126,16 @@ describe("a guest that stops reading while another floods it with events", () =>
     expect(server.drops.memory).toBe(40 * 128 - queued);
     expect(server.drops.memory).toBeGreaterThan(2000);
     expect(logs.filter((l) => l.includes("dom5 exceeds soft memory quota"))).toHaveLength(1);
+    expect(logs.filter((l) => l.startsWith("error: dom5 exceeds hard memory quota"))).toHaveLength(1);
+    // A new watch would need memory the domain does not have.
+    const conn5 = [...server.connections].find((c) => c.domid === 5)!;
+    server.handle(conn5, { type: MsgType.WATCH, reqId: 9, txId: 0, payload: joinStrings(["/local/domain/6/data", "one-more"]) });
+    expect(server.drops.memory).toBe(40 * 128 - queued);
+    expect(conn5.watches).toHaveLength(128); // refused (ENOMEM): the reply waits in the queue
+    expect(conn5.output!.length).toBe(queued + 1);
+    // Once guest 5 is released, its memory is forgotten.
+    await dom0.call(MsgType.RELEASE, ["5"]);
+    expect(server.memory.of(5)).toBe(0);
   });
 
   it("events pending longer than the timeout are dropped and their memory returned", async () => {

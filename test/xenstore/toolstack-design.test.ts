@@ -52,10 +52,11 @@ describe("who binds the VIRQ and who asks Xen", () => {
     await admin.watch("@releaseDomain", "plain");
     await admin.watch("@releaseDomain/5", "five");
     hv.shutdown(5);
-    expect(toolstack.shutdowns).toEqual([5]);
+    expect([...toolstack.shutDown]).toEqual([5]);
     expect(await admin.call(MsgType.IS_DOMAIN_INTRODUCED, ["5"])).toBe("T\0");
     hv.destroy(5);
     expect(toolstack.releases).toBe(1);
+    expect(toolstack.shutDown.size).toBe(0);
     expect(await admin.call(MsgType.IS_DOMAIN_INTRODUCED, ["5"])).toBe("F\0");
     await admin.waitForEvents(4);
     expect(admin.events.map((m) => text(m.payload))).toEqual([
