@@ -2,7 +2,7 @@
  * Reads a whole input the user named, up to a byte limit. A size check before reading is
  * not enough: /dev/zero, pipes, stdin and /proc files all report size 0.
  */
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { UsageError } from "../errors.js";
 
 const CHUNK_BYTES = 1 << 20;
@@ -13,7 +13,9 @@ const CHUNK_BYTES = 1 << 20;
  */
 export function readBoundedText(path: string, maxBytes: number, why: string): string {
   const fd = path === "-" ? stdinDescriptor() : openSync(path, "r");
+  const tooLarge = () => new UsageError(`'${path === "-" ? "stdin" : path}' is larger than ${maxBytes >> 20} MiB; ${why}`);
   try {
+    if (fstatSync(fd).size > maxBytes) throw tooLarge(); // a regular file says so before it is read
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -21,7 +23,7 @@ export function readBoundedText(path: string, maxBytes: number, why: string): st
       const n = readSync(fd, chunk, 0, CHUNK_BYTES, null);
       if (n === 0) return Buffer.concat(chunks, total).toString("utf8");
       total += n;
-      if (total > maxBytes) throw new UsageError(`'${path === "-" ? "stdin" : path}' is larger than ${maxBytes >> 20} MiB; ${why}`);
+      if (total > maxBytes) throw tooLarge();
       chunks.push(chunk.subarray(0, n));
     }
   } finally {
