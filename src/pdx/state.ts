@@ -82,6 +82,7 @@ export function identityState(scheme: SchemeName, pageShift: number, tableOrder:
 
 /** States already checked (setup's own results are checked once, on first use). */
 const checkedStates = new WeakSet<object>();
+let lastChecked: PdxState | undefined;
 
 const isU64 = (v: unknown) => typeof v === "bigint" && v >= 0n && v <= U64_MAX;
 const isInt = (v: unknown, min: number, max: number) => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
@@ -107,10 +108,11 @@ function stateProblem(s: Record<string, unknown>): string | undefined {
 
 /** `s` as a PdxState, or an InvalidArgumentError saying which field is wrong. */
 export function checkPdxState(s: unknown): PdxState {
-  if (checkedStates.has(s as object)) return s as PdxState;
+  if (s === lastChecked) return s as PdxState; // hot loops pass one state: skip the WeakSet
+  if (checkedStates.has(s as object)) return (lastChecked = s as PdxState);
   if (s === null || typeof s !== "object") throw new InvalidArgumentError("state", `expected a PdxState (platform.state), got ${describeValue(s)}`);
   const problem = stateProblem(s as Record<string, unknown>);
   if (problem) throw new InvalidArgumentError("state", problem);
   checkedStates.add(s);
-  return s as PdxState;
+  return (lastChecked = s as PdxState);
 }
