@@ -22,6 +22,8 @@ import type { RoleResult, RoleSpec } from "../src/vmevent/workers/roles.js";
 import type { BenchResult } from "./harness.js";
 import { machineInfo, type MachineInfo } from "./machine.js";
 import { percentile } from "../src/vmevent/sim/stats.js";
+import { ringCost, type CostRow } from "./ring-cost.js";
+import { spreadOf, type RatioSpread } from "./spread.js";
 
 export interface RoleHost {
   startRoles(specs: RoleSpec[], batchMembers: number): RoleGroup;
@@ -67,6 +69,8 @@ export interface RingBenchReport {
   ratio_vs_ringbuf: Record<string, number>;
   /** How the per-round ratios spread (issue 12 §4: report the spread with the ratio). */
   ratio_spread: Record<string, RatioSpread>;
+  /** Per payload, one thread doing both sides: what the code costs, free of scheduling (ring-cost.ts). */
+  one_thread_cost: CostRow[];
   sync_round_trip: SyncRow[];
   /** Issue 4 §7 targets, as measured in this run (speed is never asserted in tests). */
   targets: {
@@ -80,32 +84,6 @@ const PAYLOADS = [REQUEST_BYTES, 64];
 const IMPLS = ["xenmm async ring", "ringbuf.js"] as const;
 /** Issue 12 §4: xenmm / ringbuf.js message rates to reach, by payload. */
 export const RATIO_TARGETS: Record<string, number> = { "400B": 2, "64B": 1.5 };
-
-/** Per payload: the per-round ratios of one run and how far they spread. */
-export interface RatioSpread {
-  median: number;
-  p25: number;
-  p75: number;
-  min: number;
-  max: number;
-  /** Half the interquartile range, as a percentage of the median (the "±" of the ratio). */
-  spread_pct: number;
-  rounds: number;
-}
-
-function quantile(sorted: number[], q: number): number {
-  const at = (sorted.length - 1) * q;
-  const lo = Math.floor(at);
-  return sorted[lo] + (sorted[Math.ceil(at)] - sorted[lo]) * (at - lo);
-}
-
-function spreadOf(values: number[]): RatioSpread {
-  const v = [...values].sort((a, b) => a - b);
-  const median = quantile(v, 0.5);
-  const p25 = quantile(v, 0.25);
-  const p75 = quantile(v, 0.75);
-  return { median, p25, p75, min: v[0], max: v.at(-1)!, spread_pct: ((p75 - p25) / 2 / median) * 100, rounds: v.length };
-}
 
 /**
  * One payload size: one producer and one consumer thread hold both rings and run them batch
@@ -213,6 +191,10 @@ export async function runRingBench(host: RoleHost, options: RingBenchOptions = {
     ratioSpread[`${payload}B`] = spreadOf(perRound);
     ratio[`${payload}B`] = ratioSpread[`${payload}B`].median;
   }
+  const cost = PAYLOADS.map((payload) => {
+    options.onCase?.(`one-thread cost, ${payload} B`);
+    return ringCost(payload, pages, quick ? 4 : 16, quick ? 20 : 100);
+  });
   const sync: SyncRow[] = [];
   for (const strategy of [SPIN_THEN_BLOCK, BLOCKING]) {
     options.onCase?.(`sync round trip ${strategy.spins > 0 ? "spin-then-block" : "block"}`);
@@ -223,5 +205,5 @@ export async function runRingBench(host: RoleHost, options: RingBenchOptions = {
     sync_p50_at_most_10us: sync.some((s) => s.p50_us <= 10),
     ratio_at_least: Object.fromEntries(Object.entries(RATIO_TARGETS).map(([k, target]) => [k, { target, met: ratio[k] >= target }])),
   };
-  return { machine: await machineInfo(), versions: options.versions ?? {}, throughput, throughput_rounds: all, ratio_vs_ringbuf: ratio, ratio_spread: ratioSpread, sync_round_trip: sync, targets };
+  return { machine: await machineInfo(), versions: options.versions ?? {}, throughput, throughput_rounds: all, ratio_vs_ringbuf: ratio, ratio_spread: ratioSpread, one_thread_cost: cost, sync_round_trip: sync, targets };
 }

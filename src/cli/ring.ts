@@ -276,6 +276,9 @@ async function bench(argv: string[]): Promise<number> {
       const t = report.targets.ratio_at_least[k];
       return [k, `${r.median.toFixed(2)}×`, r.spread_pct.toFixed(1), r.p25.toFixed(2), r.p75.toFixed(2), r.min.toFixed(2), r.max.toFixed(2), String(r.rounds), `≥ ${t.target}×`, t.met ? "yes" : "no"];
     })));
+  console.log(`\nOne thread doing both sides (no scheduling timed; ${report.one_thread_cost[0]?.clock ?? "cpu"} time): ns per message, produce + consume.`);
+  console.log(textTable(["payload", "xenmm ns", "ringbuf.js ns", "ringbuf.js / xenmm", "±% (IQR/2)", "min", "max", "rounds"],
+    report.one_thread_cost.map((c) => [`${c.payload_bytes} B`, c.xenmm_ns.toFixed(1), c.ringbuf_ns.toFixed(1), `${c.ratio.median.toFixed(2)}×`, c.ratio.spread_pct.toFixed(1), c.ratio.min.toFixed(2), c.ratio.max.toFixed(2), String(c.ratio.rounds)])));
   console.log("");
   console.log(textTable(["sync round trip (2 workers)", "p50 µs", "p99 µs", "mean µs", "timed"], report.sync_round_trip.map((s) => [
     s.strategy, s.p50_us.toFixed(2), s.p99_us.toFixed(2), (s.ns_per_op / 1000).toFixed(2), String(s.round_trips_timed),

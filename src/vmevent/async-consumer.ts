@@ -3,9 +3,11 @@
  * accounting invariant are described in async-ring.ts.
  */
 import { RingCorruptionError } from "./errors.js";
-import { ASYNC_SLOT_FIELD, AsyncRingRegion, infoAux, infoKind, OVERWRITTEN, RecordKind, slotStamp, type LossPolicy } from "./async-ring.js";
+import { ASYNC_HEADER_BYTES, ASYNC_SLOT_FIELD, AsyncRingRegion, infoAux, infoKind, OVERWRITTEN, RecordKind, slotStamp, type LossPolicy } from "./async-ring.js";
 
 const I32 = 4;
+const STAMP_WORD = ASYNC_SLOT_FIELD.stamp / I32;
+const INFO_WORD = ASYNC_SLOT_FIELD.info / I32;
 /** Up to this size a word loop copies faster than subarray() + set() (see copyPayload). */
 const WORD_COPY_MAX_BYTES = 128;
 const u32 = (v: number) => v >>> 0;
@@ -181,13 +183,16 @@ export class AsyncRingConsumer {
     let n = u32(this.prodCache - this.cons);
     if (n === 0) n = this.available();
     const r = this.region;
+    const words = r.words;
+    const mask = this.nr - 1;
+    const slotBytes = r.geometry.slotBytes;
     let k = 0;
     for (; n > 0 && k < room; n--) {
-      const at = r.slotAt(this.cons);
-      const w = at / I32;
+      const at = ASYNC_HEADER_BYTES + (this.cons & mask) * slotBytes;
+      const w = at >> 2;
       // Plain reads: the Atomics.load of prod_idx (available) ordered them after the producer's writes.
-      const stamp = u32(r.words[w + ASYNC_SLOT_FIELD.stamp / I32]);
-      const info = u32(r.words[w + ASYNC_SLOT_FIELD.info / I32]);
+      const stamp = words[w + STAMP_WORD] >>> 0;
+      const info = words[w + INFO_WORD] >>> 0;
       const kind = infoKind(info);
       const aux = infoAux(info);
       if (stamp !== slotStamp(this.cons, false)) throw new RingCorruptionError("slot.stamp", `slot for entry ${this.cons} is stamped 0x${stamp.toString(16)}`);
@@ -196,13 +201,14 @@ export class AsyncRingConsumer {
         this.copyPayload(at + ASYNC_SLOT_FIELD.payload, out, aux, k * stride);
         if (lengths) lengths[k] = aux;
         k++;
-        this.counters.consumed++;
       } else if (kind === RecordKind.LOST) this.counters.lostReported += aux;
       else throw new RingCorruptionError("slot.kind", `entry ${this.cons} has kind ${kind}`);
       // Hand slots back every releaseEvery entries, not only at the end: a producer waiting
       // for room can refill the front of the ring while we copy the rest.
-      this.advance();
+      this.cons = (this.cons + 1) >>> 0;
+      if (((this.cons - this.published) >>> 0) >= this.releaseEvery) this.release();
     }
+    this.counters.consumed += k;
     this.release(); // and whatever is left once the batch is copied
     return k;
   }

@@ -3,10 +3,11 @@
  * described in async-ring.ts. Never blocks, never waits.
  */
 import { RingCorruptionError } from "./errors.js";
-import { ASYNC_SLOT_FIELD, AsyncRingRegion, DROPPED, MAX_AUX, packInfo, RecordKind, slotStamp, type LossPolicy } from "./async-ring.js";
+import { ASYNC_HEADER_FIELD, ASYNC_SLOT_FIELD, AsyncRingRegion, DROPPED, MAX_AUX, packInfo, RecordKind, slotStamp, type LossPolicy } from "./async-ring.js";
 import { crossedEvent } from "./shared-ring.js";
 
 const I32 = 4;
+const PROD_WORD = ASYNC_HEADER_FIELD.prodIdx / I32;
 const u32 = (v: number) => v >>> 0;
 
 /** How the producer decides to raise the consumer's event channel. */
@@ -77,8 +78,9 @@ export class AsyncRingProducer {
     const start = this.prod;
     if (this.policy === "drop") {
       // Pending LOST records must go first (one per MAX_AUX losses), so the event needs more room.
-      const need = 1 + Math.ceil(this.lostPending / MAX_AUX);
-      if (this.free(need) < need) {
+      const need = this.lostPending === 0 ? 1 : 1 + Math.ceil(this.lostPending / MAX_AUX);
+      // The cached cons_idx usually shows room: then free() (and its shared read) is skipped.
+      if (this.nr - u32(this.prod - this.consCache) < need && this.free(need) < need) {
         this.lostPending++;
         Atomics.add(this.region.counters, DROPPED, 1n);
         return false;
@@ -93,7 +95,7 @@ export class AsyncRingProducer {
     }
     this.fill(this.prod, RecordKind.EVENT, payload.length, payload);
     this.prod = u32(this.prod + 1);
-    this.region.storeHeader("prodIdx", this.prod); // publish: slot contents were written first
+    Atomics.store(this.region.words, PROD_WORD, this.prod); // publish: slot contents were written first
     this.lastStart = start;
     return true;
   }

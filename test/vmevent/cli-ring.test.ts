@@ -91,6 +91,17 @@ describe("xenmm ring (compiled CLI)", () => {
       expect(s.p99_us).toBeGreaterThanOrEqual(s.p50_us);
     }
     expect(Object.keys(report.ratio_vs_ringbuf)).toEqual(["400B", "64B"]);
+    for (const [k, spread] of Object.entries(report.ratio_spread) as Array<[string, { median: number; p25: number; p75: number; min: number; max: number; rounds: number }]>) {
+      expect(spread.median).toBe(report.ratio_vs_ringbuf[k]);
+      expect(spread.min).toBeLessThanOrEqual(spread.p25);
+      expect(spread.p25).toBeLessThanOrEqual(spread.median);
+      expect(spread.median).toBeLessThanOrEqual(spread.p75);
+      expect(spread.p75).toBeLessThanOrEqual(spread.max);
+      expect(spread.rounds).toBe(2);
+    }
+    expect(report.targets.ratio_at_least).toEqual({ "400B": { target: 2, met: report.ratio_vs_ringbuf["400B"] >= 2 }, "64B": { target: 1.5, met: report.ratio_vs_ringbuf["64B"] >= 1.5 } });
+    expect(report.one_thread_cost.map((c: { payload_bytes: number; clock: string }) => [c.payload_bytes, c.clock])).toEqual([[400, "cpu"], [64, "cpu"]]);
+    expect(r.stdout).toContain("One thread doing both sides");
   });
 
   it("rejects bad flags with exit status 2 and says which flag", async () => {
