@@ -136,23 +136,26 @@ export class Pdx {
     if (out && !dstIn) out.set((out instanceof Uint8Array ? this.mem.u8At(dst, n) : this.mem.u64At(dst, n)) as never);
   }
 
+  /** One input batch → one output (allocated when absent), both checked, in one WASM call. */
+  private unary<T extends U64s | Bytes>(name: string, input: U64s, out: T | undefined, checkOut: (argument: string, v: unknown) => T,
+    alloc: new (n: number) => T, kernel: (ctx: number, src: number, dst: number, n: number) => void): T {
+    const src = u64Array(`${name}(input)`, input);
+    const dst = out === undefined ? new alloc(src.length) : checkOut(`${name}(out)`, out);
+    this.batch([src], dst, (ctx, [from], to) => kernel(ctx, from, to, src.length));
+    return dst;
+  }
+
   /** One of the four conversions over a batch, in one WASM call. */
   convert(conversion: Conversion, input: U64s, options?: BatchOptions): U64s {
     const op = this.opCode(conversion);
     const o = checkOptions("convert(options)", options, ["out", "kernel"]);
-    const src = u64Array("convert(input)", input);
     const kernel = (o.kernel === undefined ? "simd" : oneOf("convert(options.kernel)", o.kernel, KERNELS)) === "scalar" ? this.wasm.convert_batch_scalar : this.wasm.convert_batch;
-    const out = o.out === undefined ? new BigUint64Array(src.length) : u64Array("convert(options.out)", o.out);
-    this.batch([src], out, (ctx, [from], dst) => kernel(ctx, op, from, dst, src.length));
-    return out;
+    return this.unary("convert", input, o.out, u64Array, BigUint64Array, (ctx, src, dst, n) => kernel(ctx, op, src, dst, n));
   }
 
   /** `mfn_valid` over a batch: 1 where valid. */
   mfnValidBatch(mfns: U64s, out?: Bytes): Bytes {
-    const src = u64Array("mfnValidBatch(mfns)", mfns);
-    const dst = out === undefined ? new Uint8Array(src.length) : byteArray("mfnValidBatch(out)", out);
-    this.batch([src], dst, (ctx, [from], to) => this.wasm.mfn_valid_batch(ctx, from, to, src.length));
-    return dst;
+    return this.unary("mfnValidBatch", mfns, out, byteArray, Uint8Array, this.wasm.mfn_valid_batch);
   }
 
   /** `pdx_is_region_compressible` over (base address, page count) pairs: 1 where compressible. */
@@ -166,33 +169,25 @@ export class Pdx {
 
   /** `mfn_to_page` over a batch. */
   mfnToPageBatch(mfns: U64s, out?: U64s): U64s {
-    const src = u64Array("mfnToPageBatch(mfns)", mfns);
-    const dst = out === undefined ? new BigUint64Array(src.length) : u64Array("mfnToPageBatch(out)", out);
-    this.batch([src], dst, (ctx, [from], to) => this.wasm.mfn_to_page_batch(ctx, from, to, src.length));
-    return dst;
+    return this.unary("mfnToPageBatch", mfns, out, u64Array, BigUint64Array, this.wasm.mfn_to_page_batch);
   }
 
   /** `page_to_mfn` over a batch. */
   pageToMfnBatch(pages: U64s, out?: U64s): U64s {
-    const src = u64Array("pageToMfnBatch(pages)", pages);
-    const dst = out === undefined ? new BigUint64Array(src.length) : u64Array("pageToMfnBatch(out)", out);
-    this.batch([src], dst, (ctx, [from], to) => this.wasm.page_to_mfn_batch(ctx, from, to, src.length));
-    return dst;
+    return this.unary("pageToMfnBatch", pages, out, u64Array, BigUint64Array, this.wasm.page_to_mfn_batch);
+  }
+
+  /** A reference operation on every MFN of a batch (atomic); how many succeeded. */
+  private refBatch(name: string, mfns: U64s, kernel: (ctx: number, src: number, n: number) => number): number {
+    const src = u64Array(`${name}(mfns)`, mfns);
+    let ok = 0;
+    this.batch([src], undefined, (ctx, [from]) => { ok = kernel(ctx, from, src.length); });
+    return ok;
   }
 
   /** get_page on every MFN of a batch (atomic); returns how many succeeded. */
-  getPageBatch(mfns: U64s): number {
-    const src = u64Array("getPageBatch(mfns)", mfns);
-    let ok = 0;
-    this.batch([src], undefined, (ctx, [from]) => { ok = this.wasm.get_page_batch(ctx, from, src.length); });
-    return ok;
-  }
+  getPageBatch(mfns: U64s): number { return this.refBatch("getPageBatch", mfns, this.wasm.get_page_batch); }
 
   /** put_page on every MFN of a batch (atomic); returns how many succeeded. */
-  putPageBatch(mfns: U64s): number {
-    const src = u64Array("putPageBatch(mfns)", mfns);
-    let ok = 0;
-    this.batch([src], undefined, (ctx, [from]) => { ok = this.wasm.put_page_batch(ctx, from, src.length); });
-    return ok;
-  }
+  putPageBatch(mfns: U64s): number { return this.refBatch("putPageBatch", mfns, this.wasm.put_page_batch); }
 }
