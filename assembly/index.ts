@@ -1,11 +1,13 @@
 // The WASM ABI. Every function takes the address of a context block (layout.ts);
 // batches take addresses of u64 arrays in the same linear memory and one count, so a
 // million conversions cost one call. Results of predicates in batches are u8 (0/1).
-import { convert, convertBatch, convertBatchScalar, OP_DIRECTMAPOFF_TO_MADDR, OP_MADDR_TO_DIRECTMAPOFF, OP_PDX_TO_PFN, OP_PFN_TO_PDX } from "./pdx";
+import {
+  convert, convertBatch, convertBatchScalar, offsetBatch, offsetSelectPrepare, OFFSET_AUTO, OFFSET_LANES, OFFSET_SELECT, OP_DIRECTMAPOFF_TO_MADDR, OP_MADDR_TO_DIRECTMAPOFF, OP_PDX_TO_PFN, OP_PFN_TO_PDX,
+} from "./pdx";
 import { getPage, isRegionCompressible, mfnToPage, mfnValid, pageCount, pageToMfn, putPage } from "./frametable";
 
 export * from "./layout";
-export { OP_PFN_TO_PDX, OP_PDX_TO_PFN, OP_MADDR_TO_DIRECTMAPOFF, OP_DIRECTMAPOFF_TO_MADDR };
+export { OP_PFN_TO_PDX, OP_PDX_TO_PFN, OP_MADDR_TO_DIRECTMAPOFF, OP_DIRECTMAPOFF_TO_MADDR, OFFSET_AUTO, OFFSET_LANES, OFFSET_SELECT };
 
 export function pfn_to_pdx(ctx: usize, pfn: u64): u64 { return convert(ctx, OP_PFN_TO_PDX, pfn); }
 export function pdx_to_pfn(ctx: usize, pdx: u64): u64 { return convert(ctx, OP_PDX_TO_PFN, pdx); }
@@ -22,6 +24,9 @@ export function page_count(ctx: usize, mfn: u64): i64 { return pageCount(ctx, mf
 /** Any of the four conversions over `n` u64 values: v128 kernels, or one at a time. */
 export function convert_batch(ctx: usize, op: u32, src: usize, dst: usize, n: usize): void { convertBatch(ctx, op, src, dst, n); }
 export function convert_batch_scalar(ctx: usize, op: u32, src: usize, dst: usize, n: usize): void { convertBatchScalar(ctx, op, src, dst, n); }
+/** An offset-scheme batch with one v128 kernel (OFFSET_* in pdx.ts, for measurement and tests); returns the kernel that ran. */
+export function offset_select_prepare(ctx: usize): void { offsetSelectPrepare(ctx); }
+export function convert_batch_offset(ctx: usize, op: u32, src: usize, dst: usize, n: usize, variant: i32): i32 { return offsetBatch(ctx, op, src, dst, n, variant); }
 
 /** `mfn_valid` over `n` MFNs into `n` bytes. */
 export function mfn_valid_batch(ctx: usize, src: usize, dst: usize, n: usize): void {

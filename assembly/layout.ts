@@ -30,6 +30,10 @@
 //  │  128 │4096 │ pfn_pdx_lookup[512]  │ indexed by PFN table slot                │
 //  │ 4224 │4096 │ pdx_pfn_lookup[512]  │ indexed by region ordinal                │
 //  │ 8320 │4096 │ pfn_bases[512]       │ indexed by PFN table slot                │
+//  │12416 │  16 │ select_runs[4]       │ u32 per OP: runs k of the compare-and-   │
+//  │      │     │                      │ select offset kernel, 0 = does not apply │
+//  │12432 │ 512 │ select[4]            │ per OP: keep, bound[1..7], step[0..7]    │
+//  │      │     │                      │ (u64 each; pdx.ts offsetSelectPrepare)   │
 //  └──────┴─────┴──────────────────────┴──────────────────────────────────────────┘
 // Tables are sized for the largest table order Xen allows (9); table_mask selects.
 
@@ -61,7 +65,10 @@ export const CTX_TABLE_ENTRIES: u32 = 512;
 export const CTX_PFN_PDX_LOOKUP: u32 = 128;
 export const CTX_PDX_PFN_LOOKUP: u32 = CTX_PFN_PDX_LOOKUP + CTX_TABLE_ENTRIES * 8;
 export const CTX_PFN_BASES: u32 = CTX_PDX_PFN_LOOKUP + CTX_TABLE_ENTRIES * 8;
-export const CTX_SIZE: u32 = CTX_PFN_BASES + CTX_TABLE_ENTRIES * 8;
+export const CTX_SELECT_RUNS: u32 = CTX_PFN_BASES + CTX_TABLE_ENTRIES * 8;
+export const CTX_SELECT: u32 = CTX_SELECT_RUNS + 16;
+export const CTX_SELECT_BYTES: u32 = 128; // per OP: 16 u64
+export const CTX_SIZE: u32 = CTX_SELECT + 4 * CTX_SELECT_BYTES;
 
 // Result codes of the refcount operations (negative so they never collide with a count).
 export const PAGE_UNBACKED: i64 = -1;

@@ -11,9 +11,10 @@
 import {
   ctxU32, ctxU64, CTX_BOTTOM_MASK, CTX_HOLE_SHIFT, CTX_MA_TOP_MASK, CTX_MA_VA_BOTTOM_MASK, CTX_PAGE_SHIFT,
   CTX_PDX_INDEX_SHIFT, CTX_PDX_PFN_LOOKUP, CTX_PFN_INDEX_SHIFT, CTX_PFN_PDX_LOOKUP, CTX_SCHEME, CTX_TABLE_MASK,
-  CTX_TOP_MASK, SCHEME_MASK, SCHEME_OFFSET,
+  CTX_SELECT, CTX_SELECT_BYTES, CTX_SELECT_RUNS, CTX_TOP_MASK, SCHEME_MASK, SCHEME_OFFSET,
 } from "./layout";
 import { maskBatchConstW } from "./mask-dispatch.generated";
+import { offsetBatchConstK } from "./offset-dispatch.generated";
 
 export const OP_PFN_TO_PDX: u32 = 0;
 export const OP_PDX_TO_PFN: u32 = 1;
@@ -125,6 +126,119 @@ export function convertBatchScalar(ctx: usize, op: u32, src: usize, dst: usize, 
     store<u64>(dst, offsetOne(load<u64>(src), table, <u64>shift, m, <u64>scale, toPdx));
 }
 
+// ── offset by compare-and-select ────────────────────────────────────────────────
+// Real tables hold a few runs of equal deltas (2–8 regions, each over consecutive slots).
+// With k runs starting at slots 0 < s1 < … < s(k−1), the slot is ≥ s_j exactly when
+// x & keep ≥ s_j << shift, where keep clears the bits above the table index. So the delta
+// is chosen with k−1 vector compares and selects: no shift, lane extract or table load
+// per item. Needs shift + table order ≤ 63 (the compares are signed).
+// Setup fills the operands into the context block once (offsetSelectPrepare) and the
+// kernel loads them before its loop: V8 neither hoists splats nor the scalar work feeding
+// them, but keeps loaded values in registers (research/toolchain.md §7).
+
+/** Up to this many runs, the select kernel applies. */
+export const SELECT_MAX_RUNS: i32 = 8;
+/**
+ * Up to this many runs, OFFSET_AUTO picks select over lanes: each further run costs a
+ * compare, an and and an add per vector, and from 5 runs the lanes kernel is faster
+ * (measured by `xenmm bench --offset-kernels`; README "Offset kernels").
+ */
+export const SELECT_AUTO_RUNS: i32 = 4;
+
+/** The first slot after `from` whose entry differs from table[from] (m + 1 if none). */
+function nextRun(table: usize, m: usize, from: usize): usize {
+  const v = load<u64>(table + (from << 3));
+  let i = from + 1;
+  while (i <= m && load<u64>(table + (i << 3)) == v) i++;
+  return i;
+}
+
+/**
+ * Fills the select area of the context block for each OP: select_runs[op] = k (0 when
+ * the kernel does not apply), then keep, bound[j] = (s_j << shift) − 1 for j = 1…k−1, and
+ * step[j] = (table[s_j] − table[s_(j−1)]) << scale for j = 0…k−1 (step[0] = table[0] << scale),
+ * so the delta of a slot in run j is step[0] + … + step[j]. Called once, after the block is written.
+ */
+export function offsetSelectPrepare(ctx: usize): void {
+  for (let op: u32 = 0; op < 4; op++) {
+    let k = 0;
+    if (ctxU32(ctx, CTX_SCHEME) == SCHEME_OFFSET) {
+      const table = offsetTable(ctx, op), shift = offsetShift(ctx, op), m = ctxU64(ctx, CTX_TABLE_MASK), scale = offsetScale(ctx, op);
+      const sel = ctx + CTX_SELECT + op * CTX_SELECT_BYTES;
+      if (shift + <u64>(64 - clz(m)) <= 63) {
+        store<u64>(sel, ((m + 1) << shift) - 1);
+        let at: usize = 0, last: u64 = 0;
+        for (; at <= <usize>m && k < SELECT_MAX_RUNS; k++) {
+          if (k > 0) store<u64>(sel + (<usize>k << 3), (<u64>at << shift) - 1);
+          store<u64>(sel + 64 + (<usize>k << 3), (load<u64>(table + (at << 3)) - last) << scale);
+          last = load<u64>(table + (at << 3));
+          at = nextRun(table, <usize>m, at);
+        }
+        if (at <= <usize>m) k = 0; // more runs than the kernel selects among
+      }
+    }
+    store<u32>(ctx + CTX_SELECT_RUNS + (op << 2), k);
+  }
+}
+
+// Each step adds the difference to the previous run's delta where the slot is at or past
+// the run's start: a compare, an and and an add (a bitselect would cost V8 three ops).
+// @ts-ignore: decorator
+@inline function selectStep(d: v128, xm: v128, bound: v128, step: v128): v128 { return i64x2.add(d, v128.and(i64x2.gt_s(xm, bound), step)); }
+
+// @ts-ignore: decorator
+@inline function offsetSelectVec(v: v128, keep: v128, k: i32, toPdx: bool,
+  b1: v128, b2: v128, b3: v128, b4: v128, b5: v128, b6: v128, b7: v128,
+  d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, d6: v128, d7: v128): v128 {
+  const xm = v128.and(v, keep);
+  let d = d0;
+  if (k > 1) d = selectStep(d, xm, b1, d1);
+  if (k > 2) d = selectStep(d, xm, b2, d2);
+  if (k > 3) d = selectStep(d, xm, b3, d3);
+  if (k > 4) d = selectStep(d, xm, b4, d4);
+  if (k > 5) d = selectStep(d, xm, b5, d5);
+  if (k > 6) d = selectStep(d, xm, b6, d6);
+  if (k > 7) d = selectStep(d, xm, b7, d7);
+  return toPdx ? i64x2.sub(v, d) : i64x2.add(v, d);
+}
+
+/** The select kernel over the operands at `sel`, with the run count `k` a compile-time constant (offset-dispatch.generated.ts). */
+// @ts-ignore: decorator
+@inline export function offsetBatchSelect(src: usize, dst: usize, n: usize, sel: usize, table: usize, m: u64, shift: i32, scale: i32, k: i32, toPdx: bool): void {
+  const keep = v128.load64_splat(sel);
+  const b1 = v128.load64_splat(sel, 8), b2 = v128.load64_splat(sel, 16), b3 = v128.load64_splat(sel, 24), b4 = v128.load64_splat(sel, 32);
+  const b5 = v128.load64_splat(sel, 40), b6 = v128.load64_splat(sel, 48), b7 = v128.load64_splat(sel, 56);
+  const d0 = v128.load64_splat(sel, 64), d1 = v128.load64_splat(sel, 72), d2 = v128.load64_splat(sel, 80), d3 = v128.load64_splat(sel, 88);
+  const d4 = v128.load64_splat(sel, 96), d5 = v128.load64_splat(sel, 104), d6 = v128.load64_splat(sel, 112), d7 = v128.load64_splat(sel, 120);
+  const bulkEnd = src + ((n & ~(<usize>7)) << 3);
+  for (; src < bulkEnd; src += 64, dst += 64) {
+    v128.store(dst, offsetSelectVec(v128.load(src), keep, k, toPdx, b1, b2, b3, b4, b5, b6, b7, d0, d1, d2, d3, d4, d5, d6, d7));
+    v128.store(dst, offsetSelectVec(v128.load(src, 16), keep, k, toPdx, b1, b2, b3, b4, b5, b6, b7, d0, d1, d2, d3, d4, d5, d6, d7), 16);
+    v128.store(dst, offsetSelectVec(v128.load(src, 32), keep, k, toPdx, b1, b2, b3, b4, b5, b6, b7, d0, d1, d2, d3, d4, d5, d6, d7), 32);
+    v128.store(dst, offsetSelectVec(v128.load(src, 48), keep, k, toPdx, b1, b2, b3, b4, b5, b6, b7, d0, d1, d2, d3, d4, d5, d6, d7), 48);
+  }
+  for (let tail = n & 7; tail > 0; tail--, src += 8, dst += 8)
+    store<u64>(dst, offsetOne(load<u64>(src), table, <u64>shift, m, <u64>scale, toPdx));
+}
+
+// The offset kernels, selectable for measurement and for the differential test.
+export const OFFSET_AUTO: i32 = 0;
+export const OFFSET_LANES: i32 = 1;
+export const OFFSET_SELECT: i32 = 2;
+
+/** The offset batch with kernel `variant` (OFFSET_AUTO: the fastest that applies); returns the kernel that ran. */
+export function offsetBatch(ctx: usize, op: u32, src: usize, dst: usize, n: usize, variant: i32): i32 {
+  const table = offsetTable(ctx, op), shift = <i32>offsetShift(ctx, op), m = ctxU64(ctx, CTX_TABLE_MASK), scale = <i32>offsetScale(ctx, op);
+  const k = <i32>load<u32>(ctx + CTX_SELECT_RUNS + (op << 2));
+  if (k > 0 && (variant == OFFSET_SELECT || (variant == OFFSET_AUTO && k <= SELECT_AUTO_RUNS))) {
+    offsetBatchConstK(src, dst, n, ctx + CTX_SELECT + op * CTX_SELECT_BYTES, table, m, shift, scale, k, towardsPdx(op));
+    return OFFSET_SELECT;
+  }
+  if (towardsPdx(op)) offsetBatchVec(src, dst, n, table, shift, m, scale, true);
+  else offsetBatchVec(src, dst, n, table, shift, m, scale, false);
+  return OFFSET_LANES;
+}
+
 /** A batch with v128 kernels: the fast path. */
 export function convertBatch(ctx: usize, op: u32, src: usize, dst: usize, n: usize): void {
   const scheme = ctxU32(ctx, CTX_SCHEME);
@@ -132,9 +246,7 @@ export function convertBatch(ctx: usize, op: u32, src: usize, dst: usize, n: usi
     const low = maskLow(ctx, op), high = maskHigh(ctx, op), w = <i32>ctxU64(ctx, CTX_HOLE_SHIFT);
     maskBatchConstW(src, dst, n, low, high, w, towardsPdx(op));
   } else if (scheme == SCHEME_OFFSET) {
-    const table = offsetTable(ctx, op), shift = <i32>offsetShift(ctx, op), mask = ctxU64(ctx, CTX_TABLE_MASK), scale = <i32>offsetScale(ctx, op);
-    if (towardsPdx(op)) offsetBatchVec(src, dst, n, table, shift, mask, scale, true);
-    else offsetBatchVec(src, dst, n, table, shift, mask, scale, false);
+    offsetBatch(ctx, op, src, dst, n, OFFSET_AUTO);
   } else {
     memory.copy(dst, src, n << 3);
   }

@@ -30,7 +30,7 @@ import { numberKernel } from "./js-number.js";
 import { machineInfo, type MachineInfo } from "./machine.js";
 import { NATIVE_BUILDS, type NativeImpl, type NativeToolchain } from "./native.js";
 import { NATIVE_OPS } from "./native-source.js";
-import { roundRobin, timeCalls, type SampledCase } from "./round-robin.js";
+import { roundRobin, timeCalls, TIMING, type SampledCase } from "./round-robin.js";
 import { ratioRows, withVsNative, type RatioRow } from "./summary.js";
 
 export type Impl = "wasm-simd" | "wasm-batch" | "wasm-call" | "js-bigint" | "js-number" | NativeImpl;
@@ -76,7 +76,7 @@ export interface PdxBenchOptions {
   frametableGiB?: number[];
   /** Builds and runs the conversions in C too (Node: bench/native-runner.ts). */
   native?: NativeToolchain;
-  /** Rounds and sample length (default: quick 12 × 3 ms, else 30 × 6 ms). */
+  /** Rounds and sample length (default: TIMING in round-robin.ts). */
   timing?: { rounds: number; sampleMs: number };
   onProgress?: (done: number, total: number, label: string) => void;
 }
@@ -331,7 +331,7 @@ function byWorkload(planned: Planned[]): Planned[][] {
 
 export async function runPdxBench(engine: Engine, options: PdxBenchOptions = {}): Promise<PdxBenchReport> {
   const o = { ...options, items: options.items ?? 1_000_000, frametableGiB: options.frametableGiB ?? (options.quick ? [1] : [1, 64]) };
-  const timing = o.timing ?? (o.quick ? { rounds: 12, sampleMs: 3 } : { rounds: 30, sampleMs: 6 });
+  const timing = o.timing ?? TIMING[o.quick ? "quick" : "full"];
   const skipped = new Set<string>();
   const groups = plan({ engine, items: o.items, pool: o.pool, native: o.native, skipped }, o);
   const total = groups.reduce((n, g) => n + g.count, 0);

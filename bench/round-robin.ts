@@ -32,6 +32,9 @@ export interface RoundRobinOptions {
   onSample?: (done: number, total: number, name: string) => void;
 }
 
+/** Rounds and sample length of quick and full runs (quick: long enough for ratios to repeat, README). */
+export const TIMING = { quick: { rounds: 12, sampleMs: 3 }, full: { rounds: 30, sampleMs: 6 } } as const;
+
 const now = () => performance.now() * 1e6;
 
 /** `run` for a function timed in this thread. */

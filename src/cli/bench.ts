@@ -6,7 +6,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { IMPLS, runPdxBench, type PdxBenchReport, type PdxBenchResult } from "../../bench/pdx.js";
+import { machineInfo } from "../../bench/machine.js";
 import { nodeNativeToolchain } from "../../bench/native-runner.js";
+import { runOffsetKernels } from "../../bench/offset-kernels.js";
+import { TIMING } from "../../bench/round-robin.js";
 import type { Spread } from "../../bench/stats.js";
 import { checkTargets, ratios } from "../../bench/summary.js";
 import { Engine } from "../engine/engine.js";
@@ -18,7 +21,7 @@ import { intFlag, parseCommand } from "./args.js";
 import type { Verb } from "./main.js";
 import { startProgress } from "./progress.js";
 
-const USAGE = `usage: xenmm bench [--quick] [--native] [--json FILE] [--html FILE] [--items N] [--threads N]
+const USAGE = `usage: xenmm bench [--quick] [--native] [--offset-kernels] [--json FILE] [--html FILE] [--items N] [--threads N]
   --quick      short timings and only the 1 GiB frame table (under a minute here)
   --json FILE  results as JSON (default out/bench-pdx.json)
   --html FILE  a self-contained page with a chart per workload
@@ -26,6 +29,8 @@ const USAGE = `usage: xenmm bench [--quick] [--native] [--json FILE] [--html FIL
   --threads N  worker threads for the multi-thread rows (default 2; 1 disables them)
   --native     also build the conversions in C ($CC or cc; -O3, and -O3 -march=native) and
                time them in the same rounds: native-c rows and vs_native on the WASM rows
+  --offset-kernels  instead, time each offset kernel (lanes, select, the engine's choice)
+               against the flat copy for 1–8 RAM regions (JSON: out/bench-offset-kernels.json)
   --verify     run every case once, check its output against the bigint reference, time nothing`;
 
 const num = (x: number | undefined, digits = 2) => (x === undefined ? "" : x.toFixed(digits));
@@ -60,6 +65,18 @@ function html(report: PdxBenchReport): string {
   ]);
 }
 
+async function offsetKernels(engine: Engine, items: number, quick: boolean, json: string | undefined): Promise<number> {
+  const progress = startProgress("bench offset kernels");
+  const rows = await runOffsetKernels(engine, { items, ...TIMING[quick ? "quick" : "full"], onSample: progress.update });
+  progress.finish(`${rows.length} rows`);
+  const m = await machineInfo();
+  console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.runtime}, ${m.platform}; ${items} items per batch`);
+  console.log(textTable(["regions", "workload", "runs", "kernel", "ran", "ns/op", "×none"],
+    rows.map((r) => [String(r.regions), r.workload, String(r.runs), r.kernel, r.ran ?? "", num(r.ns_per_op, 3), spread(r.vs_none)])));
+  console.error(`JSON: ${write(json ?? "out/bench-offset-kernels.json", JSON.stringify({ machine: m, quick, items, rows }, null, 2))}`);
+  return 0;
+}
+
 function write(path: string, text: string): string {
   const full = resolve(path);
   mkdirSync(dirname(full), { recursive: true });
@@ -72,12 +89,13 @@ export const verb: Verb = {
   async run(argv) {
     const { values } = parseCommand(argv, {
       quick: { type: "boolean" }, json: { type: "string" }, html: { type: "string" }, items: { type: "string" },
-      threads: { type: "string" }, verify: { type: "boolean" }, native: { type: "boolean" }, help: { type: "boolean", short: "h" },
+      threads: { type: "string" }, verify: { type: "boolean" }, native: { type: "boolean" }, "offset-kernels": { type: "boolean" }, help: { type: "boolean", short: "h" },
     }, USAGE, 0);
     if (values.help) { console.log(USAGE); return 0; }
     const items = intFlag("items", values.items, 1_000_000, 1024, 16_000_000);
     const threads = intFlag("threads", values.threads, 2, 1, 16);
     const engine = await Engine.create({ maxMemoryBytes: 1536 << 20 });
+    if (values["offset-kernels"]) return offsetKernels(engine, items, !!values.quick, values.json);
     const pool = threads >= 2 ? await NodeWorkerPool.create(engine, threads) : undefined;
     try {
       const progress = startProgress("bench");

@@ -18,6 +18,8 @@ export interface WasmExports {
   page_count(ctx: number, mfn: bigint): bigint;
   convert_batch(ctx: number, op: number, src: number, dst: number, n: number): void;
   convert_batch_scalar(ctx: number, op: number, src: number, dst: number, n: number): void;
+  offset_select_prepare(ctx: number): void;
+  convert_batch_offset(ctx: number, op: number, src: number, dst: number, n: number, variant: number): number;
   mfn_valid_batch(ctx: number, src: number, dst: number, n: number): void;
   region_compressible_batch(ctx: number, bases: number, npages: number, dst: number, n: number): void;
   mfn_to_page_batch(ctx: number, src: number, dst: number, n: number): void;
@@ -34,6 +36,7 @@ const LAYOUT_NAMES = [
   "CTX_GROUP_BITMAP", "CTX_GROUP_CHUNKS", "CTX_GROUP_LIMIT", "CTX_TABLE_ENTRIES", "CTX_PFN_PDX_LOOKUP",
   "CTX_PDX_PFN_LOOKUP", "CTX_PFN_BASES", "CTX_SIZE",
   "OP_PFN_TO_PDX", "OP_PDX_TO_PFN", "OP_MADDR_TO_DIRECTMAPOFF", "OP_DIRECTMAPOFF_TO_MADDR",
+  "OFFSET_AUTO", "OFFSET_LANES", "OFFSET_SELECT",
 ] as const;
 const LAYOUT_BIGINTS = ["PAGE_UNBACKED", "PAGE_COUNT_OVERFLOW", "PAGE_COUNT_UNDERFLOW", "PGC_COUNT_MASK"] as const;
 

@@ -64,7 +64,9 @@ export class Engine {
   setup(map: MemoryMap, options?: PlatformOptions & { arch?: ArchName | ArchProfile }): Pdx {
     const { arch, ...rest } = checkOptions("setup(options)", options, ["arch", ...PLATFORM_OPTION_KEYS]);
     const platform = platformSetup(map, arch === undefined ? this.arch : resolveArch(arch), rest);
-    return new Pdx(this.linear, this.exports, this.layout, writeContextBlock(this.linear, this.layout, platform), platform);
+    const block = writeContextBlock(this.linear, this.layout, platform);
+    this.exports.offset_select_prepare(block.ctx); // the offset kernel's operands, derived once from the tables
+    return new Pdx(this.linear, this.exports, this.layout, block, platform);
   }
 
   /** Arrays from allocU64 not yet given back (by identity: a stale copy can never free a reused region). */

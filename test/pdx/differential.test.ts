@@ -1,9 +1,11 @@
 /**
  * The WASM engine against the TypeScript reference on fast-check-generated memory maps:
  * 20 maps × 5,003 PFNs ≥ 100,000 random PFNs per scheme, all four conversions with both
- * kernels, region compressibility and mfn_valid; round trips for valid PFNs.
+ * kernels, region compressibility and mfn_valid; round trips for valid PFNs. Every v128
+ * offset kernel (lanes, and compare-and-select for each run count 1–8) on its own.
  */
 import fc from "fast-check";
+import { regionsMap } from "../../bench/offset-kernels.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Engine } from "../../src/engine/engine.js";
 import { makeMemoryMap } from "../../src/memmap/map.js";
@@ -61,6 +63,52 @@ describe.each(SCHEMES)("%s: WASM equals the reference", (scheme) => {
       pdx.dispose();
     }), seedOf(scheme.length * 7919));
     if (scheme !== "none") expect(compressedMaps).toBeGreaterThan(0);
+  });
+});
+
+describe("offset: every v128 kernel equals the reference", () => {
+  const conversions = [pfnToPdx, pdxToPfn, maddrToDirectmapoff, directmapoffToMaddr];
+  /** Runs `variant` on `input` for OP `op`; the kernel that ran and its output. */
+  const run = (ctx: number, op: number, input: bigint[], variant: number) => {
+    const src = engine.allocU64(input.length), dst = engine.allocU64(input.length);
+    src.set(input);
+    const ran = engine.exports.convert_batch_offset(ctx, op, src.byteOffset, dst.byteOffset, input.length, variant);
+    const out = [...dst];
+    engine.freeU64(src);
+    engine.freeU64(dst);
+    return { ran, out };
+  };
+  const check = (map: ReturnType<typeof makeMemoryMap>, wild: bigint[], seen: Set<string>) => {
+    const { OFFSET_LANES, OFFSET_SELECT, OFFSET_AUTO } = engine.layout;
+    const pdx = engine.setup(map, { scheme: "offset" });
+    const s = pdx.platform.state;
+    const pfns = [...map.ranges.flatMap((r) => [r.start >> 12n, (r.end >> 12n) - 1n, ((r.start + r.end) >> 13n)]), ...wild];
+    const inputs = [pfns, pfns.map((p) => pfnToPdx(s, p)), pfns.map((p) => BigInt.asUintN(64, (p << 12n) | 0xabcn)), pfns.map((p) => maddrToDirectmapoff(s, BigInt.asUintN(64, p << 12n)))];
+    inputs.forEach((input, op) => {
+      const want = input.map((x) => conversions[op](s, x));
+      for (const variant of [OFFSET_LANES, OFFSET_SELECT, OFFSET_AUTO]) {
+        const { ran, out } = run(pdx.ctx, op, input, variant);
+        expect(out).toEqual(want);
+        if (variant === OFFSET_LANES) expect(ran).toBe(OFFSET_LANES);
+        if (variant === OFFSET_SELECT && ran === OFFSET_SELECT) seen.add(`${op}/${runsOf(s.scheme === "offset" ? (op & 1 ? s.pdxPfnLookup : s.pfnPdxLookup) : [])}`);
+      }
+    });
+    pdx.dispose();
+  };
+  const runsOf = (t: readonly bigint[]) => t.filter((v, i) => i === 0 || v !== t[i - 1]).length;
+
+  it("on maps of 1–8 regions and 300 generated ones: select ran for every run count 1–8 and every conversion", () => {
+    const seen = new Set<string>();
+    const wild = Array.from({ length: 37 }, (_, i) => BigInt.asUintN(64, BigInt(i) * 0x9e3779b97f4a7c15n)); // 3 × regions + 37: bulk and tail
+    for (let regions = 1; regions <= 8; regions++) check(regionsMap(regions), wild, seen);
+    for (const ranges of fc.sample(mapArb, { seed: 5, numRuns: 300 })) check(makeMemoryMap("generated", "json", ranges), wild, seen);
+    for (let op = 0; op < 4; op++) for (let k = 1; k <= 8; k++) expect(seen).toContain(`${op}/${k}`);
+  });
+
+  it("on 40 generated maps with arbitrary 64-bit values", () => {
+    fc.assert(fc.property(mapArb, fc.array(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), { minLength: 1, maxLength: 200 }), (ranges, wild) => {
+      check(makeMemoryMap("generated", "json", ranges), wild, new Set());
+    }), { seed: 1307, numRuns: 40 });
   });
 });
 
