@@ -95,45 +95,42 @@ export function legacyUnderScribble(memory: SharedArrayBuffer, byteOffset: numbe
     out.resets++;
     idle = 0;
   };
+  /** Runs one side's step; a corruption it detects resets the ring and ends this round. */
+  const survived = (side: "xenDetected" | "agentDetected", step: () => void): boolean => {
+    try {
+      step();
+      return true;
+    } catch (e) {
+      if (!(e instanceof RingCorruptionError)) throw e;
+      out[side]++;
+      reset();
+      return false;
+    }
+  };
+  const xenPuts = () => {
+    if (front.freeRequests() === 0) return;
+    stampRequest(request, out.produced++, false);
+    front.writeRequest(request);
+    front.pushRequests();
+  };
+  const agentServes = () => {
+    while (back.takeRequest(copy)) {
+      const tag = readTag(copy);
+      if (tag >= nextTag && tag < out.produced && intact(copy, tag)) {
+        out.delivered++;
+        nextTag = tag + 1;
+      } else out.refusedRequests++;
+      answer(copy, response);
+      back.writeResponse(response);
+    }
+    back.pushResponsesAndCheckNotify();
+  };
+  const xenResumes = () => {
+    while (front.takeResponse(copy));
+  };
   while (out.produced < events) {
     const before = out.produced + out.delivered;
-    try {
-      if (front.freeRequests() > 0) {
-        stampRequest(request, out.produced++, false);
-        front.writeRequest(request);
-        front.pushRequests();
-      }
-    } catch (e) {
-      if (!(e instanceof RingCorruptionError)) throw e;
-      out.xenDetected++;
-      reset();
-      continue;
-    }
-    try {
-      while (back.takeRequest(copy)) {
-        const tag = readTag(copy);
-        if (tag >= nextTag && tag < out.produced && intact(copy, tag)) {
-          out.delivered++;
-          nextTag = tag + 1;
-        } else out.refusedRequests++;
-        answer(copy, response);
-        back.writeResponse(response);
-      }
-      back.pushResponsesAndCheckNotify();
-    } catch (e) {
-      if (!(e instanceof RingCorruptionError)) throw e;
-      out.agentDetected++;
-      reset();
-      continue;
-    }
-    try {
-      while (front.takeResponse(copy));
-    } catch (e) {
-      if (!(e instanceof RingCorruptionError)) throw e;
-      out.xenDetected++;
-      reset();
-      continue;
-    }
+    if (!survived("xenDetected", xenPuts) || !survived("agentDetected", agentServes) || !survived("xenDetected", xenResumes)) continue;
     idle = out.produced + out.delivered === before ? idle + 1 : 0;
     if (idle >= STALL_ROUNDS) reset();
   }
