@@ -6,8 +6,10 @@ export { XenstoreServer, LOG_LEVELS, CONTROL_HELP, type LogLevel, type ServerOpt
 export { connectInProcess, type InProcessPeer } from "./inprocess-transport.js";
 export { XsClient, XsReplyError } from "./client.js";
 export { Hypervisor, DomctlLock, type DomainState, type DomainInfo, type Phase } from "./hypervisor.js";
-export { simulateReleaseStorm, runServerStorm, runInterfaceDemo, DEFAULT_QUERY_COST_US, type StormParams, type StormRun } from "./release-storm.js";
-export { INTERFACES, InterfaceLog, type Design, type InterfaceRole, type InterfaceUse } from "./interfaces.js";
+export { simulateReleaseStorm, runServerStorm, runInterfaceDemo, DEFAULT_QUERY_COST_US, DEFAULT_HOP_US, type StormParams, type StormRun } from "./release-storm.js";
+export { DESIGNS, INTERFACES, InterfaceLog, type Component, type Design, type InterfaceRole, type InterfaceUse } from "./interfaces.js";
+export { Toolstack } from "./toolstack.js";
+export { WATCH_EVENT_TIMEOUT_MS, type EventDrops } from "./output-queue.js";
 export { MsgType, XsErrno, msgTypeName } from "./constants.js";
 export { RingPage, EventChannel } from "./ring.js";
 export { RingTransport, GuestRing } from "./ring-transport.js";
