@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { parseCommand } from "../src/cli/args.js";
+import { intFlag, parseCommand } from "../src/cli/args.js";
 import { textTable } from "../src/report/table.js";
 import { MsgType } from "../src/xenstore/constants.js";
 import { encodeMessage, joinStrings } from "../src/xenstore/codec.js";
@@ -200,8 +200,7 @@ export async function runXenstoreSoak(argv: string[], usage: string): Promise<nu
     console.log(usage);
     return 0;
   }
-  const total = Number(values.seconds ?? (values.quick ? 10 : 30));
-  if (!Number.isFinite(total) || total < 5 || total > 3600) throw new (await import("../src/errors.js")).UsageError("--seconds: 5..3600");
+  const total = intFlag("seconds", values.seconds, values.quick ? 10 : 30, 5, 3600);
   const slice = (total * 1000) / 8; // five attacks; the stale one also waits out its timeout
   const gc = collector();
   const rss = new RssSampler();
