@@ -2,6 +2,7 @@
  * The async ring's producer (Xen). Layout, loss policies and the accounting invariant are
  * described in async-ring.ts. Never blocks, never waits.
  */
+import { InvalidArgumentError } from "../errors.js";
 import { RingCorruptionError } from "./errors.js";
 import { ASYNC_HEADER_FIELD, ASYNC_SLOT_FIELD, AsyncRingRegion, DROPPED, MAX_AUX, packInfo, RecordKind, slotStamp, type LossPolicy } from "./async-ring.js";
 import { crossedEvent } from "./shared-ring.js";
@@ -73,7 +74,7 @@ export class AsyncRingProducer {
    */
   write(payload: Uint8Array): boolean {
     if (payload.length > this.region.geometry.payloadBytes)
-      throw new RangeError(`event of ${payload.length} B exceeds the ${this.region.geometry.payloadBytes}-byte payload`);
+      throw new InvalidArgumentError("payload", `event of ${payload.length} B exceeds the ${this.region.geometry.payloadBytes}-byte payload`);
     this.counters.produced++;
     const start = this.prod;
     if (this.policy === "drop") {

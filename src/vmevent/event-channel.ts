@@ -12,6 +12,7 @@
  * The receiver reads `upcall` *before* scanning and waits on that value, so a send that
  * lands after the scan changes `upcall` and the wait returns at once: no lost wake-up.
  */
+import { InvalidArgumentError } from "../errors.js";
 
 const I32 = Int32Array.BYTES_PER_ELEMENT;
 const UPCALL = 0;
@@ -42,7 +43,7 @@ export class EventChannelSet {
   readonly words: Int32Array;
 
   constructor(readonly buffer: SharedArrayBuffer, readonly byteOffset: number, readonly ports: number) {
-    if (!Number.isInteger(ports) || ports < 1) throw new RangeError(`need ≥ 1 port, got ${ports}`);
+    if (!Number.isInteger(ports) || ports < 1) throw new InvalidArgumentError("ports", `need ≥ 1 port, got ${ports}`);
     this.words = new Int32Array(buffer, byteOffset, FIRST_PORT + ports);
   }
 
@@ -55,7 +56,7 @@ export class EventChannelSet {
   }
 
   private check(port: number): number {
-    if (!Number.isInteger(port) || port < 0 || port >= this.ports) throw new RangeError(`port ${port} is not in 0..${this.ports - 1}`);
+    if (!Number.isInteger(port) || port < 0 || port >= this.ports) throw new InvalidArgumentError("port", `${port} is not in 0..${this.ports - 1}`);
     return FIRST_PORT + port;
   }
 

@@ -14,6 +14,7 @@
  * Re-entrancy: hooks are called from inside model operations; they must only record or
  * schedule work (e.g. the simulator queues a retry), never call back into the model.
  */
+import { InvalidArgumentError } from "../errors.js";
 import { VM_EVENT_FLAG, VM_EVENT_INTERFACE_VERSION } from "./abi.js";
 import { IllegalTransitionError } from "./errors.js";
 import { newEntry, readHeader, readTag, writeHeader, writeTag } from "./request.js";
@@ -86,7 +87,7 @@ export class LegacyVmEvent {
   private readonly response: Uint8Array;
 
   constructor(readonly maxVcpus: number, readonly ring: FrontRing, readonly hooks: LegacyHooks = {}) {
-    if (!Number.isInteger(maxVcpus) || maxVcpus < 1) throw new RangeError(`max_vcpus must be ≥ 1, got ${maxVcpus}`);
+    if (!Number.isInteger(maxVcpus) || maxVcpus < 1) throw new InvalidArgumentError("maxVcpus", `max_vcpus must be ≥ 1, got ${maxVcpus}`);
     this.pauseCount = new Int32Array(maxVcpus);
     this.blackEyed = new Uint8Array(maxVcpus);
     this.reserved = new Uint8Array(maxVcpus);
@@ -128,7 +129,7 @@ export class LegacyVmEvent {
   }
 
   private checkVcpu(vcpu: number): void {
-    if (!Number.isInteger(vcpu) || vcpu < 0 || vcpu >= this.maxVcpus) throw new RangeError(`vCPU ${vcpu} is not in 0..${this.maxVcpus - 1}`);
+    if (!Number.isInteger(vcpu) || vcpu < 0 || vcpu >= this.maxVcpus) throw new InvalidArgumentError("vcpu", `${vcpu} is not in 0..${this.maxVcpus - 1}`);
   }
 
   /** Runs a mutation of one vCPU and reports its state change, if any. */

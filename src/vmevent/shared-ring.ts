@@ -15,7 +15,8 @@
  * entries than the protocol allows raises RingCorruptionError and changes nothing; slot
  * addresses are always reduced to [0, nrEnts) so no access leaves the region.
  */
-import { RingCorruptionError } from "./errors.js";
+import { InvalidArgumentError } from "../errors.js";
+import { IllegalTransitionError, RingCorruptionError } from "./errors.js";
 import { SRING_FIELD, SRING_HEADER_BYTES, ringBytes } from "./ring-layout.js";
 
 const I32 = Int32Array.BYTES_PER_ELEMENT;
@@ -33,10 +34,10 @@ export class SharedRingRegion {
     readonly nrEnts: number,
     readonly entryBytes: number,
   ) {
-    if (!Number.isInteger(nrEnts) || nrEnts < 1) throw new RangeError(`ring needs ≥ 1 slot, got ${nrEnts}`);
-    if (byteOffset % I32 !== 0) throw new RangeError(`ring offset ${byteOffset} is not 4-byte aligned`);
+    if (!Number.isInteger(nrEnts) || nrEnts < 1) throw new InvalidArgumentError("nrEnts", `ring needs ≥ 1 slot, got ${nrEnts}`);
+    if (byteOffset % I32 !== 0) throw new InvalidArgumentError("byteOffset", `ring offset ${byteOffset} is not 4-byte aligned`);
     if (byteOffset + ringBytes(nrEnts, entryBytes) > buffer.byteLength)
-      throw new RangeError(`ring of ${nrEnts} × ${entryBytes} B at ${byteOffset} overruns a ${buffer.byteLength}-byte buffer`);
+      throw new InvalidArgumentError("byteOffset", `ring of ${nrEnts} × ${entryBytes} B at ${byteOffset} overruns a ${buffer.byteLength}-byte buffer`);
     this.header = new Int32Array(buffer, byteOffset, SRING_HEADER_BYTES / I32);
     this.entries = new Uint8Array(buffer, byteOffset + SRING_HEADER_BYTES, nrEnts * entryBytes);
   }
@@ -72,7 +73,7 @@ export class SharedRingRegion {
   }
 
   copyIn(index: number, src: Uint8Array): void {
-    if (src.length > this.entryBytes) throw new RangeError(`entry of ${src.length} B exceeds the ${this.entryBytes}-byte slot`);
+    if (src.length > this.entryBytes) throw new InvalidArgumentError("entry", `${src.length} B exceeds the ${this.entryBytes}-byte slot`);
     this.entries.set(src, this.slotOffset(index));
   }
 
@@ -116,7 +117,7 @@ export class FrontRing {
 
   /** Copies one request into the next slot (not yet visible to the back end). */
   writeRequest(src: Uint8Array): void {
-    if (this.full()) throw new RangeError("ring full: the caller must hold a free slot (reserve first)");
+    if (this.full()) throw new IllegalTransitionError("ring full: the caller must hold a free slot (reserve first)");
     this.region.copyIn(this.reqProdPvt, src);
     this.reqProdPvt = u32(this.reqProdPvt + 1);
   }
@@ -211,7 +212,7 @@ export class BackRing {
 
   /** Writes a response into the next response slot (only slots whose request was consumed). */
   writeResponse(src: Uint8Array): void {
-    if (u32(this.reqCons - this.rspProdPvt) === 0) throw new RangeError("no consumed request to answer: responding would overwrite an unread request");
+    if (u32(this.reqCons - this.rspProdPvt) === 0) throw new IllegalTransitionError("no consumed request to answer: responding would overwrite an unread request");
     this.region.copyIn(this.rspProdPvt, src);
     this.rspProdPvt = u32(this.rspProdPvt + 1);
   }

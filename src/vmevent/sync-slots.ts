@@ -18,6 +18,7 @@
  * Capacity can never be exceeded: a vCPU is paused while its slot is busy. So there is no
  * reservation, no waitqueue and no black eye, and no vCPU waits behind another's event.
  */
+import { InvalidArgumentError } from "../errors.js";
 import { REQUEST_BYTES } from "./abi.js";
 import { IllegalTransitionError, RingCorruptionError } from "./errors.js";
 
@@ -64,8 +65,8 @@ export class SyncSlotRegion {
   readonly bytes: Uint8Array;
 
   constructor(readonly buffer: SharedArrayBuffer, readonly byteOffset: number, readonly vcpus: number) {
-    if (!Number.isInteger(vcpus) || vcpus < 1) throw new RangeError(`need ≥ 1 vCPU, got ${vcpus}`);
-    if (byteOffset % 4 !== 0) throw new RangeError(`slot region offset ${byteOffset} is not 4-byte aligned`);
+    if (!Number.isInteger(vcpus) || vcpus < 1) throw new InvalidArgumentError("vcpus", `need ≥ 1 vCPU, got ${vcpus}`);
+    if (byteOffset % 4 !== 0) throw new InvalidArgumentError("byteOffset", `slot region offset ${byteOffset} is not 4-byte aligned`);
     this.words = new Int32Array(buffer, byteOffset, (vcpus * SYNC_SLOT_BYTES) / 4);
     this.bytes = new Uint8Array(buffer, byteOffset, vcpus * SYNC_SLOT_BYTES);
   }
@@ -79,7 +80,7 @@ export class SyncSlotRegion {
   }
 
   checkVcpu(vcpu: number): void {
-    if (!Number.isInteger(vcpu) || vcpu < 0 || vcpu >= this.vcpus) throw new RangeError(`vCPU ${vcpu} is not in 0..${this.vcpus - 1}`);
+    if (!Number.isInteger(vcpu) || vcpu < 0 || vcpu >= this.vcpus) throw new InvalidArgumentError("vcpu", `${vcpu} is not in 0..${this.vcpus - 1}`);
   }
 
   stateIndex(vcpu: number): number {

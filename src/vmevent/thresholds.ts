@@ -8,6 +8,7 @@
  * Both are computed for the ring Xen builds (power-of-two slots) and for the counterfactual
  * without rounding, which is where the "11 vCPUs" of the technical-debt notes comes from.
  */
+import { InvalidArgumentError } from "../errors.js";
 import { REQUEST_BYTES, VM_EVENT_REASON } from "./abi.js";
 import { LegacyVmEvent } from "./legacy.js";
 import { rawSlots, ringSlots, type SlotRounding } from "./ring-layout.js";
@@ -27,7 +28,7 @@ export function blackEyeThreshold(slots: number): number {
     const outcome = model.monitorTraps(0, false, VM_EVENT_REASON.MEM_ACCESS);
     if (outcome.kind === "put" && outcome.blackEye) return vcpus;
   }
-  throw new Error(`no black eye up to ${PROBE_LIMIT} vCPUs with ${slots} slots`);
+  throw new InvalidArgumentError("slots", `no black eye up to ${PROBE_LIMIT} vCPUs with ${slots} slots`);
 }
 
 /** Smallest max_vcpus at which every vCPU raising one sync event (unanswered) puts one on the waitqueue. */
@@ -37,7 +38,7 @@ export function waitqueueThreshold(slots: number): number {
     for (let v = 0; v < vcpus; v++) model.monitorTraps(v, true, VM_EVENT_REASON.SOFTWARE_BREAKPOINT);
     if (model.counters.waitqueueEntries > 0) return vcpus;
   }
-  throw new Error(`no waitqueue use up to ${PROBE_LIMIT} vCPUs with ${slots} slots`);
+  throw new InvalidArgumentError("slots", `no waitqueue use up to ${PROBE_LIMIT} vCPUs with ${slots} slots`);
 }
 
 export interface ThresholdRow {

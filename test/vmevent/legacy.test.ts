@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { REQUEST_BYTES, VM_EVENT_FLAG, VM_EVENT_INTERFACE_VERSION, VM_EVENT_REASON } from "../../src/vmevent/abi.js";
 import { IllegalTransitionError } from "../../src/vmevent/errors.js";
+import { InvalidArgumentError } from "../../src/errors.js";
 import { LegacyVmEvent, type LegacyVcpuState } from "../../src/vmevent/legacy.js";
 import { answer, newEntry, readHeader, readTag, writeHeader } from "../../src/vmevent/request.js";
 import { BackRing, FrontRing, SharedRingRegion } from "../../src/vmevent/shared-ring.js";
@@ -200,7 +201,7 @@ describe("legacy vm_event: illegal transitions are rejected", () => {
 
   it("rejects vCPU ids outside 0..max_vcpus-1", () => {
     const { model } = setup(2);
-    expect(() => model.monitorTraps(2, true, BP)).toThrow(RangeError);
-    expect(() => model.monitorTraps(-1, true, BP)).toThrow(RangeError);
+    expect(() => model.monitorTraps(2, true, BP)).toThrow(InvalidArgumentError);
+    expect(() => model.monitorTraps(-1, true, BP)).toThrow(InvalidArgumentError);
   });
 });

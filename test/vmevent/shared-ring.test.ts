@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { RingCorruptionError } from "../../src/vmevent/errors.js";
+import { IllegalTransitionError, RingCorruptionError } from "../../src/vmevent/errors.js";
 import { ringBytes, SRING_FIELD } from "../../src/vmevent/ring-layout.js";
 import { BackRing, crossedEvent, FrontRing, SharedRingRegion } from "../../src/vmevent/shared-ring.js";
 
@@ -49,7 +49,7 @@ describe("ring.h shared ring", () => {
     const got = new Uint8Array(ENTRY);
     back.takeRequest(got); // consumed but not answered: still no credit
     expect(front.freeRequests()).toBe(0);
-    expect(() => front.writeRequest(entry(9))).toThrow(RangeError);
+    expect(() => front.writeRequest(entry(9))).toThrow(IllegalTransitionError);
     back.writeResponse(entry(0));
     back.pushResponsesAndCheckNotify();
     expect(front.freeRequests()).toBe(0);
@@ -59,7 +59,7 @@ describe("ring.h shared ring", () => {
 
   it("refuses to answer a request it has not consumed (would overwrite an unread request)", () => {
     const { back } = guardedRing(4);
-    expect(() => back.writeResponse(entry(1))).toThrow(RangeError);
+    expect(() => back.writeResponse(entry(1))).toThrow(IllegalTransitionError);
   });
 
   it("notifies only when the producer index crosses the peer's event index", () => {
