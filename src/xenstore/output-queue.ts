@@ -71,11 +71,6 @@ export class OutputQueue {
     return this.items.length;
   }
 
-  /** Bytes charged to the domain for this queue. */
-  get bytes(): number {
-    return this.charged;
-  }
-
   pushReply(encoded: Uint8Array): void {
     this.add({ bytes: encoded, deadline: 0 });
   }

@@ -139,11 +139,6 @@ export class DomainMemory {
     return this.wouldExceed(domid, 0);
   }
 
-  /** Soft-quota warnings currently raised (for reports and tests). */
-  get warned(): number[] {
-    return [...this.overSoft];
-  }
-
   dropDomain(domid: number): void {
     this.used.delete(domid);
     this.overSoft.delete(domid);
