@@ -15,29 +15,31 @@ function preview(v: unknown): string {
   return excerpt(JSON.stringify(v) ?? String(v));
 }
 
-function value(v: unknown, field: string, input: string): bigint {
+/** The value at `range` + `key` (e.g. `ranges[3]` + `.start`); the path is only spelled out in an error. */
+function value(v: unknown, range: string, key: string, input: string): bigint {
+  const fail = (rule: string) => new MemoryMapError(rule, { field: range + key }, input);
   if (typeof v === "number") {
-    if (!Number.isSafeInteger(v) || v < 0) throw new MemoryMapError(`${v} is not an exact non-negative integer; write large values as hex strings`, { field }, input);
+    if (!Number.isSafeInteger(v) || v < 0) throw fail(`${v} is not an exact non-negative integer; write large values as hex strings`);
     return BigInt(v);
   }
-  if (typeof v !== "string") throw new MemoryMapError(`expected a hex or decimal string, got ${preview(v)}`, { field }, input);
+  if (typeof v !== "string") throw fail(`expected a hex or decimal string, got ${preview(v)}`);
   const parsed = parseAddress(v);
-  if (typeof parsed === "string") throw new MemoryMapError(parsed, { field }, input);
+  if (typeof parsed === "string") throw fail(parsed);
   return parsed;
 }
 
 function range(entry: unknown, field: string, input: string): RamRange {
   if (Array.isArray(entry)) {
     if (entry.length !== 2) throw new MemoryMapError(`a range array needs exactly [start, end], got ${entry.length} values`, { field }, input);
-    return { start: value(entry[0], `${field}[0]`, input), end: value(entry[1], `${field}[1]`, input), field };
+    return { start: value(entry[0], field, "[0]", input), end: value(entry[1], field, "[1]", input), field };
   }
   if (entry && typeof entry === "object") {
     const o = entry as Record<string, unknown>;
     if (!("start" in o)) throw new MemoryMapError("a range object needs 'start'", { field }, input);
-    const start = value(o.start, `${field}.start`, input);
-    if ("end" in o) return { start, end: value(o.end, `${field}.end`, input), field, label: typeof o.label === "string" ? excerpt(o.label) : undefined };
+    const start = value(o.start, field, ".start", input);
+    if ("end" in o) return { start, end: value(o.end, field, ".end", input), field, label: typeof o.label === "string" ? excerpt(o.label) : undefined };
     if ("size" in o) {
-      const end = sizedEnd(start, value(o.size, `${field}.size`, input));
+      const end = sizedEnd(start, value(o.size, field, ".size", input));
       if (typeof end === "string") throw new MemoryMapError(end, { field }, input);
       return { start, end, field, label: typeof o.label === "string" ? excerpt(o.label) : undefined };
     }
