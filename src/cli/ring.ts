@@ -260,7 +260,8 @@ async function bench(argv: string[]): Promise<number> {
   const file = values.json ?? "out/bench-ring.json";
   const { runRingBench } = await import("../../bench/ring.js");
   const { startRoles } = await import("../vmevent/workers/node-host.js");
-  const report = await runRingBench({ startRoles }, {
+  // Each benchmark role on its own CPU (Linux, taskset): the pair never shares a core.
+  const report = await runRingBench({ startRoles: (specs, members) => startRoles(specs, members, { pinToCpus: true }) }, {
     quick: values.quick ?? false,
     versions: { "ringbuf.js": await ringbufVersion(), node: process.version },
     onCase: (name) => console.error(`  running ${name} …`),
