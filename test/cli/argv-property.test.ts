@@ -52,7 +52,7 @@ describe("random argv against the built CLI", () => {
   it("exits 0 or 2, says at most three lines on stderr, never a stack frame or Node's parser text", async () => {
     await fc.assert(fc.asyncProperty(argv, async (args) => {
       const r = await xenmmWith({ cwd: scratch, timeoutMs: 30_000 }, ...args);
-      expect([0, 2]).toContain(r.code);
+      expect([0, 2], `${JSON.stringify(args)} exited ${r.code}: ${r.stderr}`).toContain(r.code);
       if (r.code === 2) expect(r.stderr).toMatch(/^xenmm: /);
       expect(r.stderr).not.toMatch(/parseArgs|ERR_PARSE_ARGS|To specify a positional argument|internal error/);
       const end = args.indexOf("--");
