@@ -31,10 +31,11 @@ const FLAGS = [
 ];
 /** Verbs that finish quickly whatever valid flags they get (all values above are invalid or harmless). */
 const QUICK_HEADS = [[], ["pdx"], ["pdx", "xen-1"], ["report"], ["ring"], ["ring", "sim"], ["ring", "slots"], ["ring", "sweep"], ["xenstored", "sim"], ["help"], ["help", "ring"]];
-/** Verbs that serve or benchmark until stopped when their flags are valid: always given an unknown flag first. */
-const LONG_HEADS = [["serve"], ["bench"], ["ring", "bench"], ["xenstored"], ["xenstored", "bench"]];
+/** Verbs that serve, benchmark or read whole trees when their arguments are valid: always given an unknown flag first. */
+const LONG_HEADS = [["serve"], ["bench"], ["ring", "bench"], ["xenstored"], ["xenstored", "bench"], ["survey"]];
 
-const word = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 12 }).filter((w) => !w.includes("\0")));
+// Random words stay inside `scratch` when used as paths: no "/", no leading ".".
+const word = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 12 }).filter((w) => !/[\0/]|^\./.test(w)));
 const token = fc.oneof(
   word,
   fc.constantFrom(...FLAGS),
