@@ -13,6 +13,8 @@ export type LogFact =
   | { kind: "e820"; source: LogSource; start: bigint; end: bigint; usable: boolean }
   | { kind: "srat"; source: LogSource; node: number; start: bigint; end: bigint }
   | { kind: "node"; node: number; start: bigint; end: bigint }
+  /** Xen on Arm's `RAM: start - end`: a device-tree memory bank, end inclusive. */
+  | { kind: "bank"; start: bigint; end: bigint }
   /** A `… RAM map:` header: the E820 lines after it are a new table. */
   | { kind: "table"; source: LogSource }
   | { kind: "machine"; name: string; by: "model" | "fdt-match" | "dmi" }
@@ -33,6 +35,7 @@ const LINUX_SRAT = new RegExp(`(?:^|\\s)SRAT:\\s+Node\\s+(\\d{1,6})\\s+PXM\\s+\\
 const LINUX_E820 = new RegExp(`(?:^|\\s)(BIOS-e820|Xen):\\s+\\[mem\\s+(0x${HEX})-(0x${HEX})\\]\\s+(.{1,40})$`, "i");
 /** Linux before 3.x: ` BIOS-e820: 0000000000000000 - 000000000009fc00 (usable)`; exclusive. */
 const OLD_LINUX_E820 = new RegExp(`(?:^|\\s)BIOS-e820:\\s+(${HEX})\\s+-\\s+(${HEX})\\s+\\(([^)]{1,40})\\)`, "i");
+const XEN_ARM_BANK = new RegExp(`^\\s*RAM:\\s+(${HEX})\\s+-\\s+(${HEX})\\s*$`, "i");
 const NODE = new RegExp(`(?:^|\\s)node\\s+(\\d{1,6}):\\s+\\[mem\\s+(0x${HEX})-(0x${HEX})\\]`, "i");
 const MODEL = /(OF: fdt: )?Machine model:\s*(.{1,200}?)\s*$/;
 const DMI = /(?:^|\s)DMI:\s+(.{1,200}?)(?:,\s+BIOS\s.*)?\s*$/;
@@ -58,6 +61,7 @@ const XEN_SHAPES: Shape[] = [
   { re: XEN_E820_EXCLUSIVE, fact: (m, num) => e820("xen", num(m[1]), num(m[2]), m[3]) },
   { re: XEN_SRAT_INCLUSIVE, fact: srat("xen", true) },
   { re: SRAT_EXCLUSIVE, fact: srat("xen", false) },
+  { re: XEN_ARM_BANK, fact: (m, num) => ({ kind: "bank", start: num(m[1]), end: num(m[2]) + 1n }) },
 ];
 
 const LINUX_SHAPES: Shape[] = [

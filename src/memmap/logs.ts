@@ -19,12 +19,14 @@ interface LogContent {
   e820: Record<LogSource, RamRange[][]>;
   srat: Record<LogSource, RamRange[]>;
   nodes: RamRange[];
+  /** Xen on Arm's memory banks. */
+  banks: RamRange[];
   machine?: { name: string; by: "model" | "fdt-match" | "dmi" };
   highmem: boolean;
 }
 
 function collect(text: string, input: string): LogContent {
-  const c: LogContent = { e820: { xen: [[]], linux: [[]], dom0: [[]] }, srat: { xen: [], linux: [], dom0: [] }, nodes: [], highmem: false };
+  const c: LogContent = { e820: { xen: [[]], linux: [[]], dom0: [[]] }, srat: { xen: [], linux: [], dom0: [] }, nodes: [], banks: [], highmem: false };
   eachRawLine(text, (line, n) => {
     const f: LogFact | undefined = readLogLine(line, n, input);
     if (!f) return;
@@ -32,6 +34,7 @@ function collect(text: string, input: string): LogContent {
       case "table": if (c.e820[f.source].at(-1)!.length) c.e820[f.source].push([]); break;
       case "e820": if (f.usable) c.e820[f.source].at(-1)!.push({ start: f.start, end: f.end, line: n }); break;
       case "srat": c.srat[f.source].push({ start: f.start, end: f.end, line: n, label: `node ${f.node}`, node: f.node }); break;
+      case "bank": c.banks.push({ start: f.start, end: f.end, line: n }); break;
       case "node": c.nodes.push({ start: f.start, end: f.end, line: n, label: `node ${f.node}`, node: f.node }); break;
       case "machine": if (!c.machine || c.machine.by === "dmi") c.machine = { name: f.name, by: f.by }; break;
       case "highmem": c.highmem = true; break;
@@ -54,6 +57,12 @@ export function parseBootLog(text: string, input: string): ParsedRanges {
   const machine = c.machine?.name;
   const x86 = (reason: string): ArchHint => ({ arch: "x86-64", reason });
 
+  if (!e820 && c.banks.length) {
+    // Xen on Arm prints its device-tree banks; Arm32 Xen is rare and nothing in the log tells them apart.
+    const wide = c.banks.some((b) => b.end > 1n << 40n);
+    return { ranges: c.banks, format: "xen-log", machine,
+      archHint: { arch: "arm64", reason: wide ? "Xen on Arm's RAM: bank lines, above Arm32's 40-bit addresses" : "Xen on Arm's RAM: bank lines (arm64 assumed; Arm32 Xen prints the same lines)" } };
+  }
   if (!e820 && c.nodes.length) {
     // No firmware E820 map: a device-tree (or ACPI-on-Arm) kernel. Xen on Arm registers its banks.
     const arm32 = c.machine?.by === "fdt-match" || c.highmem;

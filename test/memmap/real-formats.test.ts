@@ -39,6 +39,12 @@ describe("Xen boot logs (xl dmesg)", () => {
     expect(spans(m.ranges)).toEqual([[0n, 0x80000000n], [0x100000000n, 0x480000000n], [0x480000000n, 0x880000000n]]);
     expect(m.ranges.map((r) => r.node)).toEqual([0, 0, 1]);
   });
+  it("Xen on Arm: 'RAM: start - end' device-tree banks (inclusive); MODULE and RESVD lines are not RAM", () => {
+    const m = parse("boot-logs/xen-arm64-fvp-banks-f9.log");
+    expect([m.format, m.archHint?.arch]).toEqual(["xen-log", "arm64"]);
+    expect(spans(m.ranges)).toEqual([[0x80000000n, 0xff000000n], [0xf900000000n, 0xf980000000n]]);
+    expect(m.ranges.map((r) => r.line)).toEqual([9, 10]);
+  });
   it("only the last E820 table counts when Xen prints the map twice", () => {
     const lines = fixture("boot-logs/xen-4.11-efi-ram-map-dash.log").split("\n");
     const twice = [...lines.slice(3, 26), "(XEN) Xen-e820 RAM map:", "(XEN)  0000000000000000 - 000000000009f000 (usable)", "(XEN)  0000000100000000 - 000000086c800000 (usable)"].join("\n");
