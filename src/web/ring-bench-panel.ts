@@ -14,6 +14,9 @@ function results(r: RingBenchReport, ms: number): HTMLElement[] {
     table(["xenmm / ringbuf.js", "median", "p25–p75", "target", "met"],
       Object.entries(r.ratio_spread).map(([k, s]) => [k, `${s.median.toFixed(2)}×`, `${s.p25.toFixed(2)}–${s.p75.toFixed(2)}`, `≥ ${r.targets.ratio_at_least[k].target}×`, r.targets.ratio_at_least[k].met ? "yes" : "no"]),
       { class: "mono", "data-testid": "ring-ratio" }),
+    table(["one thread, both sides", "xenmm ns/msg", "ringbuf.js ns/msg", "ringbuf.js / xenmm", `±% (${r.one_thread_cost[0]?.clock ?? "wall"} time)`],
+      r.one_thread_cost.map((c) => [`${c.payload_bytes} B`, c.xenmm_ns.toFixed(1), c.ringbuf_ns.toFixed(1), `${c.ratio.median.toFixed(2)}×`, c.ratio.spread_pct.toFixed(1)]),
+      { class: "mono", "data-testid": "ring-cost" }),
     table(["sync round trip", "p50 µs", "p99 µs", "timed"],
       r.sync_round_trip.map((s) => [s.strategy, s.p50_us.toFixed(1), s.p99_us.toFixed(1), String(s.round_trips_timed)]), { class: "mono", "data-testid": "ring-sync" }),
   ];

@@ -7,6 +7,7 @@ import { DEFAULT_VCPU_LIST, SIM_DEFAULTS, type SimRun } from "../vmevent/sim/con
 import { sweepCharts } from "../vmevent/sweep-report.js";
 import { chart, debounce, fill, h, messageOf, select, slider, table } from "./dom.js";
 import { mountRingBench } from "./ring-bench-panel.js";
+import { parseAgentPolicy } from "../vmevent/sim/agent-policy.js";
 import type { SimReply, SimRequest } from "./sim-worker.js";
 
 /** Simulated time per run: long enough for stable fractions, short enough to redraw while sliding. */
@@ -31,6 +32,7 @@ export function mountVmevent(root: HTMLElement): void {
   const pages = slider("Ring pages", "vm-pages", 1, 8, 1, SIM_DEFAULTS.pages);
   const service = slider("Consumer time per event", "vm-service", 5, 200, 5, SIM_DEFAULTS.serviceUs, (v) => `${v} µs (${Math.round(1e6 / v)} events/s)`);
   const policy = select("When the async ring is full (new design)", "vm-policy", [["drop", "drop the new event"], ["overwrite", "overwrite the oldest"]], SIM_DEFAULTS.policy);
+  const agent = select("Agent serves (new design)", "vm-agent", [["sync-first", "sync first"], ["round-robin", "sync and async in turn"], ["batch:8", "async batch every 8 sync"]], SIM_DEFAULTS.agentPolicy);
   const status = h("p", { class: "status", "data-testid": "vm-status", "aria-live": "polite" });
   const charts = h("div", { class: "charts" });
   const tableAt = h("div");
@@ -45,7 +47,7 @@ export function mountVmevent(root: HTMLElement): void {
     const max = Number(vcpus.input.value);
     const request: SimRequest = {
       id, designs: ["legacy", "new"], vcpuList: vcpuList(max),
-      base: { pages: Number(pages.input.value), serviceUs: Number(service.input.value), policy: policy.input.value as "drop" | "overwrite", durationMs: DURATION_MS },
+      base: { pages: Number(pages.input.value), serviceUs: Number(service.input.value), policy: policy.input.value as "drop" | "overwrite", agentPolicy: parseAgentPolicy(agent.input.value), durationMs: DURATION_MS },
     };
     root.dataset.ready = "false";
     status.textContent = `simulating ${request.vcpuList.length * 2} runs…`;
@@ -56,6 +58,7 @@ export function mountVmevent(root: HTMLElement): void {
       fill(charts,
         chart(c.blocked, "vm-chart-blocked", "Legacy vCPUs stall once the one-page ring fills; the new design's sync slots never block on space."),
         chart(c.lost, "vm-chart-lost", "The new design loses async events instead (counted, never sync events); legacy loses none but blocks."),
+        chart(c.lossFraction, "vm-chart-loss-fraction", "The share of async events lost; change who the agent serves first to see starvation move."),
         chart(c.latency, "vm-chart-latency"));
       fill(tableAt, h("h3", {}, `At ${max} vCPUs`), summary(e.data.runs, max));
       status.textContent = `${e.data.runs.length} runs of ${DURATION_MS} ms simulated time in ${e.data.ms.toFixed(0)} ms (seed ${SIM_DEFAULTS.seed}, ${SIM_DEFAULTS.syncRateHz} sync + ${SIM_DEFAULTS.asyncRateHz} async events/s per vCPU).`;
@@ -66,12 +69,12 @@ export function mountVmevent(root: HTMLElement): void {
   };
   const later = debounce(run, 200);
   for (const s of [vcpus, pages, service]) s.input.addEventListener("input", later);
-  policy.input.addEventListener("change", run);
+  for (const s of [policy, agent]) s.input.addEventListener("change", run);
 
   fill(root,
     h("h2", { id: "vm-h" }, "vm_event rings"),
     h("p", { class: "lede" }, "Today's single-page ring (reservations, black-eye pauses, waitqueues) against the redesign: one sync slot per vCPU plus a multi-page async ring that drops or overwrites instead of blocking. Each point is a deterministic discrete-event simulation, run in a Web Worker."),
-    h("div", { class: "controls" }, vcpus.wrap, pages.wrap, service.wrap, policy.wrap),
+    h("div", { class: "controls" }, vcpus.wrap, pages.wrap, service.wrap, policy.wrap, agent.wrap),
     status, charts, tableAt, ringWorkers);
   run();
 }

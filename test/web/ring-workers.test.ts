@@ -50,8 +50,17 @@ test("the real ring workers run in Web Workers and move events both ways", async
   expect(throughput.map(([impl, payload]) => `${impl} ${payload}`)).toEqual(["xenmm async ring 400 B", "ringbuf.js 400 B", "xenmm async ring 64 B", "ringbuf.js 64 B"]);
   for (const row of throughput) expect(Number(row[2])).toBeGreaterThan(0);
   expect((await cells("ring-ratio")).map((r) => r[0])).toEqual(["400B", "64B"]);
+  expect((await cells("ring-cost")).map((r) => r[0])).toEqual(["400 B", "64 B"]);
   const sync = await cells("ring-sync");
   expect(sync.map((r) => r[0])).toEqual(["spin-then-block", "block"]);
   for (const row of sync) expect(Number(row[3])).toBeGreaterThan(0);
   expect(pageErrors).toEqual([]);
 }, 180_000);
+
+test("the simulator section takes the agent policy and charts the share of async events lost", async () => {
+  await expect.poll(() => page.getAttribute("[data-testid=vm-chart-loss-fraction]", "data-testid"), { timeout: 60_000 }).toBe("vm-chart-loss-fraction");
+  const before = await page.textContent("[data-testid=vm-summary]");
+  await page.selectOption("[data-testid=vm-agent]", "round-robin");
+  await expect.poll(() => page.textContent("[data-testid=vm-summary]"), { timeout: 60_000 }).not.toBe(before);
+  expect(pageErrors).toEqual([]);
+}, 120_000);
