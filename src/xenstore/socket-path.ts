@@ -3,6 +3,7 @@
  * path; we remove only a stale socket (one nobody answers on) and refuse everything else,
  * so a mistyped `--socket` can never delete a user's file or take over a live server.
  */
+import type { Stats } from "node:fs";
 import { lstat, stat, unlink } from "node:fs/promises";
 import { connect } from "node:net";
 import { dirname } from "node:path";
@@ -42,18 +43,30 @@ export function socketPathFailure(path: string, e: unknown): unknown {
   return new SocketPathError(path, `${reason} (${code})`);
 }
 
-/** Whether a server answers on the unix socket at `path`. */
-function answers(path: string): Promise<boolean> {
+/**
+ * Probes the unix socket at `path`: "live" if something accepts (or is slow to refuse),
+ * "stale" only for ECONNREFUSED (a socket file nobody listens on), else the error.
+ */
+function probe(path: string): Promise<"live" | "stale" | NodeJS.ErrnoException> {
   return new Promise((resolve) => {
-    const probe = connect({ path });
-    const done = (live: boolean) => {
-      probe.destroy();
-      resolve(live);
+    const socket = connect({ path });
+    const done = (result: "live" | "stale" | NodeJS.ErrnoException) => {
+      socket.destroy();
+      resolve(result);
     };
-    probe.setTimeout(PROBE_TIMEOUT_MS, () => done(true)); // slow to answer is still someone's
-    probe.once("connect", () => done(true));
-    probe.once("error", () => done(false));
+    socket.setTimeout(PROBE_TIMEOUT_MS, () => done("live"));
+    socket.once("connect", () => done("live"));
+    socket.once("error", (e: NodeJS.ErrnoException) => done(e.code === "ECONNREFUSED" ? "stale" : e));
   });
+}
+
+/** What is at a path that is not a socket, for the message. */
+function kindOf(info: Stats): string {
+  if (info.isFile()) return "a regular file";
+  if (info.isDirectory()) return "a directory";
+  if (info.isSymbolicLink()) return "a symbolic link";
+  if (info.isFIFO()) return "a FIFO";
+  return "a device";
 }
 
 /**
@@ -76,11 +89,10 @@ export async function claimSocketPath(path: string): Promise<void> {
     await stat(dirname(path)).catch((e: unknown) => { throw socketPathFailure(path, e); });
     return;
   }
-  if (!info.isSocket()) {
-    const kind = info.isDirectory() ? "a directory" : info.isSymbolicLink() ? "a symbolic link" : info.isFile() ? "a regular file" : "not a socket";
-    throw new SocketPathError(path, `${kind} is there; refusing to replace it (only a stale socket is removed)`);
-  }
-  if (await answers(path)) throw new SocketPathError(path, "a server is listening there; stop it or pick another path");
+  if (!info.isSocket()) throw new SocketPathError(path, `${kindOf(info)} is there; refusing to replace it (only a stale socket is removed)`);
+  const state = await probe(path);
+  if (state === "live") throw new SocketPathError(path, "a server is listening there; stop it or pick another path");
+  if (state !== "stale") throw socketPathFailure(path, state);
   await unlink(path).catch((e: unknown) => {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw socketPathFailure(path, e);
   });

@@ -4,8 +4,8 @@
  * are paths the kernel cannot bind (missing directory, /proc, "", over 107 bytes) — each with
  * one line and exit 2, leaving nothing behind.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -77,6 +77,15 @@ describe("xenstored --socket refuses what it must not replace", () => {
     expect(await refused(link)).toBe(`xenmm: socket "${link}": a symbolic link is there; refusing to replace it (only a stale socket is removed)\n`);
     expect(readdirSync(sub)).toEqual(["inside"]);
     expect(readFileSync(link, "utf8")).toBe("x");
+  });
+
+  it("a FIFO and a device survive", async () => {
+    const fifo = join(dir, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    expect(await refused(fifo)).toBe(`xenmm: socket "${fifo}": a FIFO is there; refusing to replace it (only a stale socket is removed)\n`);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(await refused("/dev/null")).toBe('xenmm: socket "/dev/null": a device is there; refusing to replace it (only a stale socket is removed)\n');
+    expect(lstatSync("/dev/null").isCharacterDevice()).toBe(true);
   });
 
   it("paths the kernel cannot bind", async () => {
