@@ -6,7 +6,9 @@
  *  - balloon:   the guest's balloon driver takes the ring GFN before the agent connects, or
  *               reuses it between a disconnect and a reconnect;
  *  - superpage: the ring GFN leaves the physmap (the XSA-99 step of xc_vm_event_enable)
- *               from inside a superpage-mapped RAM range, which shatters it.
+ *               from inside a superpage-mapped RAM range, which shatters it. An assumption:
+ *               Xen's default monitor GFN sits in the special-page area below 4 GiB, which
+ *               the domain builder may populate with 4 KiB pages (research §9: inference).
  * The legacy connect follows xc_vm_event_enable (§3.2): populate the ring GFN if it is a
  * hole, map it, enable, then remove it from the physmap. Where the guest put its own page at
  * the GFN, the model refuses (-EBUSY) rather than hand the guest a ring it can write.
@@ -140,7 +142,7 @@ function superpage(): HazardRow[] {
   const base = { name: "superpage" as const, out_of_bounds_accesses: 0, events_lost: 0 };
   return [
     { ...base, design: "legacy", agent_connected: c.ok, superpages_split: p2m.superpagesSplit,
-      outcome: `removing ring GFN ${gfnHex} from the physmap (XSA-99) shattered ${p2m.superpagesSplit} superpages (the 1 GiB one and the 2 MiB one holding it)` },
+      outcome: `removing ring GFN ${gfnHex} from the physmap (XSA-99) shattered ${p2m.superpagesSplit} superpages (the 1 GiB one and the 2 MiB one holding it; the model maps that GiB as superpage-backed RAM)` },
     { ...base, design: "new", agent_connected: true, superpages_split: 0, outcome: "no guest GFN is added or removed: no superpage split" },
   ];
 }
