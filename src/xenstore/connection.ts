@@ -5,6 +5,7 @@
  */
 import { encodeMessage, type Message } from "./codec.js";
 import { OutputQueue, type QueuePolicy } from "./output-queue.js";
+import type { EventCause } from "./outstanding.js";
 import type { DomainMemory } from "./quota.js";
 import { domainPath } from "./paths.js";
 import type { Caller } from "./permissions.js";
@@ -77,15 +78,16 @@ export class Connection implements Caller {
 
   /**
    * Sends a watch event; `dedupKey` (path + token, undefined for special events) lets a
-   * queue drop it when an identical one is pending. Returns false if it was dropped.
+   * queue drop it when an identical one is pending; `cause` is the request it comes from
+   * (outstanding.ts). Returns false if it was dropped.
    */
-  sendEvent(m: Message, dedupKey: string | undefined): boolean {
+  sendEvent(m: Message, dedupKey: string | undefined, cause?: EventCause): boolean {
     if (this.closed) return false;
     if (!this.output) {
       this.options.send?.(m);
       return true;
     }
-    const queued = this.output.pushEvent(encodeMessage(m), dedupKey);
+    const queued = this.output.pushEvent(encodeMessage(m), dedupKey, cause);
     if (queued) this.options.wake!();
     return queued;
   }

@@ -14,6 +14,7 @@
  * Every drop is counted in the shared `EventDrops`. The transport drains the queue into
  * the ring as space allows (`drain`), in order, a message possibly split across rounds.
  */
+import type { EventCause } from "./outstanding.js";
 import type { DomainMemory } from "./quota.js";
 
 /** Why watch events were not delivered, counted server-wide. */
@@ -50,6 +51,9 @@ interface Pending {
   key?: string;
   /** When an unread event expires (ms, policy clock); 0 = never. */
   deadline: number;
+  /** The request that caused this event, outstanding for its domain while the event waits. */
+  cause?: EventCause;
+  reply?: true;
 }
 
 export class OutputQueue {
@@ -57,6 +61,8 @@ export class OutputQueue {
   /** Bytes of items[0] already written to the ring. */
   private written = 0;
   private charged = 0;
+  /** Replies among the items: C's `outstanding` counts these for the connection's own domain. */
+  private replies = 0;
   /** How many pending events carry each dedup key: the duplicate check is O(1). */
   private readonly keys = new Map<string, number>();
   private timer?: ReturnType<typeof setTimeout>;
@@ -71,12 +77,18 @@ export class OutputQueue {
     return this.items.length;
   }
 
+  /** Replies waiting (events excluded). */
+  get pendingReplies(): number {
+    return this.replies;
+  }
+
   pushReply(encoded: Uint8Array): void {
-    this.add({ bytes: encoded, deadline: 0 });
+    this.replies++;
+    this.add({ bytes: encoded, deadline: 0, reply: true });
   }
 
   /** Queues an event unless a defence drops it; returns whether it was queued. */
-  pushEvent(encoded: Uint8Array, key: string | undefined): boolean {
+  pushEvent(encoded: Uint8Array, key: string | undefined, cause?: EventCause): boolean {
     const { drops, memory, privileged, domid, timeoutMs } = this.policy;
     this.expire();
     if (key !== undefined && this.keys.has(key)) {
@@ -88,7 +100,7 @@ export class OutputQueue {
       return false;
     }
     const deadline = !privileged && timeoutMs > 0 ? this.now() + timeoutMs : 0;
-    this.add({ bytes: encoded, key, deadline });
+    this.add({ bytes: encoded, key, deadline, cause });
     if (deadline !== 0) this.armTimer(timeoutMs);
     return true;
   }
@@ -115,10 +127,9 @@ export class OutputQueue {
 
   /** Drops everything (ring reset, connection gone) and returns the memory. */
   clear(): void {
+    for (const p of this.items) this.forget(p);
     this.items = [];
     this.written = 0;
-    this.keys.clear();
-    this.uncharge(this.charged);
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -141,6 +152,7 @@ export class OutputQueue {
   private add(p: Pending): void {
     this.items.push(p);
     if (p.key !== undefined) this.keys.set(p.key, (this.keys.get(p.key) ?? 0) + 1);
+    p.cause?.hold();
     this.charged += p.bytes.length;
     if (!this.policy.privileged) this.policy.memory.add(this.policy.domid, p.bytes.length);
   }
@@ -152,7 +164,9 @@ export class OutputQueue {
       if (n === 0) this.keys.delete(p.key);
       else this.keys.set(p.key, n);
     }
+    if (p.reply) this.replies--;
     this.uncharge(p.bytes.length);
+    p.cause?.release();
   }
 
   private uncharge(n: number): void {

@@ -6,7 +6,7 @@
  * store page in both places. Runs wherever SharedArrayBuffer and Atomics.waitAsync do.
  */
 import { GNTTAB_RESERVED_XENSTORE } from "./constants.js";
-import { MessageFramer } from "./codec.js";
+import { MessageFramer, type Message } from "./codec.js";
 import type { Connection } from "./connection.js";
 import type { OutputQueue } from "./output-queue.js";
 import type { Domain, RingProvider } from "./domains.js";
@@ -27,6 +27,8 @@ export class RingTransport implements RingProvider {
 
   constructor(private readonly server: XenstoreServer) {
     server.ringProvider = this;
+    // A guest held back by events it caused may be read again once they are gone.
+    server.causedEvents.onRelease = (domid) => this.served.get(domid)?.kick();
   }
 
   /** The domain builder: the store page becomes grant 1 of `domid` and frame `gfn`. */
@@ -76,6 +78,14 @@ class RingServer {
   private stopped = false;
   /** Inside pump(): output is flushed at the end of the round, not per message. */
   private pumping = false;
+  /** The last round stopped reading at a quota: a kick() resumes it. */
+  private throttled = false;
+  /**
+   * Requests read from the ring but not yet handled because a quota said stop: at most one
+   * ring's worth (1024 bytes). `overlong`: the framer met a length over 4096 after them.
+   */
+  private backlog: Message[] = [];
+  private overlong = false;
 
   constructor(private readonly server: XenstoreServer, domain: Domain, private readonly ring: GuestRing) {
     const { page } = ring;
@@ -113,10 +123,21 @@ class RingServer {
   /** Drops partial packets, queues, watches and transactions; both indexes back to 0. */
   restart(): void {
     this.framer = new MessageFramer();
+    this.backlog = [];
+    this.overlong = false;
     this.connection.discard();
     this.ring.page.resetIndexes();
     this.ring.page.connection = XENSTORE_CONNECTED;
     this.ring.evtchn.notify(EventChannel.TO_GUEST);
+  }
+
+  /** Something that held this guest back went away: run a round soon (never nested). */
+  kick(): void {
+    if (!this.throttled) return;
+    this.throttled = false;
+    queueMicrotask(() => {
+      if (!this.stopped && !this.pumping) this.pump();
+    });
   }
 
   /** A message was queued: outside a pump round, write it now and notify the guest. */
@@ -141,32 +162,50 @@ class RingServer {
     if (page.connection === XENSTORE_RECONNECT) return this.restart(); // the guest asks for a clean slate
     moved = this.flush() || moved; // the guest may have made room since last time
     for (;;) {
+      // Requests are taken one at a time, each only while the quotas allow (C's can_read).
+      while (this.backlog.length > 0) {
+        if (this.stopped) return;
+        if (!this.mayRead()) {
+          this.throttled = true;
+          break;
+        }
+        this.handle(this.backlog.shift()!);
+      }
       if (this.stopped) return;
-      if (!this.mayRead()) break;
+      if (this.backlog.length > 0) break;
+      if (this.overlong) return this.broken(RingError.PROTO, "request longer than 4096 bytes");
       const avail = page.req.available();
       if (avail < 0) return this.broken(RingError.RINGIDX, "ring indexes out of range");
       if (avail === 0) break;
-      const { messages, overlong } = this.framer.push(page.req.read());
+      ({ messages: this.backlog, overlong: this.overlong } = this.framer.push(page.req.read()));
       moved = true;
-      for (const m of messages) {
-        this.server.handle(this.connection, m);
-        if (this.stopped) return;
-      }
-      if (overlong) return this.broken(RingError.PROTO, "request longer than 4096 bytes");
       moved = this.flush() || moved;
     }
     moved = this.flush() || moved;
     if (moved) this.ring.evtchn.notify(EventChannel.TO_GUEST);
   }
 
+  private handle(m: Message): void {
+    // The events this request fires count as outstanding for this domain (outstanding.ts).
+    this.server.eventCause = this.connection.privileged ? undefined : this.server.causedEvents.ticket(this.connection.domid);
+    try {
+      this.server.handle(this.connection, m);
+    } finally {
+      this.server.eventCause = undefined;
+    }
+  }
+
   /**
-   * C stops reading a guest's requests while too many replies and events wait for it
-   * (`outstanding` quota) or its domain is at the hard memory quota.
+   * C stops reading a guest's requests while too many of them are outstanding (their
+   * replies unread here, or events they caused unread elsewhere: `outstanding` quota) or
+   * its domain is at the hard memory quota.
    */
   private mayRead(): boolean {
     const { privileged, domid } = this.connection;
     if (privileged) return true;
-    return !this.server.quotas.exceeds("outstanding", domid, this.output.length, 0) && !this.server.memory.atHardQuota(domid);
+    const outstanding = this.output.pendingReplies + this.server.causedEvents.of(domid);
+    // Reading one more request would make it outstanding too (C: stop at count >= quota).
+    return !this.server.quotas.exceeds("outstanding", domid, outstanding, 1) && !this.server.memory.atHardQuota(domid);
   }
 
   /** Moves queued messages into the response ring; the rest waits for the guest to consume. */

@@ -21,6 +21,7 @@ import { canonicalize, domainPath, isSpecial, parentOf } from "./paths.js";
 import { OWNER, READ, WRITE, formatPerm, parsePerm, rightsOf, type Perm } from "./permissions.js";
 import { DomainMemory, QUOTA_DESCRIPTIONS, QUOTA_NAMES, Quotas, isQuotaName } from "./quota.js";
 import { WATCH_EVENT_TIMEOUT_MS, newEventDrops } from "./output-queue.js";
+import { CausedEvents, type EventCause } from "./outstanding.js";
 import {
   EMPTY, StaleChildListError, Store, createNodes, missingAncestry, nearestExisting, nodeSize, removeTree, setPerms,
   setValue, type NodeAccess, type RemovedNode,
@@ -83,6 +84,13 @@ export class XenstoreServer {
   readonly drops = newEventDrops();
   /** Memory charged per unprivileged domain: queued messages and watches. */
   readonly memory: DomainMemory;
+  /** Requests per domain whose watch events still wait (part of C's `outstanding`). */
+  readonly causedEvents = new CausedEvents();
+  /**
+   * The unprivileged request running now, set by the ring transport around `handle`: the
+   * events it fires count as outstanding for its domain until they are read.
+   */
+  eventCause?: EventCause;
   private readonly watchEventTimeoutMs: number;
 
   constructor(options: ServerOptions = {}) {
@@ -372,7 +380,7 @@ export class XenstoreServer {
       return;
     }
     const key = isSpecial(path) ? undefined : `${path}\0${token}`;
-    if (!conn.sendEvent({ type: MsgType.WATCH_EVENT, reqId: 0, txId: 0, payload }, key)) return;
+    if (!conn.sendEvent({ type: MsgType.WATCH_EVENT, reqId: 0, txId: 0, payload }, key, this.eventCause)) return;
     this.stats.eventsSent++;
     conn.events++;
   }

@@ -166,6 +166,30 @@ describe("a guest that stops reading while another floods it with events", () =>
   });
 });
 
+describe("the guest that causes the events is held back (C's outstanding quota)", () => {
+  it("its requests stay outstanding while their events wait unread; reading resumes when they are read", async () => {
+    const r5 = await buildDomain(5);
+    await buildDomain(6).then((r6) => guests.push(new RingGuest(r6.page, r6.evtchn)));
+    const g6 = guests.at(-1)!;
+    await dom0.write("/local/domain/6/data", "");
+    await dom0.call(MsgType.SET_PERMS, ["/local/domain/6/data", "n6", "r5"]);
+    const g5 = new RingGuest(r5.page, r5.evtchn);
+    await g5.client.watch("/local/domain/6/data", "t");
+    await g5.close(); // stops reading
+    let done = 0;
+    const writes = Array.from({ length: 80 }, (_, i) => g6.client.write(`data/${i}`, "x").then(() => done++));
+    await sleep(100);
+    // ~24 events fit in guest 5's ring; 20 more wait, one per write: then guest 6 is not read.
+    expect(done).toBeLessThan(50);
+    expect(server.causedEvents.of(6)).toBe(20);
+    guestOn(r5); // guest 5 reads again: its events drain, guest 6's writes go through
+    await Promise.all(writes);
+    expect(done).toBe(80);
+    for (let i = 0; i < 100 && server.causedEvents.of(6) > 0; i++) await sleep(10); // guest 5 reads the last ones
+    expect(server.causedEvents.of(6)).toBe(0);
+  });
+});
+
 describe("over-long watch events are dropped", () => {
   it("a 4000-byte token plus a 3003-byte path is never sent, and is counted", async () => {
     const c = connectInProcess(server).client;
