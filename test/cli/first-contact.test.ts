@@ -3,9 +3,10 @@
  * flags and sub-verbs, missing values — each refused with exactly one line and exit 2,
  * never Node's parseArgs text or a stack trace; --version, -V and help VERB.
  */
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { xenmm } from "../run-cli.js";
+import { CLI, xenmm } from "../run-cli.js";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 const VERBS = "(verbs: report, pdx, bench, ring, xenstored, serve)";
@@ -85,6 +86,18 @@ describe("refused input: one line, exit 2", () => {
 describe("inputs that report no size are read up to a limit", () => {
   it("pdx /dev/zero stops at 512 MiB with one line instead of exhausting memory", async () => {
     expect(await xenmm("pdx", "/dev/zero")).toEqual({ code: 2, stdout: "", stderr: "xenmm: '/dev/zero' is larger than 512 MiB; no memory map is\n" });
+  });
+});
+
+describe("a reader that stops early (xenmm … | head)", () => {
+  it("ends the run quietly with exit 0", async () => {
+    const vcpus = Array.from({ length: 300 }, (_, i) => i + 1).join(",");
+    const child = spawn(process.execPath, [CLI, "ring", "sim", "--vcpus", vcpus, "--duration-ms", "1", "--json"]);
+    let stderr = "";
+    child.stderr.on("data", (d) => { stderr += d; });
+    child.stdout.once("data", () => child.stdout.destroy()); // about 300 KB more are still to come
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect([code, stderr]).toEqual([0, ""]);
   });
 });
 
