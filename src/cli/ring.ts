@@ -271,11 +271,11 @@ async function bench(argv: string[]): Promise<number> {
   console.log(textTable(["async ring (2 workers)", "payload", "ring msgs", "msgs/s", "MB/s", "ns/msg", "±%"], report.throughput.map((t) => [
     t.impl, `${t.payload_bytes} B`, String(t.ring_messages), t.ops_per_s.toFixed(0), (t.bytes_per_s / 1e6).toFixed(0), t.ns_per_op.toFixed(1), t.rme.toFixed(1),
   ])));
-  console.log(`\nSame two worker threads for both rings, batch by batch, alternating which goes first; "±%" is half the interquartile range of the rounds' rates.`);
-  console.log(textTable(["xenmm / ringbuf.js", "median", "±% (IQR/2)", "p25", "p75", "min", "max", "rounds", "target", "met"],
+  console.log(`\nSame two worker threads for both rings, batch by batch, alternating which goes first; "±%" is half the interquartile range of the per-round ratios.`);
+  console.log(textTable(["xenmm / ringbuf.js", "median", "median 95% CI", "±% (IQR/2)", "p25", "p75", "min", "max", "rounds", "target", "met"],
     Object.entries(report.ratio_spread).map(([k, r]) => {
       const t = report.targets.ratio_at_least[k];
-      return [k, `${r.median.toFixed(2)}×`, r.spread_pct.toFixed(1), r.p25.toFixed(2), r.p75.toFixed(2), r.min.toFixed(2), r.max.toFixed(2), String(r.rounds), `≥ ${t.target}×`, t.met ? "yes" : "no"];
+      return [k, `${r.median.toFixed(2)}×`, `${r.median_ci95[0].toFixed(2)}–${r.median_ci95[1].toFixed(2)}`, r.spread_pct.toFixed(1), r.p25.toFixed(2), r.p75.toFixed(2), r.min.toFixed(2), r.max.toFixed(2), String(r.rounds), `≥ ${t.target}×`, t.met ? "yes" : "no"];
     })));
   console.log(`\nOne thread doing both sides (no scheduling timed; ${report.one_thread_cost[0]?.clock ?? "cpu"} time): ns per message, produce + consume.`);
   console.log(textTable(["payload", "xenmm ns", "ringbuf.js ns", "ringbuf.js / xenmm", "±% (IQR/2)", "min", "max", "rounds"],
