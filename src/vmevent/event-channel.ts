@@ -13,6 +13,7 @@
  * lands after the scan changes `upcall` and the wait returns at once: no lost wake-up.
  */
 import { InvalidArgumentError } from "../errors.js";
+import { intIn } from "../options.js";
 
 const I32 = Int32Array.BYTES_PER_ELEMENT;
 const UPCALL = 0;
@@ -48,6 +49,7 @@ export class EventChannelSet {
   }
 
   static bytes(ports: number): number {
+    intIn("ports", ports, 1, 1 << 20);
     return (FIRST_PORT + ports) * I32;
   }
 

@@ -23,6 +23,9 @@ const I32 = Int32Array.BYTES_PER_ELEMENT;
 const u32 = (v: number) => v >>> 0;
 
 /** The shared memory of one ring plus its geometry, cached privately by each side. */
+/** 1 GiB: more than any ring (Xen's largest proposals are 128 pages), less than an allocation failure. */
+const MAX_REGION_BYTES = 1 << 30;
+
 export class SharedRingRegion {
   readonly header: Int32Array;
   readonly entries: Uint8Array;
@@ -44,7 +47,9 @@ export class SharedRingRegion {
 
   /** A fresh region in its own SharedArrayBuffer, already initialised. */
   static create(nrEnts: number, entryBytes: number): SharedRingRegion {
-    const region = new SharedRingRegion(new SharedArrayBuffer(ringBytes(nrEnts, entryBytes)), 0, nrEnts, entryBytes);
+    const bytes = ringBytes(nrEnts, entryBytes);
+    if (bytes > MAX_REGION_BYTES) throw new InvalidArgumentError("nrEnts", `a ring of ${nrEnts} × ${entryBytes} B needs ${bytes} bytes; at most ${MAX_REGION_BYTES} are allocated`);
+    const region = new SharedRingRegion(new SharedArrayBuffer(bytes), 0, nrEnts, entryBytes);
     region.init();
     return region;
   }

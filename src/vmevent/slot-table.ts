@@ -5,7 +5,8 @@
  */
 import { ABI_HISTORY, PAGE_SIZE, REQUEST_BYTES } from "./abi.js";
 import { asyncRingGeometry, MAX_ASYNC_PAGES } from "./async-ring.js";
-import { rawSlots, ringSlots, SRING_HEADER_BYTES } from "./ring-layout.js";
+import { intIn } from "../options.js";
+import { MAX_LAYOUT_PAGES, rawSlots, ringSlots, SRING_HEADER_BYTES } from "./ring-layout.js";
 import { SYNC_SLOT_BYTES, syncSlotPages } from "./sync-slots.js";
 import { thresholds, type ThresholdRow } from "./thresholds.js";
 
@@ -46,6 +47,7 @@ export const PAGE_COUNTS = [1, 2, 3, 4, 8, 16, 32, 64, 128];
 export const SYNC_VCPU_COUNTS = [1, 8, 10, 11, 20, 21, 64, 128];
 
 export function slotTables(pages = 1): SlotTables {
+  intIn("pages", pages, 1, MAX_LAYOUT_PAGES);
   const pageCounts = [...new Set([...PAGE_COUNTS, pages])].filter((p) => p <= MAX_ASYNC_PAGES).sort((a, b) => a - b);
   return {
     page_size: PAGE_SIZE,

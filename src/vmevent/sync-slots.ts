@@ -19,6 +19,7 @@
  * reservation, no waitqueue and no black eye, and no vCPU waits behind another's event.
  */
 import { InvalidArgumentError } from "../errors.js";
+import { intIn } from "../options.js";
 import { REQUEST_BYTES } from "./abi.js";
 import { IllegalTransitionError, RingCorruptionError } from "./errors.js";
 
@@ -57,8 +58,12 @@ export const unpackState = (word: number) => ({ state: word & STATE_MASK, seq: (
 
 /** Pages the slots of `vcpus` vCPUs need (PFN_UP(vcpus × 408)): 1 for ≤ 10, 2 for 11–20, 7 for 64. */
 export function syncSlotPages(vcpus: number, pageSize = 4096): number {
-  return Math.ceil((vcpus * SYNC_SLOT_BYTES) / pageSize);
+  intIn("pageSize", pageSize, 1, 1 << 30);
+  return Math.ceil(SyncSlotRegion.bytesFor(vcpus) / pageSize);
 }
+
+/** More vCPUs than any domain has (Xen's HVM limit is 128 on most builds). */
+const MAX_SLOT_VCPUS = 1 << 16;
 
 export class SyncSlotRegion {
   readonly words: Int32Array;
@@ -72,6 +77,7 @@ export class SyncSlotRegion {
   }
 
   static bytesFor(vcpus: number): number {
+    intIn("vcpus", vcpus, 1, MAX_SLOT_VCPUS);
     return vcpus * SYNC_SLOT_BYTES;
   }
 

@@ -191,3 +191,29 @@ describe("errors", () => {
     expect(functions.filter((f) => !covered.has(f) && !elsewhere.has(f))).toEqual([]);
   });
 });
+
+describe("vm_event building blocks", () => {
+  const calls: Array<[string, (a: unknown, b: unknown) => unknown]> = [
+    ["rawSlots", (a, b) => vmevent.rawSlots(a as number, b as number)], ["ringSlots", (a, b) => vmevent.ringSlots(a as number, b as number)],
+    ["ringBytes", (a, b) => vmevent.ringBytes(a as number, b as number)], ["floorPow2", (a) => vmevent.floorPow2(a as number)],
+    ["SharedRingRegion.create", (a, b) => vmevent.SharedRingRegion.create(a as number, b as number)],
+    ["SyncSlotRegion.create", (a) => vmevent.SyncSlotRegion.create(a as number)], ["syncSlotPages", (a, b) => vmevent.syncSlotPages(a as number, b as number)],
+    ["EventChannelSet.create", (a) => vmevent.EventChannelSet.create(a as number)], ["newEntry", (a) => vmevent.newEntry(a as number)],
+    ["readHeader", (a) => vmevent.readHeader(a as Uint8Array)], ["readTag", (a) => vmevent.readTag(a as Uint8Array)],
+    ["writeHeader", (a, b) => vmevent.writeHeader(vmevent.newEntry(), { version: 7, flags: 0, reason: a as number, vcpuId: b as number })],
+    ["writeTag", (a) => vmevent.writeTag(a as Uint8Array, 1)], ["answer", (a) => vmevent.answer(a as Uint8Array, vmevent.newEntry())],
+    ["thresholds", (a, b) => vmevent.thresholds(a as number, b as number)], ["slotTables", (a) => vmevent.slotTables(a as number)],
+    ["blackEyeThreshold", (a) => vmevent.blackEyeThreshold(a as number)], ["waitqueueThreshold", (a) => vmevent.waitqueueThreshold(a as number)],
+    ["asyncRingGeometry", (a, b) => vmevent.asyncRingGeometry(a as number, b as number)],
+  ];
+
+  it.each(calls)("%s returns or refuses with a typed error", (_name, call) => {
+    fc.assert(fc.property(hostile, hostile, (a, b) => { typedOr(() => call(a, b)); }), { numRuns: 150 });
+  });
+
+  it("floorPow2 never loops forever, and sizes refuse what they cannot allocate", () => {
+    expectRefused(() => vmevent.floorPow2(Infinity), InvalidArgumentError);
+    expectRefused(() => vmevent.SharedRingRegion.create(1 << 28, 1 << 16), InvalidArgumentError);
+    expect(vmevent.ringSlots(1, 400)).toBe(8);
+  });
+});
