@@ -65,12 +65,12 @@ ${SCENARIO_NAMES.map((n) => `                             ${n}: ${SCENARIOS[n].w
 
 const USAGE = {
   ring: `usage: xenmm ring sim|sweep|size|slots|hazards|bench [options]   (xenmm ring SUB --help)
-  sim    simulate the legacy ring and/or the redesign for a list of vCPU counts
-  sweep  both designs over vCPU counts; --html FILE draws the curves
-  size   the smallest async ring (pages) keeping losses under a target, per vCPU count
-  slots  ring slot counts per ABI version and page count, and the legacy thresholds
+  sim      simulate the legacy ring and/or the redesign for a list of vCPU counts
+  sweep    both designs over vCPU counts; --html FILE draws the curves
+  size     the smallest async ring (pages) keeping losses under a target, per vCPU count
+  slots    ring slot counts per ABI version and page count, and the legacy thresholds
   hazards  the GFN-based ring's hazards (scribble, balloon, superpage), legacy vs redesign
-  bench  benchmarks between two worker threads (async ring vs ringbuf.js, sync round trip)`,
+  bench    benchmarks between two worker threads (async ring vs ringbuf.js, sync round trip)`,
   sim: `usage: xenmm ring sim [options] [--json]\n${SIM_FLAGS}\n  --json                     print {"runs": [...], "onsets": {...}, "loss_limits": [...]}`,
   sweep: `usage: xenmm ring sweep [options] [--html FILE] [--svg-dir DIR] [--json]\n${SIM_FLAGS.replace(`(default ${DEFAULT_VCPU_LIST.join(",")})`, "(default 1,2,4,6,7,8,9,10,11,12,16,24,32,48,64)")}
   --html FILE                write an HTML page with the charts
@@ -297,7 +297,7 @@ function print(text: string): number {
 const SUBVERBS: Record<string, (argv: string[]) => Promise<number>> = { sim, sweep: sweepVerb, size, slots, hazards, bench };
 
 export const verb: Verb = {
-  summary: "vm_event rings: legacy ring vs sync slots + lossy async ring (sim, sweep, slots, bench)",
+  summary: "vm_event rings: legacy ring vs sync slots + lossy async ring (sim, sweep, size, slots, hazards, bench)",
   async run(argv) {
     // `ring`, `ring --help` and `ring help` list the sub-verbs; other flags here are unknown.
     return dispatch("ring", argv, { ...SUBVERBS, help: async () => print(USAGE.ring) }, async (flags) => {
