@@ -116,7 +116,7 @@ describe("xenmm ring (compiled CLI)", () => {
   });
 
   it("prints usage for --help on every sub-command", async () => {
-    for (const sub of [[], ["sim"], ["sweep"], ["slots"], ["bench"]]) {
+    for (const sub of [[], ["sim"], ["sweep"], ["size"], ["slots"], ["hazards"], ["bench"]]) {
       const r = await xenmm("ring", ...sub, "--help");
       expect(r.code).toBe(0);
       expect(r.stdout).toContain("usage: xenmm ring");
