@@ -9,6 +9,7 @@ import { makeMemoryMap, type MemoryMap } from "../memmap/map.js";
 import { parseMemoryMap } from "../memmap/parse.js";
 import { readBoundedText } from "./read-bounded.js";
 import { placeOnArch, type ArchChoice } from "../pdx/arch-choice.js";
+import { quoteWord } from "./suggest.js";
 
 /** Larger inputs are refused before reading: no real map or log comes near it. */
 const MAX_INPUT_BYTES = 512 << 20;
@@ -54,7 +55,7 @@ export function readMapInput(arg: string | undefined): { map: MemoryMap; catalog
     const log = corpusLog(arg);
     if (log) return { map: parseMemoryMap(log.text, { name: arg }) };
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read '${arg}' (${code ?? (e as Error).message}); catalogue ids: ${CATALOGUE.map((c) => c.id).join(", ")}; the embedded corpus: real-hosts/*.log (xenmm survey lists them)`);
+    throw new UsageError(`cannot read ${quoteWord(arg)} (${code ?? (e as Error).message}); catalogue ids: ${CATALOGUE.map((c) => c.id).join(", ")}; the embedded corpus: real-hosts/*.log (xenmm survey lists them)`);
   }
   return { map: parseMemoryMap(text, { name: arg === "-" ? "stdin" : arg }) };
 }

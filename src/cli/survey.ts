@@ -45,7 +45,7 @@ function* sourcesUnder(path: string, seen: Set<string>, depth = 0): Generator<Su
 
 function printed(s: Survey): string {
   const a = archTable(s);
-  const out = [textTable(a.header, a.rows), "", `${s.machines.length} machine${s.machines.length === 1 ? "" : "s"} read, ${s.failed.length} failed`];
+  const out = [...(s.machines.length ? [textTable(a.header, a.rows), ""] : []), `${s.machines.length} machine${s.machines.length === 1 ? "" : "s"} read, ${s.failed.length} failed`];
   for (const f of s.failed) out.push(`  failed: ${f.file}: ${f.error}`);
   out.push("", s.answer);
   return out.join("\n");

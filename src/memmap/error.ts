@@ -14,6 +14,11 @@ export function excerpt(text: string, limit = QUOTE_LIMIT): string {
   return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length} characters)`;
 }
 
+/** `text` with control characters (newlines, escapes) written as `\xNN`. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 /**
  * A memory map that cannot be used. The message names the input, the line or field and
  * the rule broken, e.g. `map.txt line 3: end 0x1000 is not above start 0x2000`.
@@ -21,7 +26,8 @@ export function excerpt(text: string, limit = QUOTE_LIMIT): string {
 export class MemoryMapError extends XenmmError {
   override name = "MemoryMapError";
   constructor(readonly rule: string, readonly where: InputLocation = {}, readonly input = "memory map") {
-    // Rules quote excerpts already; the cap keeps one line even when a rule quotes a name or field path.
-    super(`${excerpt(input, 300)}${where.line !== undefined ? ` line ${where.line}` : ""}${where.field ? ` field ${excerpt(where.field)}` : ""}: ${excerpt(rule.replace(/[\r\n]+/g, " "), 400)}`);
+    // Rules quote excerpts already; the caps keep a name or field path short, and escaping
+    // control characters keeps the message one line that cannot drive the terminal.
+    super(printable(`${excerpt(input, 300)}${where.line !== undefined ? ` line ${where.line}` : ""}${where.field ? ` field ${excerpt(where.field)}` : ""}: ${excerpt(rule, 400)}`));
   }
 }
