@@ -62,6 +62,26 @@ function operation(mix: Mix, c: XsClient, id: number): () => Promise<number> {
   }
 }
 
+/** A `xenmm xenstored --socket` process on a socket in a fresh temp dir. */
+export async function startXenmmServer(): Promise<{ socket: string; stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "xenmm-bench-"));
+  const socket = join(dir, "socket");
+  const child = await startServer(socket).catch(async (e) => {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  });
+  return {
+    socket,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => child.once("exit", r));
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 async function startServer(socket: string): Promise<ChildProcess> {
   const main = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
   const child = spawn(process.execPath, [main, "xenstored", "--socket", socket, "--log-level", "error"], { stdio: ["ignore", "ignore", "pipe"] });

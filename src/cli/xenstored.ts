@@ -27,7 +27,10 @@ const USAGE = `usage:
       hostile guests and clients for a bounded time: events dropped, peak RSS
       (default out/bench-xenstore-soak.json)
   xenmm xenstored bench [--quick] [--json FILE]
-      request latency/throughput over the unix socket (default out/bench-xenstore.json)`;
+      request latency/throughput over the unix socket (default out/bench-xenstore.json)
+  xenmm xenstored bench-vs-c [--quick] [--rounds N] [--json FILE]
+      per-request latency against C xenstored 4.17 (test/peers/c-xenstored), alternating
+      rounds (default out/bench-xenstore-vs-c.json)`;
 
 export const verb: Verb = {
   summary: "xenstore server for Xen's client tools; @releaseDomain storm model",
@@ -37,6 +40,7 @@ export const verb: Verb = {
       ctl: async (rest) => (await import("./xenstored-ctl.js")).runCtl(rest),
       soak: async (rest) => (await import("../../bench/xenstore-soak.js")).runXenstoreSoak(rest, USAGE),
       bench: async (rest) => (await import("../../bench/xenstore.js")).runXenstoreBench(rest, USAGE),
+      "bench-vs-c": async (rest) => (await import("../../bench/xenstore-vs-c.js")).runXenstoreVsC(rest, USAGE),
     }, runServer);
   },
 };
@@ -81,6 +85,7 @@ async function serve(path: string, level: "error" | "warn" | "info" | "debug", d
   const server = new XenstoreServer({
     design,
     hypervisor, // driven by `xenmm xenstored ctl` (CONTROL domain …)
+    logLevel: level,
     log: (l, text) => {
       if (LOG_LEVELS.indexOf(l) <= max) process.stderr.write(`xenstored: ${l}: ${text}\n`);
     },

@@ -27,25 +27,36 @@ export function bytes(s: string): Uint8Array {
  * WHATWG "latin1" label is really windows-1252 and would remap 0x80–0x9F.
  */
 export function text(b: Uint8Array): string {
+  // apply() takes the typed array as it is (a spread would iterate it); chunks keep the argument count bounded.
+  if (b.length <= 8192) return String.fromCharCode.apply(null, b as unknown as number[]);
   let s = "";
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
+  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]);
   return s;
 }
 
-/** Header + payload in one buffer. */
-export function encodeMessage(m: Message): Uint8Array {
-  const out = new Uint8Array(HEADER_SIZE + m.payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(HEADER_TYPE, m.type, true);
-  view.setUint32(HEADER_REQ_ID, m.reqId >>> 0, true);
-  view.setUint32(HEADER_TX_ID, m.txId >>> 0, true);
-  view.setUint32(HEADER_LEN, m.payload.length, true);
+/**
+ * Header + payload in one buffer, from `alloc` (the Node transport passes
+ * Buffer.allocUnsafe: pooled memory, cheaper than a fresh ArrayBuffer per reply).
+ */
+export function encodeMessage<T extends Uint8Array = Uint8Array>(m: Message, alloc: (size: number) => T = (n) => new Uint8Array(n) as T): T {
+  const out = alloc(HEADER_SIZE + m.payload.length);
+  putU32(out, HEADER_TYPE, m.type);
+  putU32(out, HEADER_REQ_ID, m.reqId);
+  putU32(out, HEADER_TX_ID, m.txId);
+  putU32(out, HEADER_LEN, m.payload.length);
   out.set(m.payload, HEADER_SIZE);
   return out;
 }
 
+function putU32(b: Uint8Array, off: number, v: number): void {
+  b[off] = v;
+  b[off + 1] = v >>> 8;
+  b[off + 2] = v >>> 16;
+  b[off + 3] = v >>> 24;
+}
+
 /** `"a\0b\0"` from ["a", "b"]: every string NUL-terminated. */
-export function joinStrings(parts: string[]): Uint8Array {
+export function joinStrings(parts: readonly string[]): Uint8Array {
   return bytes(parts.map((p) => p + "\0").join(""));
 }
 
@@ -91,26 +102,25 @@ export class MessageFramer {
 
   push(chunk: Uint8Array): FrameResult {
     const messages: Message[] = [];
-    let buf = this.buffer.length === 0 ? chunk : concat(this.buffer, chunk);
+    const buf = this.buffer.length === 0 ? chunk : concat(this.buffer, chunk);
     let off = 0;
     while (buf.length - off >= HEADER_SIZE) {
-      const view = new DataView(buf.buffer, buf.byteOffset + off, HEADER_SIZE);
-      const len = view.getUint32(HEADER_LEN, true);
+      const len = u32(buf, off + HEADER_LEN);
       if (len > PAYLOAD_MAX) {
-        this.buffer = new Uint8Array(0);
+        this.buffer = EMPTY_BYTES;
         return { messages, overlong: true };
       }
       if (buf.length - off < HEADER_SIZE + len) break;
       messages.push({
-        type: view.getUint32(HEADER_TYPE, true),
-        reqId: view.getUint32(HEADER_REQ_ID, true),
-        txId: view.getUint32(HEADER_TX_ID, true),
-        // Copy: the payload outlives the chunk (Node reuses socket buffers).
+        type: u32(buf, off + HEADER_TYPE),
+        reqId: u32(buf, off + HEADER_REQ_ID),
+        txId: u32(buf, off + HEADER_TX_ID),
+        // Copy: the payload outlives the chunk (a transport may reuse its buffer).
         payload: buf.slice(off + HEADER_SIZE, off + HEADER_SIZE + len),
       });
       off += HEADER_SIZE + len;
     }
-    this.buffer = off === buf.length ? new Uint8Array(0) : buf.slice(off);
+    this.buffer = off === buf.length ? EMPTY_BYTES : buf.slice(off);
     return { messages, overlong: false };
   }
 
@@ -118,6 +128,13 @@ export class MessageFramer {
   get pending(): number {
     return this.buffer.length;
   }
+}
+
+const EMPTY_BYTES = new Uint8Array(0);
+
+/** The little-endian u32 at `off` (no DataView per header: this runs once per request). */
+function u32(b: Uint8Array, off: number): number {
+  return (b[off]! | (b[off + 1]! << 8) | (b[off + 2]! << 16) | (b[off + 3]! << 24)) >>> 0;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

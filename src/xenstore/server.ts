@@ -23,7 +23,7 @@ import { DomainMemory, QUOTA_DESCRIPTIONS, QUOTA_NAMES, Quotas, isQuotaName } fr
 import { WATCH_EVENT_TIMEOUT_MS, newEventDrops } from "./output-queue.js";
 import { CausedEvents, type EventCause } from "./outstanding.js";
 import {
-  EMPTY, StaleChildListError, Store, createNodes, missingAncestry, nearestExisting, nodeSize, removeTree, setPerms,
+  EMPTY, StaleChildListError, Store, childListBytes, createNodes, missingAncestry, nearestExisting, nodeSize, removeTree, setPerms,
   setValue, type NodeAccess, type RemovedNode,
 } from "./store.js";
 import { Transaction, type PendingEvent } from "./transactions.js";
@@ -42,6 +42,8 @@ export interface ServerOptions {
   /** Maps introduced guests' rings (ring transport); without one, guests have no connection. */
   ringProvider?: RingProvider;
   log?: (level: LogLevel, text: string) => void;
+  /** The most detailed level `log` prints (default debug): per-request debug lines are not even built above it. */
+  logLevel?: LogLevel;
   /** Unread watch events of unprivileged connections expire after this (C: 20 s; 0 = never). */
   watchEventTimeoutMs?: number;
 }
@@ -78,6 +80,8 @@ export class XenstoreServer {
   /** Permissions of the special nodes (4.22 defaults: @releaseDomain readable by all). */
   private readonly specialPerms = new Map<string, Perm[]>();
   private readonly log: (level: LogLevel, text: string) => void;
+  /** Whether per-request debug lines are wanted (building them costs on the hot path). */
+  private readonly debugLog: boolean;
   /** Counters for CONTROL/benchmarks/the release-storm cross-check. */
   readonly stats = { requests: 0, errors: 0, eventsSent: 0, specialEventsSent: 0 };
   /** Watch events not delivered, by reason (output-queue.ts). */
@@ -100,6 +104,7 @@ export class XenstoreServer {
     this.hypervisor = options.hypervisor;
     this.ringProvider = options.ringProvider;
     this.log = options.log ?? (() => {});
+    this.debugLog = options.log !== undefined && (options.logLevel ?? "debug") === "debug";
     this.memory = new DomainMemory(this.quotas, (level, text) => this.log(level, text));
     this.watchEventTimeoutMs = options.watchEventTimeoutMs ?? WATCH_EVENT_TIMEOUT_MS;
     this.specialPerms.set(INTRODUCE_DOMAIN, [{ access: "n", domid: this.privDomid }]);
@@ -152,7 +157,7 @@ export class XenstoreServer {
         if (tx) tx.failed = true;
       }
       this.stats.errors++;
-      this.log("debug", `${conn.label}: ${msgTypeName(msg.type)} → ${errno}`);
+      if (this.debugLog) this.log("debug", `${conn.label}: ${msgTypeName(msg.type)} → ${errno}`);
       conn.send({ type: MsgType.ERROR, reqId: msg.reqId, txId: msg.txId, payload: errorPayload(errno) });
     }
   }
@@ -172,7 +177,7 @@ export class XenstoreServer {
     if (!TX_ID_IGNORED.has(t) && msg.txId !== 0) {
       tx = conn.transactions.get(msg.txId) ?? fail("ENOENT");
     }
-    this.log("debug", `${conn.label}: ${msgTypeName(t)} tx=${msg.txId} len=${msg.payload.length}`);
+    if (this.debugLog) this.log("debug", `${conn.label}: ${msgTypeName(t)} tx=${msg.txId} len=${msg.payload.length}`);
     switch (t) {
       case MsgType.READ: return this.doRead(conn, tx, msg.payload);
       case MsgType.WRITE: return this.doWrite(conn, tx, msg.payload);
@@ -265,14 +270,13 @@ export class XenstoreServer {
       if (e instanceof StaleChildListError) fail("EIO"); // a stale copy in a transaction (C)
       throw e;
     }
-    for (const ev of removalEvents(view, path, removed!)) this.emit(tx, ev);
+    if (tx || this.anyWatches()) for (const ev of removalEvents(view, path, removed!)) this.emit(tx, ev);
     return OK;
   }
 
   private doDirectory(conn: Connection, tx: Transaction | undefined, payload: Uint8Array): Uint8Array {
     const path = this.pathArg(conn, oneArg(payload), false);
-    const node = this.nodeFor(conn, this.view(conn, tx), path, READ);
-    return joinStrings([...node.children]);
+    return childListBytes(this.nodeFor(conn, this.view(conn, tx), path, READ));
   }
 
   /**
@@ -385,6 +389,11 @@ export class XenstoreServer {
     conn.events++;
   }
 
+  private anyWatches(): boolean {
+    for (const conn of this.connections) if (conn.watches.length > 0) return true;
+    return false;
+  }
+
   /** Queues an event in the transaction (fired on commit), or fires it now. */
   private emit(tx: Transaction | undefined, ev: PendingEvent): void {
     if (tx) tx.hold(ev);
@@ -393,6 +402,7 @@ export class XenstoreServer {
 
   /** A node changed: the event for its path, plus the parent's perms for the read filter. */
   private changed(conn: Connection, tx: Transaction | undefined, path: string): void {
+    if (!tx && !this.anyWatches()) return; // nobody to tell: skip building the event
     const view = tx ?? this.store;
     const node = view.get(path)!;
     this.emit(tx, { path, kind: "change", readable: withParent(view, path, [node.perms]) });
@@ -813,11 +823,11 @@ export const CONTROL_HELP = [
   ["help", ""],
 ].map(([cmd, pars]) => `${cmd!.padEnd(15)} ${pars}\n`).join("");
 
-/** The payload must be exactly one NUL-terminated string (C `onearg`). */
+/** The payload must be exactly one NUL-terminated string: one NUL, at the end (C `onearg`). */
 function oneArg(payload: Uint8Array): string {
-  const { strings, rest } = splitStrings(payload);
-  if (strings.length !== 1 || rest.length > 0) fail("EINVAL");
-  return strings[0]!;
+  const last = payload.length - 1;
+  if (last < 0 || payload.indexOf(0) !== last) fail("EINVAL");
+  return text(payload.subarray(0, last));
 }
 
 /** Exactly `n` NUL-terminated strings. */

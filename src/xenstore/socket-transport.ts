@@ -62,7 +62,7 @@ export class UnixSocketTransport {
       privileged: true,
       label: `socket#${this.nextPeer++}`,
       send: (m) => {
-        if (!socket.destroyed) socket.write(encodeMessage(m));
+        if (!socket.destroyed) socket.write(encodeMessage(m, Buffer.allocUnsafe));
       },
       close: () => socket.destroy(),
     });
@@ -72,11 +72,14 @@ export class UnixSocketTransport {
     let backlog: Message[] = [];
     let next = 0;
     let overlongAfterBacklog = false;
+    const uncork = () => socket.uncork();
     const work = () => {
-      // Batch the replies of one chunk into as few writes as possible.
-      socket.cork();
+      // Batch the replies of a chunk of several requests into as few writes as possible;
+      // a lone request (the common case: one in flight) is answered with one plain write.
+      const batch = backlog.length - next > 1;
+      if (batch) socket.cork();
       while (next < backlog.length && socket.writableLength <= BACKPRESSURE_BYTES) this.server.handle(conn, backlog[next++]!);
-      process.nextTick(() => socket.uncork());
+      if (batch) process.nextTick(uncork);
       if (next < backlog.length) {
         socket.pause();
         socket.once("drain", work);

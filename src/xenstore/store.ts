@@ -11,6 +11,7 @@
  */
 import type { Perm } from "./permissions.js";
 import { baseName, joinPath, parentOf } from "./paths.js";
+import { joinStrings } from "./codec.js";
 
 export interface XsNode {
   /** Raw bytes; may contain NULs. */
@@ -45,6 +46,19 @@ export function nodeSize(node: Pick<XsNode, "value" | "perms" | "children">): nu
 }
 
 export const EMPTY = new Uint8Array(0);
+
+/** DIRECTORY's reply for each node version: nodes never change in place, so it is built once. */
+const childListCache = new WeakMap<XsNode, Uint8Array>();
+
+/** The node's child names, each NUL-terminated (the DIRECTORY reply). */
+export function childListBytes(node: XsNode): Uint8Array {
+  let out = childListCache.get(node);
+  if (!out) {
+    out = joinStrings(node.children);
+    childListCache.set(node, out);
+  }
+  return out;
+}
 
 /** The global store. Tracks how many nodes each domain owns (the `nodes` quota). */
 export class Store implements NodeAccess {

@@ -1,0 +1,154 @@
+/**
+ * xenmm's socket server against C xenstored 4.17 (issue 11 §5): per-request latency on
+ * the same machine, in the same run, the two servers alternating round by round (which
+ * goes first alternates too), so drift in the machine's load hits both alike.
+ *
+ * One raw-protocol client connection per server, one request in flight (as libxenstore
+ * does); each server runs in its own process. An operation's latency is the round trip
+ * of its measured requests: a transaction counts START…END together. Set-up requests an
+ * operation needs (creating what an rm removes) are sent but not timed. Reported: the
+ * median per operation and server, the ratio xenmm / C, and the geomean of the ratios.
+ * Target: geomean ≤ 1.0.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { intFlag, parseCommand } from "../src/cli/args.js";
+import { textTable } from "../src/report/table.js";
+import { connectUnix, type SocketClient } from "../src/xenstore/socket-client.js";
+import type { XsClient } from "../src/xenstore/client.js";
+import { startCPeer } from "./xenstore-c-peer.js";
+import { startXenmmServer } from "./xenstore.js";
+import { machineInfo } from "./machine.js";
+
+/** One measured operation: `prepare` (untimed), then `run` (timed). */
+interface Operation {
+  name: string;
+  prepare?: (c: XsClient, i: number) => Promise<unknown>;
+  run: (c: XsClient, i: number) => Promise<unknown>;
+}
+
+const V2000 = "v".repeat(2000);
+
+const OPERATIONS: Operation[] = [
+  { name: "read 1 B", run: (c) => c.read("/bench/one") },
+  { name: "read 2000 B", run: (c) => c.read("/bench/big") },
+  { name: "write 1 B", run: (c, i) => c.write("/bench/w1", String(i % 10)) },
+  { name: "write 2000 B", run: (c) => c.write("/bench/w2000", V2000) },
+  { name: "directory (20)", run: (c) => c.directory("/bench/dir") },
+  { name: "rm node", prepare: (c, i) => c.write(`/bench/rm/n${i}`, "x"), run: (c, i) => c.rm(`/bench/rm/n${i}`) },
+  {
+    name: "rm subtree (11)",
+    prepare: async (c, i) => { for (let k = 0; k < 10; k++) await c.write(`/bench/rt/t${i}/k${k}`, "x"); },
+    run: (c, i) => c.rm(`/bench/rt/t${i}`),
+  },
+  { name: "tx empty commit", run: async (c) => c.end(await c.start(), true) },
+  { name: "tx empty abort", run: async (c) => c.end(await c.start(), false) },
+  {
+    name: "tx read-modify-write",
+    run: async (c) => {
+      const tx = await c.start();
+      const n = Number(await c.read("/bench/counter", tx));
+      await c.write("/bench/counter", String(n + 1), tx);
+      await c.end(tx, true);
+    },
+  },
+];
+
+async function populate(c: XsClient): Promise<void> {
+  await c.write("/bench/one", "1");
+  await c.write("/bench/big", V2000);
+  await c.write("/bench/counter", "0");
+  for (let k = 0; k < 20; k++) await c.write(`/bench/dir/child-${k}`, "");
+}
+
+/** `count` timed runs of `op`, numbered from `first` (rm needs fresh nodes); latencies in µs. */
+async function sample(c: XsClient, op: Operation, first: number, count: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = first; i < first + count; i++) {
+    await op.prepare?.(c, i);
+    const t = performance.now();
+    await op.run(c, i);
+    out.push((performance.now() - t) * 1000);
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = Float64Array.from(xs).sort();
+  return s.length === 0 ? 0 : s[Math.floor(s.length / 2)]!;
+}
+
+export interface VsCRow {
+  operation: string;
+  xenmm_p50_us: number;
+  c_p50_us: number;
+  /** xenmm / C: below 1 is faster than C. */
+  ratio: number;
+}
+
+export async function runXenstoreVsC(argv: string[], usage: string): Promise<number> {
+  const { values } = parseCommand(argv, {
+    quick: { type: "boolean" },
+    rounds: { type: "string" },
+    json: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  }, usage);
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const rounds = intFlag("rounds", values.rounds, values.quick ? 2 : 6, 1, 100);
+  const perRound = values.quick ? 150 : 1000;
+  const jsonPath = values.json ?? "out/bench-xenstore-vs-c.json";
+
+  const peer = await startCPeer();
+  let ours: Awaited<ReturnType<typeof startXenmmServer>> | undefined;
+  const clients: SocketClient[] = [];
+  const samples = { xenmm: new Map<string, number[]>(), c: new Map<string, number[]>() };
+  try {
+    ours = await startXenmmServer();
+    clients.push(await connectUnix(ours.socket), await connectUnix(peer.socket));
+    const servers = [{ name: "xenmm" as const, client: clients[0]!.client }, { name: "c" as const, client: clients[1]!.client }];
+    for (const s of servers) await populate(s.client);
+    // Warm up both (JIT, caches) before anything is timed.
+    for (const s of servers) for (const op of OPERATIONS) await sample(s.client, op, 1_000_000, 100);
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? servers : [...servers].reverse();
+      for (const op of OPERATIONS) {
+        for (const s of order) {
+          const got = await sample(s.client, op, r * perRound, perRound);
+          const all = samples[s.name].get(op.name) ?? [];
+          samples[s.name].set(op.name, all.concat(got));
+        }
+      }
+      process.stderr.write(`  round ${r + 1}/${rounds} done\n`);
+    }
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+    await ours?.stop();
+    await peer.stop();
+  }
+
+  const rows: VsCRow[] = OPERATIONS.map((op) => {
+    const x = median(samples.xenmm.get(op.name)!);
+    const c = median(samples.c.get(op.name)!);
+    return { operation: op.name, xenmm_p50_us: round(x, 1), c_p50_us: round(c, 1), ratio: round(x / c, 3) };
+  });
+  const geomean = round(Math.exp(rows.reduce((a, r) => a + Math.log(r.ratio), 0) / rows.length), 3);
+  const machine = await machineInfo();
+  console.log(`xenmm xenstored vs C xenstored 4.17, unix socket, ${rounds} alternating rounds × ${perRound} per operation — ${machine.cpu}, ${machine.cores} cores, ${machine.runtime}, ${machine.date.slice(0, 10)}`);
+  console.log(textTable(
+    ["operation", "xenmm p50 µs", "C p50 µs", "xenmm / C"],
+    [...rows.map((r) => [r.operation, r.xenmm_p50_us.toFixed(1), r.c_p50_us.toFixed(1), `${r.ratio.toFixed(2)}×`]), ["geomean", "", "", `${geomean.toFixed(2)}×`]],
+  ));
+  console.log(`target: geomean ≤ 1.00× C (${geomean <= 1 ? "met" : "missed"})`);
+  await mkdir(dirname(jsonPath), { recursive: true });
+  await writeFile(jsonPath, JSON.stringify({ suite: "xenstore-vs-c", machine, quick: !!values.quick, rounds, per_round: perRound, geomean, rows }, null, 2) + "\n");
+  console.log(`results written to ${jsonPath}`);
+  return 0;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
