@@ -26,6 +26,8 @@ export interface ArchAggregate {
   readonly machines: number;
   /** Machines on which the arch's default scheme compresses. */
   readonly compress: number;
+  /** compress / machines. */
+  readonly compress_share: number;
   readonly median_saving: number;
   readonly max_saving: number;
   /** Machines PDX_NONE would break: RAM beyond the frame table, or a frame table too large for the arch. */
@@ -83,6 +85,7 @@ function aggregate(ms: readonly SurveyMachine[]): ArchAggregate {
   return {
     machines: ms.length,
     compress: count((m) => m.facts.compresses),
+    compress_share: round2(count((m) => m.facts.compresses) / ms.length),
     median_saving: round2(median(savings)),
     max_saving: round2(Math.max(1, ...savings)),
     pdx_none_breaks: count((m) => m.facts.pdxNone !== "fine"),
