@@ -53,6 +53,12 @@ const WHY_EARLIER: Record<Effect, string> = {
   livepatch_refused: "a livepatch is refused exactly while a waitqueue is non-empty, so this follows the waitqueue onset",
 };
 
+/** The evidence for the waitqueue's "why": what one vCPU held in the run at the onset. */
+function heldNote(runs: readonly SimRun[], vcpus: number): string {
+  const held = runs.find((r) => r.design === "legacy" && r.vcpus === vcpus)?.max_slots_one_vcpu_at_waitqueue ?? 0;
+  return held > 1 ? ` (at ${vcpus} vCPUs one vCPU held ${held} slots when another was parked)` : "";
+}
+
 /**
  * Text printed next to a legacy table: the onsets seen, the static answer for the same ring,
  * and, effect by effect, why they differ. `vcpuList` is what was run: an onset between two
@@ -75,7 +81,7 @@ export function onsetReport(runs: readonly SimRun[], pages: number, vcpuList: re
     const stat = s[e]!;
     let why: string;
     if (sim === null) why = `not seen: this load never ran out of ring space that way (static answer ${at(stat)})`;
-    else if (sim < stat) why = `${at(sim)} here, ${at(stat)} static: ${WHY_EARLIER[e]}`;
+    else if (sim < stat) why = `${at(sim)} here, ${at(stat)} static: ${WHY_EARLIER[e]}${e === "waitqueue" ? heldNote(runs, sim) : ""}`;
     else if (sim === stat) why = `${at(sim)}, as the static answer says`;
     else why = `${at(sim)} here, ${at(stat)} static: this load did not show it at the smaller counts run (the static case needs every vCPU trapping before any answer)`;
     lines.push(`  ${EFFECT_LABEL[e]}: ${why}.`);

@@ -20,11 +20,15 @@ describe("onsets printed next to the sim tables (issue 12 §1)", () => {
     expect(text).toContain("legacy  black eye 4 vCPUs;  waitqueue 7 vCPUs;  livepatch refused 7 vCPUs");
     expect(text).toContain("every async event black-eyes from 8 vCPUs");
     expect(text).toContain("waitqueue: 7 vCPUs here, 9 vCPUs static");
+    expect(text).toContain("(at 7 vCPUs one vCPU held 2 slots when another was parked)");
+    expect(at(7).max_slots_one_vcpu_at_waitqueue).toBe(2);
   });
 
   it("sync-only: the waitqueue starts exactly where `ring slots` says, and no black eye", () => {
     const runs = sweep(["legacy"], [7, 8, 9, 10], { ...SIM_DEFAULTS, ...SCENARIOS["sync-only"].settings, durationMs: 300 });
     expect(onsets(runs).legacy).toEqual({ black_eye: null, waitqueue: 9, livepatch_refused: 9 });
+    // Sync only: a vCPU holds at most one slot (it is paused until its answer).
+    expect(Math.max(...runs.map((r) => r.max_slots_one_vcpu_at_waitqueue))).toBe(1);
     expect(staticOnsets(1)).toEqual({ slots: 8, black_eye: 8, waitqueue: 9, livepatch_refused: 9 });
     expect(onsetReport(runs, 1, [7, 8, 9, 10])).toContain("waitqueue: 9 vCPUs, as the static answer says");
   });

@@ -75,6 +75,8 @@ export interface SimRun {
   latency_p99_us: number;
   /** Times a vCPU was parked on the waitqueue. */
   waitqueue_entries: number;
+  /** Legacy: the most ring slots one vCPU's requests held when some vCPU went onto the waitqueue (0: never). */
+  max_slots_one_vcpu_at_waitqueue: number;
   /** Times a vCPU was paused by the black-eye rule. */
   blackeye_pauses: number;
   /** Fraction of time a livepatch would have been refused with -EBUSY (some waitqueue non-empty). */

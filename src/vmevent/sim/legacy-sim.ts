@@ -29,6 +29,9 @@ export function simulateLegacy(config: SimConfig): SimRun {
   let wakeQueued = false;
   let unpushedResponses = 0;
   let asyncPuts = 0;
+  /** Ring slots each vCPU's requests hold (put, response not yet taken by Xen). */
+  const held = new Int32Array(config.vcpus);
+  let maxHeldAtWaitqueue = 0;
 
   const model = new LegacyVmEvent(config.vcpus, new FrontRing(region), {
     notifyConsumer: () => {
@@ -43,11 +46,17 @@ export function simulateLegacy(config: SimConfig): SimRun {
       else if (from === "running") core.cancelTrap(vcpu);
     },
     wokenFromWaitqueue: (vcpu) => core.queue.push(core.now, { kind: "retry", vcpu }),
-    responseHandled: (_vcpu, tag) => core.complete(tag),
+    responseHandled: (vcpu, tag) => {
+      held[vcpu]--;
+      core.complete(tag);
+    },
   });
 
   const afterTrap = (vcpu: number, outcome: ReturnType<LegacyVmEvent["monitorTraps"]>, sync: boolean) => {
-    if (outcome.kind === "put" && !sync) asyncPuts++;
+    if (outcome.kind === "put") {
+      held[vcpu]++;
+      if (!sync) asyncPuts++;
+    } else maxHeldAtWaitqueue = Math.max(maxHeldAtWaitqueue, ...held);
     // A vCPU that is still running after its trap (async, no black eye) raises its next event.
     if (model.state(vcpu) === "running") core.scheduleTrap(vcpu);
   };
@@ -113,6 +122,7 @@ export function simulateLegacy(config: SimConfig): SimRun {
     latency_p50_us: p50,
     latency_p99_us: p99,
     waitqueue_entries: model.counters.waitqueueEntries,
+    max_slots_one_vcpu_at_waitqueue: maxHeldAtWaitqueue,
     blackeye_pauses: model.counters.blackEyePauses,
     livepatch_blocked_fraction: core.clock.flagFraction(core.endUs),
     lost: 0,

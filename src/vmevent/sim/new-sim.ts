@@ -152,6 +152,7 @@ export function simulateNew(config: SimConfig): SimRun {
     latency_p50_us: p50,
     latency_p99_us: p99,
     waitqueue_entries: 0,
+    max_slots_one_vcpu_at_waitqueue: 0,
     blackeye_pauses: 0,
     livepatch_blocked_fraction: 0,
     lost: dropped + overwritten,
