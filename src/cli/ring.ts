@@ -193,7 +193,7 @@ async function size(argv: string[]): Promise<number> {
   const options = { ...SIM_OPTIONS, target: { type: "string" }, html: { type: "string" }, svg: { type: "string" } } as const;
   const { values } = parseCommand(argv, options, USAGE.size, 0);
   if (values.help) return print(USAGE.size);
-  if (values.design !== undefined || values.pages !== undefined) throw new UsageError(`ring size: --design and --pages are what it answers; leave them out\n${USAGE.size}`);
+  if (values.design !== undefined || values.pages !== undefined) throw new UsageError(`ring size answers with the new design's --pages: leave out --design and --pages\n${USAGE.size}`);
   const s = simSettings(values, [8, 16, 64]);
   const target = numberFlag("target", values.target, DEFAULT_LOSS_TARGET, 1e-6, 1);
   const { pages: _pages, ...load } = s.base;
