@@ -14,7 +14,7 @@ import {
   CTX_SELECT, CTX_SELECT_BYTES, CTX_SELECT_RUNS, CTX_TOP_MASK, SCHEME_MASK, SCHEME_OFFSET,
 } from "./layout";
 import { maskBatchConstW } from "./mask-dispatch.generated";
-import { offsetBatchConstK } from "./offset-dispatch.generated";
+import { offsetBatchConstK, offsetLanesConstShift } from "./offset-dispatch.generated";
 
 export const OP_PFN_TO_PDX: u32 = 0;
 export const OP_PDX_TO_PFN: u32 = 1;
@@ -113,7 +113,7 @@ export function convertBatchScalar(ctx: usize, op: u32, src: usize, dst: usize, 
 }
 
 // @ts-ignore: decorator
-@inline function offsetBatchVec(src: usize, dst: usize, n: usize, table: usize, shift: i32, m: u64, scale: i32, toPdx: bool): void {
+@inline export function offsetBatchVec(src: usize, dst: usize, n: usize, table: usize, shift: i32, m: u64, scale: i32, toPdx: bool): void {
   const mask = i64x2.splat(m);
   const bulkEnd = src + ((n & ~(<usize>7)) << 3);
   for (; src < bulkEnd; src += 64, dst += 64) {
@@ -139,11 +139,11 @@ export function convertBatchScalar(ctx: usize, op: u32, src: usize, dst: usize, 
 /** Up to this many runs, the select kernel applies. */
 export const SELECT_MAX_RUNS: i32 = 8;
 /**
- * Up to this many runs, OFFSET_AUTO picks select over lanes: each further run costs a
- * compare, an and and an add per vector, and from 5 runs the lanes kernel is faster
+ * Up to this many runs, OFFSET_AUTO picks select over lanes-const: each further run costs
+ * a compare, an and and an add per vector, and from 4 runs lanes-const is faster
  * (measured by `xenmm bench --offset-kernels`; README "Offset kernels").
  */
-export const SELECT_AUTO_RUNS: i32 = 4;
+export const SELECT_AUTO_RUNS: i32 = 3;
 
 /** The first slot after `from` whose entry differs from table[from] (m + 1 if none). */
 function nextRun(table: usize, m: usize, from: usize): usize {
@@ -221,18 +221,25 @@ export function offsetSelectPrepare(ctx: usize): void {
     store<u64>(dst, offsetOne(load<u64>(src), table, <u64>shift, m, <u64>scale, toPdx));
 }
 
-// The offset kernels, selectable for measurement and for the differential test.
+// The offset kernels, selectable for measurement and for the differential test:
+// lanes (shift and scale at run time), lanes-const (the same with a literal shift, and a
+// literal 0 scale for PFN forms: offset-dispatch.generated.ts), select (above).
 export const OFFSET_AUTO: i32 = 0;
 export const OFFSET_LANES: i32 = 1;
 export const OFFSET_SELECT: i32 = 2;
+export const OFFSET_LANES_CONST: i32 = 3;
 
-/** The offset batch with kernel `variant` (OFFSET_AUTO: the fastest that applies); returns the kernel that ran. */
+/** The offset batch with kernel `variant` (OFFSET_AUTO: select up to SELECT_AUTO_RUNS runs, else lanes-const); returns the kernel that ran. */
 export function offsetBatch(ctx: usize, op: u32, src: usize, dst: usize, n: usize, variant: i32): i32 {
   const table = offsetTable(ctx, op), shift = <i32>offsetShift(ctx, op), m = ctxU64(ctx, CTX_TABLE_MASK), scale = <i32>offsetScale(ctx, op);
   const k = <i32>load<u32>(ctx + CTX_SELECT_RUNS + (op << 2));
   if (k > 0 && (variant == OFFSET_SELECT || (variant == OFFSET_AUTO && k <= SELECT_AUTO_RUNS))) {
     offsetBatchConstK(src, dst, n, ctx + CTX_SELECT + op * CTX_SELECT_BYTES, table, m, shift, scale, k, towardsPdx(op));
     return OFFSET_SELECT;
+  }
+  if (variant == OFFSET_LANES_CONST || variant == OFFSET_AUTO) {
+    offsetLanesConstShift(src, dst, n, table, shift, m, scale, towardsPdx(op));
+    return OFFSET_LANES_CONST;
   }
   if (towardsPdx(op)) offsetBatchVec(src, dst, n, table, shift, m, scale, true);
   else offsetBatchVec(src, dst, n, table, shift, m, scale, false);

@@ -1,7 +1,8 @@
 /**
  * The offset scheme's v128 kernels side by side, by number of RAM regions: the flat copy
- * (PDX_NONE), two lane extracts and two table loads per vector ("lanes"), and compare-
- * and-select over the table's runs of equal deltas ("select", up to 8 runs), each timed
+ * (PDX_NONE), two lane extracts and two table loads per vector ("lanes"; "lanes-const"
+ * with the index shift a constant), and compare-and-select over the table's runs of
+ * equal deltas ("select", up to 8 runs), each timed
  * round robin with the others, each output checked against the bigint reference first.
  * The engine's automatic choice (assembly/pdx.ts offsetBatch) is set from these numbers.
  */
@@ -12,7 +13,7 @@ import { ramPfns } from "./pdx.js";
 import { roundRobin, timeCalls, type RoundRobinOptions, type SampledCase } from "./round-robin.js";
 import { ratioSpread, type Spread } from "./stats.js";
 
-export type OffsetKernel = "none" | "lanes" | "select" | "auto";
+export type OffsetKernel = "none" | "lanes" | "lanes-const" | "select" | "auto";
 
 export interface OffsetKernelRow {
   regions: number;
@@ -38,7 +39,8 @@ export interface OffsetKernelOptions extends RoundRobinOptions { items: number; 
 
 export async function runOffsetKernels(engine: Engine, o: OffsetKernelOptions): Promise<OffsetKernelRow[]> {
   const x = engine.exports;
-  const names: Record<number, OffsetKernel> = { [engine.layout.OFFSET_LANES]: "lanes", [engine.layout.OFFSET_SELECT]: "select" };
+  const { OFFSET_LANES, OFFSET_LANES_CONST, OFFSET_SELECT, OFFSET_AUTO } = engine.layout;
+  const names: Record<number, OffsetKernel> = { [OFFSET_LANES]: "lanes", [OFFSET_LANES_CONST]: "lanes-const", [OFFSET_SELECT]: "select" };
   const rows: OffsetKernelRow[] = [];
   for (let regions = 1; regions <= (o.maxRegions ?? 8); regions++) {
     const map = regionsMap(regions);
@@ -55,7 +57,7 @@ export async function runOffsetKernels(engine: Engine, o: OffsetKernelOptions): 
         ["pdx_to_pfn", engine.layout.OP_PDX_TO_PFN, pdxs, s.pdxPfnLookup, ref.pdxToPfn],
       ] as const) {
         const want = input.map((v) => reference(s, v));
-        const kernels: Array<[OffsetKernel, number]> = [["lanes", engine.layout.OFFSET_LANES], ["select", engine.layout.OFFSET_SELECT], ["auto", engine.layout.OFFSET_AUTO]];
+        const kernels: Array<[OffsetKernel, number]> = [["lanes", OFFSET_LANES], ["lanes-const", OFFSET_LANES_CONST], ["select", OFFSET_SELECT], ["auto", OFFSET_AUTO]];
         const ran = new Map<OffsetKernel, OffsetKernel>();
         for (const [kernel, variant] of kernels) {
           out.fill(0n);

@@ -1,8 +1,10 @@
 /**
  * Times alternatives side by side: each round takes one short sample of every case, in
  * a rotating order, so a slow stretch of a shared machine lands on all of them alike and
- * ratios between cases can be taken round by round (bench/stats.ts). Runs unchanged in
- * Node and the browser.
+ * ratios between cases can be taken round by round (bench/stats.ts). A case whose one call
+ * takes several samples' time (the JS baselines) is sampled every few rounds instead, at
+ * least 3 times: its ratios are then taken between medians. Runs unchanged in Node and
+ * the browser.
  */
 import { quantile, rme } from "./stats.js";
 
@@ -21,7 +23,7 @@ export interface SampledResult {
   ops_per_s: number;
   /** Relative margin of error of the mean sample, in percent. */
   rme: number;
-  /** ns per item in each round, in round order. */
+  /** ns per item in each round it was sampled in, in order (every round unless the case is slow). */
   samples: number[];
 }
 
@@ -33,7 +35,7 @@ export interface RoundRobinOptions {
 }
 
 /** Rounds and sample length of quick and full runs (quick: long enough for ratios to repeat, README). */
-export const TIMING = { quick: { rounds: 12, sampleMs: 3 }, full: { rounds: 30, sampleMs: 6 } } as const;
+export const TIMING = { quick: { rounds: 30, sampleMs: 1.5 }, full: { rounds: 60, sampleMs: 3 } } as const;
 
 const now = () => performance.now() * 1e6;
 
@@ -50,15 +52,19 @@ export function timeCalls(fn: () => void | Promise<unknown>, async = false): Sam
 export async function roundRobin(cases: readonly SampledCase[], o: RoundRobinOptions): Promise<SampledResult[]> {
   // Calibrate on the second of two single calls (the first warms up the JIT and caches).
   const reps: number[] = [];
+  const stride: number[] = [];
   for (const c of cases) {
     await c.run(1);
     const once = Math.max(await c.run(1), 1);
-    reps.push(Math.max(1, Math.round((o.sampleMs * 1e6) / once)));
+    const samplesPerCall = once / (o.sampleMs * 1e6);
+    reps.push(Math.max(1, Math.round(1 / samplesPerCall)));
+    stride.push(Math.max(1, Math.min(Math.floor(o.rounds / 3), Math.round(samplesPerCall / 4))));
   }
   const samples = cases.map((): number[] => []);
   for (let round = 0; round < o.rounds; round++) {
     for (let k = 0; k < cases.length; k++) {
       const i = (k + round) % cases.length;
+      if ((round + i) % stride[i] !== 0) continue;
       samples[i].push((await cases[i].run(reps[i])) / (reps[i] * cases[i].itemsPerCall));
     }
     o.onSample?.(round + 1, o.rounds, cases[0]?.name ?? "");

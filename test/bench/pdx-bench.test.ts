@@ -89,6 +89,13 @@ describe("round robin", () => {
     expect(res.map((r) => r.samples)).toEqual([[10, 10, 10, 10], [30, 30, 30, 30]]);
     expect(res.map((r) => [r.name, r.ns_per_op, r.ops_per_s, r.rme])).toEqual([["a", 10, 1e8, 0], ["b", 30, 1e9 / 30, 0]]);
   });
+  it("samples a case whose call spans many samples only every few rounds, at least 3 times", async () => {
+    const counts = { fast: 0, slow: 0 };
+    const make = (name: "fast" | "slow", ns: number) => ({ name, itemsPerCall: 1, run: async (reps: number) => { counts[name]++; return reps * ns; } });
+    const res = await roundRobin([make("fast", 100), make("slow", 100_000)], { rounds: 12, sampleMs: 0.001 });
+    expect(res.map((r) => r.samples.length)).toEqual([12, 3]); // slow: 100 samples' time per call → every 4th round (12 / 3)
+    expect(counts).toEqual({ fast: 14, slow: 5 });
+  });
 });
 
 describe("harness", () => {

@@ -2,7 +2,8 @@
  * The WASM engine against the TypeScript reference on fast-check-generated memory maps:
  * 20 maps × 5,003 PFNs ≥ 100,000 random PFNs per scheme, all four conversions with both
  * kernels, region compressibility and mfn_valid; round trips for valid PFNs. Every v128
- * offset kernel (lanes, and compare-and-select for each run count 1–8) on its own.
+ * offset kernel on its own: lanes, lanes-const (every index shift the maps give), and
+ * compare-and-select for each run count 1–8.
  */
 import fc from "fast-check";
 import { regionsMap } from "../../bench/offset-kernels.js";
@@ -79,17 +80,17 @@ describe("offset: every v128 kernel equals the reference", () => {
     return { ran, out };
   };
   const check = (map: ReturnType<typeof makeMemoryMap>, wild: bigint[], seen: Set<string>) => {
-    const { OFFSET_LANES, OFFSET_SELECT, OFFSET_AUTO } = engine.layout;
+    const { OFFSET_LANES, OFFSET_LANES_CONST, OFFSET_SELECT, OFFSET_AUTO } = engine.layout;
     const pdx = engine.setup(map, { scheme: "offset" });
     const s = pdx.platform.state;
     const pfns = [...map.ranges.flatMap((r) => [r.start >> 12n, (r.end >> 12n) - 1n, ((r.start + r.end) >> 13n)]), ...wild];
     const inputs = [pfns, pfns.map((p) => pfnToPdx(s, p)), pfns.map((p) => BigInt.asUintN(64, (p << 12n) | 0xabcn)), pfns.map((p) => maddrToDirectmapoff(s, BigInt.asUintN(64, p << 12n)))];
     inputs.forEach((input, op) => {
       const want = input.map((x) => conversions[op](s, x));
-      for (const variant of [OFFSET_LANES, OFFSET_SELECT, OFFSET_AUTO]) {
+      for (const variant of [OFFSET_LANES, OFFSET_LANES_CONST, OFFSET_SELECT, OFFSET_AUTO]) {
         const { ran, out } = run(pdx.ctx, op, input, variant);
         expect(out).toEqual(want);
-        if (variant === OFFSET_LANES) expect(ran).toBe(OFFSET_LANES);
+        if (variant === OFFSET_LANES || variant === OFFSET_LANES_CONST) expect(ran).toBe(variant);
         if (variant === OFFSET_SELECT && ran === OFFSET_SELECT) seen.add(`${op}/${runsOf(s.scheme === "offset" ? (op & 1 ? s.pdxPfnLookup : s.pfnPdxLookup) : [])}`);
       }
     });
