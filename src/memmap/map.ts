@@ -58,7 +58,11 @@ export interface RamRangeInput extends Omit<RamRange, "start" | "end"> {
   readonly end: U64Input;
 }
 
-export const MAP_FORMATS: readonly MapFormat[] = ["json", "text", "xen-log", "linux-e820", "linux-srat", "linux-nodes", "iomem", "sysfs-memmap", "dts"];
+/** Every MapFormat, listed through a Record so that a new format cannot be left out. */
+const FORMAT_SET: Record<MapFormat, true> = {
+  json: true, text: true, "xen-log": true, "linux-e820": true, "linux-srat": true, "linux-nodes": true, iomem: true, "sysfs-memmap": true, dts: true,
+};
+export const MAP_FORMATS = Object.keys(FORMAT_SET) as readonly MapFormat[];
 
 /** A range with bigint bounds; checkRanges then applies the 64-bit and ordering rules. */
 function toRamRange(r: RamRangeInput, index: number, name: string): RamRange {
