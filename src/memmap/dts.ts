@@ -23,8 +23,7 @@ interface Statement { body: string; end: ";" | "{" | "}"; line: number }
 const [NL, CR, TAB, SPACE, QUOTE, STAR, SLASH, SEMI, OPEN, CLOSE, BACKSLASH] = [..."\n\r\t \"*/;{}\\"].map((c) => c.charCodeAt(0));
 
 /** Splits the source at `;`, `{` and `}` outside strings and comments, counting lines as it goes. */
-function statements(text: string, input: string): Statement[] {
-  const out: Statement[] = [];
+function* statements(text: string, input: string): Generator<Statement> {
   let line = 1;
   let parts: string[] = [];
   let from = 0;
@@ -55,7 +54,7 @@ function statements(text: string, input: string): Statement[] {
     }
     if (c === SEMI || c === OPEN || c === CLOSE) {
       flush(i);
-      out.push({ body: parts.join("").trim(), end: c === SEMI ? ";" : c === OPEN ? "{" : "}", line: bodyLine || line });
+      yield { body: parts.join("").trim(), end: c === SEMI ? ";" : c === OPEN ? "{" : "}", line: bodyLine || line };
       parts = [];
       from = i + 1;
       bodyLine = 0;
@@ -63,27 +62,36 @@ function statements(text: string, input: string): Statement[] {
     }
     if (!bodyLine && c !== SPACE && c !== TAB && c !== CR) bodyLine = line;
   }
-  return out;
 }
 
+/** The only properties read; others are skipped, so memory stays bounded whatever the tree holds. */
+const KEPT = new Set(["reg", "device_type", "#address-cells", "#size-cells"]);
+/** Real trees nest a handful of levels and hold thousands of nodes. */
+const MAX_DEPTH = 256;
+const MAX_NODES = 1 << 20;
+
+/** The root and the memory nodes (with their ancestors, through `parent`), in source order. */
 function parseNodes(text: string, input: string): DtNode[] {
-  const nodes: DtNode[] = [];
+  const kept: DtNode[] = [];
   const stack: DtNode[] = [];
+  let count = 0;
   for (const s of statements(text, input)) {
     if (s.end === "{") {
-      const node: DtNode = { name: s.body.replace(/^[\w-]+:\s*/, ""), line: s.line, parent: stack.at(-1), props: new Map() };
-      stack.push(node);
-      nodes.push(node);
+      if (stack.length >= MAX_DEPTH) throw new MemoryMapError(`nodes nest deeper than ${MAX_DEPTH}`, { line: s.line }, input);
+      if (++count > MAX_NODES) throw new MemoryMapError(`more than ${MAX_NODES} nodes`, { line: s.line }, input);
+      stack.push({ name: s.body.replace(/^[\w-]+:\s*/, ""), line: s.line, parent: stack.at(-1), props: new Map() });
     } else if (s.end === "}") {
-      if (!stack.pop()) throw new MemoryMapError("unbalanced '}'", { line: s.line }, input);
+      const node = stack.pop();
+      if (!node) throw new MemoryMapError("unbalanced '}'", { line: s.line }, input);
+      if (isMemoryNode(node) || (node.name === "/" && !node.parent)) kept.push(node);
     } else if (s.body && stack.length > 0) {
       const eq = s.body.indexOf("=");
       const key = (eq < 0 ? s.body : s.body.slice(0, eq)).trim();
-      stack.at(-1)!.props.set(key, { value: eq < 0 ? "" : s.body.slice(eq + 1).trim(), line: s.line });
+      if (KEPT.has(key)) stack.at(-1)!.props.set(key, { value: eq < 0 ? "" : s.body.slice(eq + 1).trim(), line: s.line });
     }
   }
   if (stack.length) throw new MemoryMapError(`node '${excerpt(stack.at(-1)!.name)}' is not closed`, { line: stack.at(-1)!.line }, input);
-  return nodes;
+  return kept.sort((a, b) => a.line - b.line);
 }
 
 function cellCount(node: DtNode | undefined, prop: string, fallback: number, input: string): number {

@@ -37,12 +37,15 @@ const LINUX_E820 = new RegExp(`(?:^|\\s)(BIOS-e820|Xen):\\s+\\[mem\\s+(0x${HEX})
 const OLD_LINUX_E820 = new RegExp(`(?:^|\\s)BIOS-e820:\\s+(${HEX})\\s+-\\s+(${HEX})\\s+\\(([^)]{1,40})\\)`, "i");
 const XEN_ARM_BANK = new RegExp(`^\\s*RAM:\\s+(${HEX})\\s+-\\s+(${HEX})\\s*$`, "i");
 const NODE = new RegExp(`(?:^|\\s)node\\s+(\\d{1,6}):\\s+\\[mem\\s+(0x${HEX})-(0x${HEX})\\]`, "i");
-const MODEL = /(OF: fdt: )?Machine model:\s*(.{1,200}?)\s*$/;
-const DMI = /(?:^|\s)DMI:\s+(.{1,200}?)(?:,\s+BIOS\s.*)?\s*$/;
+/** Anchored after the timestamp: a line full of "DMI:" cannot make the engine retry at each. */
+const MODEL = /^\s*(OF: fdt: )?Machine model:\s*(\S.{0,199})$/;
+const DMI = /^\s*DMI:\s+(\S.{0,199})$/;
 const TIMESTAMP = /^\s*\[[^\],]{1,40}\]/; // no comma: "[start, end]" is an E820 entry
 
 /** Firmware pads DMI fields with spaces: one space between words is what a reader wants. */
 const tidy = (name: string) => name.trim().replace(/\s+/g, " ");
+/** The DMI line's product, without its ", BIOS <version> <date>" tail. */
+const product = (dmi: string) => tidy(dmi.includes(", BIOS ") ? dmi.slice(0, dmi.lastIndexOf(", BIOS ")) : dmi);
 const isUsable = (type: string) => /^usable\b/i.test(type.trim());
 const notNonVolatile = (tail: string | undefined) => !/non-volatile/i.test(tail ?? "");
 
@@ -72,7 +75,7 @@ const LINUX_SHAPES: Shape[] = [
   { re: SRAT_EXCLUSIVE, fact: srat("linux", false) },
   { re: NODE, fact: (m, num) => ({ kind: "node", node: Number(m[1]), start: num(m[2]), end: num(m[3]) + 1n }) },
   { re: MODEL, fact: (m) => ({ kind: "machine", name: tidy(m[2]), by: m[1] ? "fdt-match" : "model" }) },
-  { re: DMI, fact: (m) => ({ kind: "machine", name: tidy(m[1]), by: "dmi" }) },
+  { re: DMI, fact: (m) => ({ kind: "machine", name: product(m[1]), by: "dmi" }) },
   { re: /^\s*HighMem\s+\[mem/, fact: () => ({ kind: "highmem" }) },
 ];
 

@@ -143,6 +143,15 @@ describe("hostile input: linear time, short messages", () => {
     expect(oneLine(() => parseMemoryMap(`/dts-v1/ ${"a".repeat(200_000)}`))).toMatch(/no RAM ranges found/);
     expect(oneLine(() => parseMemoryMap(`/dts-v1/;\n${"/*".repeat(100_000)}`))).toMatch(/line 2: comment '\/\*' is not closed/);
   });
+  it("device trees nested too deep or with too many nodes are refused before they fill memory", () => {
+    expect(oneLine(() => parseMemoryMap(`/dts-v1/;\n${"{".repeat(1e6)}`))).toMatch(/line 2: nodes nest deeper than 256$/);
+    expect(oneLine(() => parseMemoryMap(`/dts-v1/;\n/ {${"n{};".repeat((1 << 20) + 1)}};`))).toMatch(/more than 1048576 nodes$/);
+  });
+  it("lines that repeat a keyword a hundred times each stay a map (no backtracking blow-up)", () => {
+    const noise = [" DMI: ".repeat(160), "(XEN) ".repeat(160), "BIOS-e820: ".repeat(90), "Xen: [mem ".repeat(90), "Machine model: ".repeat(60), "SRAT: Node 1 PXM 1 ".repeat(50)];
+    const text = `BIOS-e820: [mem 0x0000000000000000-0x000000007fffffff] usable\n${noise.join("\n").repeat(2000)}`;
+    expect(spans(parseMemoryMap(text).ranges)).toEqual([[0n, 0x80000000n]]);
+  });
   it("a 1 MB '-' line is refused quoting at most ~120 characters", () => {
     const message = oneLine(() => parseMemoryMap(`0x0 0x1000\n${"-".repeat(1 << 20)}\n`));
     expect(message).toMatch(/line 2: expected 'START END' or 'START\+SIZE', got '-{120}… \(1048576 characters\)'$/);
