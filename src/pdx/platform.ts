@@ -26,7 +26,9 @@ export interface PlatformOptions {
   base?: U64Input;
 }
 
-export const PLATFORM_OPTION_KEYS = ["scheme", "maxOrder", "tableOrder", "base"] as const;
+/** The option names, through a Record so that a new option cannot be left out of the check. */
+const OPTION_SET: Record<keyof PlatformOptions, true> = { scheme: true, maxOrder: true, tableOrder: true, base: true };
+export const PLATFORM_OPTION_KEYS = Object.keys(OPTION_SET) as ReadonlyArray<keyof PlatformOptions>;
 
 interface CheckedOptions { scheme: SchemeName | "auto"; maxOrder?: number; tableOrder?: number; base?: bigint }
 
