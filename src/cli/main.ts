@@ -82,7 +82,9 @@ const debug = before.includes("--debug");
 const argv = debug ? [...before.filter((a) => a !== "--debug"), ...(terminator < 0 ? [] : args.slice(terminator))] : args;
 
 // Errors thrown from event handlers (a socket, a worker) end the run the same way.
-const fail = (e: unknown) => reportFailure(e, { debug, version: version(), write: (line) => console.error(line) });
+// On a terminal, start at column 0 over any progress line the run had drawn.
+const toStderr = (line: string) => console.error(process.stderr.isTTY ? `\r\x1b[K${line}` : line);
+const fail = (e: unknown) => reportFailure(e, { debug, version: version(), write: toStderr });
 const fatal = (e: unknown) => process.exit(fail(e));
 process.on("uncaughtException", fatal);
 process.on("unhandledRejection", fatal);
