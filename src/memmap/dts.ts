@@ -7,7 +7,7 @@
 import type { ArchHint } from "./arch-hint.js";
 import { excerpt, MemoryMapError } from "./error.js";
 import type { RamRange } from "./map.js";
-import type { ParsedRanges } from "./parsed.js";
+import { addRange, type ParsedRanges } from "./parsed.js";
 import { sizedEnd } from "./number.js";
 import { address } from "./text.js";
 
@@ -149,7 +149,7 @@ export function parseDts(text: string, input: string): ParsedRanges {
       const size = join(c.slice(i + ac, i + ac + sc));
       const end = sizedEnd(start, size);
       if (typeof end === "string") throw new MemoryMapError(end, { line: reg.line }, input);
-      if (size > 0n) ranges.push({ start, end, line: reg.line, label: node.name });
+      if (size > 0n) addRange(ranges, { start, end, line: reg.line, label: node.name }, input);
     }
   }
   return { ranges, archHint: archOf(nodes, input) };

@@ -5,8 +5,8 @@
  * `grep "" /sys/firmware/memmap/*\/*` prints it (`…/memmap/3/end:0xbff7ffff`).
  */
 import { MemoryMapError } from "./error.js";
-import type { RamRange } from "./map.js";
-import type { ParsedRanges } from "./parsed.js";
+import { MAX_MAP_RANGES, type RamRange } from "./map.js";
+import { addRange, type ParsedRanges } from "./parsed.js";
 import { address, eachRawLine } from "./text.js";
 
 const X86 = { arch: "x86-64", reason: "" } as const;
@@ -18,7 +18,7 @@ export function parseIomem(text: string, input: string): ParsedRanges {
   const ranges: RamRange[] = [];
   eachRawLine(text, (line, n) => {
     const m = IOMEM.exec(line); // indented lines are children (kernel code, data): skip them
-    if (m) ranges.push({ start: address(m[1], n, input, true), end: address(m[2], n, input, true) + 1n, line: n });
+    if (m) addRange(ranges, { start: address(m[1], n, input, true), end: address(m[2], n, input, true) + 1n, line: n }, input);
   });
   if (ranges.length > 0 && ranges.every((r) => r.start === 0n && r.end === 1n))
     throw new MemoryMapError("every System RAM address reads as 0: /proc/iomem hides addresses from non-root users; read it as root", {}, input);
@@ -29,6 +29,9 @@ export function parseIomem(text: string, input: string): ParsedRanges {
 const FLAT = /^\s*(0x[0-9a-f]{1,20})\s+(0x[0-9a-f]{1,20})\s+(\S.{0,60}?)\s*$/i;
 /** `/sys/firmware/memmap/3/end:0xbff7ffff` */
 const GREPPED = /memmap\/(\d{1,6})\/(start|end|type):(.{0,80})$/;
+
+/** Entries of every type, RAM or not: a bound well above any firmware table. */
+const MAX_MAP_ENTRIES = 4 * MAX_MAP_RANGES;
 
 /** One memmap entry: a directory of three files. */
 export interface MemmapEntry { start?: string; end?: string; type?: string; line: number }
@@ -52,12 +55,14 @@ export function parseSysfsMemmap(text: string, input: string): ParsedRanges {
     const g = GREPPED.exec(line);
     if (g) {
       const index = Number(g[1]);
+      if (!grepped.has(index) && flat.length + grepped.size > MAX_MAP_ENTRIES) throw new MemoryMapError(`more than ${MAX_MAP_ENTRIES} memmap entries`, { line: n }, input);
       const e = grepped.get(index) ?? { line: n };
       e[g[2] as "start" | "end" | "type"] = g[3];
       grepped.set(index, e);
       return;
     }
     const m = FLAT.exec(line);
+    if (m && flat.length + grepped.size > MAX_MAP_ENTRIES) throw new MemoryMapError(`more than ${MAX_MAP_ENTRIES} memmap entries`, { line: n }, input);
     if (m) flat.push({ start: m[1], end: m[2], type: m[3], line: n });
   });
   const numbered = [...grepped.entries()].sort((a, b) => a[0] - b[0]).map(([, e]) => e);

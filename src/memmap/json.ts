@@ -4,9 +4,12 @@
  * integers small enough to be exact in a JS number.
  */
 import { excerpt, MemoryMapError } from "./error.js";
-import type { RamRange } from "./map.js";
+import { MAX_MAP_RANGES, type RamRange } from "./map.js";
 import { parseAddress, sizedEnd } from "./number.js";
 import type { ParsedRanges } from "./parsed.js";
+
+/** A map at its 2^20-range limit is well under this; JSON.parse needs about 10× the text in memory. */
+const MAX_JSON_CHARS = 128 << 20;
 
 /** A short, bounded description of any JSON value (JSON.stringify of a deeply nested one overflows the stack). */
 function preview(v: unknown): string {
@@ -49,6 +52,7 @@ function range(entry: unknown, field: string, input: string): RamRange {
 }
 
 export function parseJsonMap(text: string, input: string): ParsedRanges {
+  if (text.length > MAX_JSON_CHARS) throw new MemoryMapError(`a JSON map over ${MAX_JSON_CHARS >> 20} Mi characters is refused: parsing it takes about ten times that in memory`, {}, input);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -57,5 +61,6 @@ export function parseJsonMap(text: string, input: string): ParsedRanges {
   }
   const list = Array.isArray(doc) ? doc : (doc as { ranges?: unknown } | null)?.ranges;
   if (!Array.isArray(list)) throw new MemoryMapError("expected an object with a 'ranges' array", { field: "ranges" }, input);
+  if (list.length > MAX_MAP_RANGES) throw new MemoryMapError(`${list.length} ranges; a map holds at most ${MAX_MAP_RANGES}`, { field: "ranges" }, input);
   return { ranges: list.map((entry, i) => range(entry, `ranges[${i}]`, input)) };
 }

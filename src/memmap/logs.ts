@@ -8,7 +8,7 @@ import type { ArchHint } from "./arch-hint.js";
 import { MemoryMapError } from "./error.js";
 import { readLogLine, type LogFact, type LogSource } from "./log-lines.js";
 import type { MapFormat, RamRange } from "./map.js";
-import type { ParsedRanges } from "./parsed.js";
+import { addRange, type ParsedRanges } from "./parsed.js";
 import { eachRawLine } from "./text.js";
 
 /** Whose E820 and SRAT win when a log holds several: Xen's own over the kernel's over dom0's view. */
@@ -32,10 +32,10 @@ function collect(text: string, input: string): LogContent {
     if (!f) return;
     switch (f.kind) {
       case "table": if (c.e820[f.source].at(-1)!.length) c.e820[f.source].push([]); break;
-      case "e820": if (f.usable) c.e820[f.source].at(-1)!.push({ start: f.start, end: f.end, line: n }); break;
-      case "srat": c.srat[f.source].push({ start: f.start, end: f.end, line: n, label: `node ${f.node}`, node: f.node }); break;
-      case "bank": c.banks.push({ start: f.start, end: f.end, line: n }); break;
-      case "node": c.nodes.push({ start: f.start, end: f.end, line: n, label: `node ${f.node}`, node: f.node }); break;
+      case "e820": if (f.usable) addRange(c.e820[f.source].at(-1)!, { start: f.start, end: f.end, line: n }, input); break;
+      case "srat": addRange(c.srat[f.source], { start: f.start, end: f.end, line: n, label: `node ${f.node}`, node: f.node }, input); break;
+      case "bank": addRange(c.banks, { start: f.start, end: f.end, line: n }, input); break;
+      case "node": addRange(c.nodes, { start: f.start, end: f.end, line: n, label: `node ${f.node}`, node: f.node }, input); break;
       case "machine": if (!c.machine || c.machine.by === "dmi") c.machine = { name: f.name, by: f.by }; break;
       case "highmem": c.highmem = true; break;
     }

@@ -6,7 +6,7 @@
 import { excerpt, MemoryMapError } from "./error.js";
 import type { RamRange } from "./map.js";
 import { parseAddress, sizedEnd } from "./number.js";
-import type { ParsedRanges } from "./parsed.js";
+import { addRange, type ParsedRanges } from "./parsed.js";
 
 /** Calls `each` with every line and its 1-based number; LF, CRLF and CR all end a line. */
 export function eachRawLine(text: string, each: (line: string, n: number) => void): void {
@@ -64,7 +64,7 @@ export function parseTextMap(text: string, input: string): ParsedRanges {
     const second = address(parts.second, n, input);
     const end = parts.sized ? sizedEnd(start, second) : second;
     if (typeof end === "string") throw new MemoryMapError(end, { line: n }, input);
-    ranges.push({ start, end, line: n });
+    addRange(ranges, { start, end, line: n }, input);
   });
   return { ranges };
 }

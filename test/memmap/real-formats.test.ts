@@ -152,6 +152,10 @@ describe("hostile input: linear time, short messages", () => {
     const text = `BIOS-e820: [mem 0x0000000000000000-0x000000007fffffff] usable\n${noise.join("\n").repeat(2000)}`;
     expect(spans(parseMemoryMap(text).ranges)).toEqual([[0n, 0x80000000n]]);
   });
+  it("more ranges than a map may hold are refused while reading, at the line that passes the limit", () => {
+    const lines = "0x1000 0x2000\n".repeat((1 << 20) + 1);
+    expect(oneLine(() => parseMemoryMap(lines))).toMatch(/line 1048577: more than 1048576 RAM ranges; no firmware reports that many$/);
+  });
   it("a 1 MB '-' line is refused quoting at most ~120 characters", () => {
     const message = oneLine(() => parseMemoryMap(`0x0 0x1000\n${"-".repeat(1 << 20)}\n`));
     expect(message).toMatch(/line 2: expected 'START END' or 'START\+SIZE', got '-{120}… \(1048576 characters\)'$/);
