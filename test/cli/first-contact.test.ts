@@ -92,7 +92,8 @@ describe("inputs that report no size are read up to a limit", () => {
 describe("a reader that stops early (xenmm … | head)", () => {
   it("ends the run quietly with exit 0", async () => {
     const vcpus = Array.from({ length: 300 }, (_, i) => i + 1).join(",");
-    const child = spawn(process.execPath, [CLI, "ring", "sim", "--vcpus", vcpus, "--duration-ms", "1", "--json"]);
+    const child = spawn(process.execPath, [CLI, "ring", "sim", "--vcpus", vcpus, "--duration-ms", "1", "--json"],
+      { env: { ...process.env, XENMM_PROGRESS_DELAY_MS: "600000" } }); // no summary line, however loaded the machine
     let stderr = "";
     child.stderr.on("data", (d) => { stderr += d; });
     child.stdout.once("data", () => child.stdout.destroy()); // about 300 KB more are still to come
