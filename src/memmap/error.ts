@@ -14,9 +14,9 @@ export function excerpt(text: string, limit = QUOTE_LIMIT): string {
   return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length} characters)`;
 }
 
-/** `text` with control characters (newlines, escapes) written as `\xNN`. */
+/** `text` with control characters other than tab (newlines, escapes) written as `\xNN`. */
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 /**
