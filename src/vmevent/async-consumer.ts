@@ -2,8 +2,9 @@
  * The async ring's consumer (the introspection agent). Layout, loss policies and the
  * accounting invariant are described in async-ring.ts.
  */
+import { intIn } from "../options.js";
 import { RingCorruptionError } from "./errors.js";
-import { ASYNC_HEADER_BYTES, ASYNC_SLOT_FIELD, AsyncRingRegion, infoAux, infoKind, OVERWRITTEN, RecordKind, slotStamp, type LossPolicy } from "./async-ring.js";
+import { ASYNC_HEADER_BYTES, ASYNC_SLOT_FIELD, AsyncRingRegion, checkRingSide, infoAux, infoKind, OVERWRITTEN, RecordKind, slotStamp, type LossPolicy } from "./async-ring.js";
 
 const I32 = 4;
 const STAMP_WORD = ASYNC_SLOT_FIELD.stamp / I32;
@@ -43,9 +44,11 @@ export class AsyncRingConsumer {
   private readonly releaseEvery: number;
 
   constructor(readonly region: AsyncRingRegion, readonly policy: LossPolicy, options: AsyncConsumerOptions = {}) {
+    checkRingSide(region, policy);
     this.nr = region.geometry.nrSlots;
     this.payloadBytes = region.geometry.payloadBytes;
-    this.releaseEvery = Math.max(1, Math.min(options.releaseEvery ?? 1, this.nr));
+    const every = options?.releaseEvery === undefined ? 1 : intIn("releaseEvery", options.releaseEvery, 1, 2 ** 31);
+    this.releaseEvery = Math.min(every, this.nr);
   }
 
   /** Entries published and not yet consumed (validated: never more than the ring holds under drop). */

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from "../errors.js";
 import { RingCorruptionError } from "./errors.js";
-import { ASYNC_HEADER_FIELD, ASYNC_SLOT_FIELD, AsyncRingRegion, DROPPED, MAX_AUX, packInfo, RecordKind, slotStamp, type LossPolicy } from "./async-ring.js";
+import { ASYNC_HEADER_FIELD, ASYNC_SLOT_FIELD, AsyncRingRegion, checkRingSide, DROPPED, MAX_AUX, packInfo, RecordKind, slotStamp, type LossPolicy } from "./async-ring.js";
 import { crossedEvent } from "./shared-ring.js";
 
 const I32 = 4;
@@ -30,6 +30,7 @@ export class AsyncRingProducer {
   private readonly nr: number;
 
   constructor(readonly region: AsyncRingRegion, readonly policy: LossPolicy) {
+    checkRingSide(region, policy);
     this.nr = region.geometry.nrSlots;
   }
 

@@ -41,6 +41,7 @@
  */
 import { InvalidArgumentError } from "../errors.js";
 import { intIn, oneOf } from "../options.js";
+import { describeValue } from "../u64.js";
 import { PAGE_SIZE, REQUEST_BYTES } from "./abi.js";
 import { floorPow2 } from "./ring-layout.js";
 
@@ -150,3 +151,8 @@ export class AsyncRingRegion {
   }
 }
 
+/** What a producer or consumer is given: a real region and a known policy (else a typed error). */
+export function checkRingSide(region: AsyncRingRegion, policy: LossPolicy): void {
+  if (!(region instanceof AsyncRingRegion)) throw new InvalidArgumentError("region", `expected an AsyncRingRegion, got ${describeValue(region)}`);
+  oneOf("policy", policy, LOSS_POLICIES);
+}

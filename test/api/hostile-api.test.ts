@@ -159,12 +159,17 @@ describe("ring simulator and async ring", () => {
       expectRefused(() => vmevent.sweep(...(args as unknown as Parameters<typeof vmevent.sweep>)), InvalidArgumentError);
   });
 
-  it("AsyncRingRegion.create and asyncRingGeometry refuse unknown policies and sizes", () => {
+  it("async ring regions, producers and consumers refuse unknown policies and sizes", () => {
     fc.assert(fc.property(hostileNames, hostile, (policy, pages) => {
       const ring = typedOr(() => vmevent.AsyncRingRegion.create(1, policy as vmevent.LossPolicy));
       expect("value" in ring).toBe(policy === "drop" || policy === "overwrite");
       const geometry = typedOr(() => vmevent.asyncRingGeometry(pages as number));
       expect("value" in geometry).toBe(Number.isInteger(pages) && (pages as number) >= 1 && (pages as number) <= 128);
+      const region = vmevent.AsyncRingRegion.create(1, "drop");
+      const known = policy === "drop" || policy === "overwrite";
+      expect("value" in typedOr(() => new vmevent.AsyncRingProducer(region, policy as vmevent.LossPolicy))).toBe(known);
+      expect("value" in typedOr(() => new vmevent.AsyncRingConsumer(region, policy as vmevent.LossPolicy))).toBe(known);
+      typedOr(() => new vmevent.AsyncRingConsumer(region, "drop", { releaseEvery: pages as number }));
     }), RUNS);
   });
 });
