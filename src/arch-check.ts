@@ -20,7 +20,7 @@ const INT_FIELDS: ReadonlyArray<[keyof ArchProfile, number, number]> = [
 export function checkArchProfile(argument: string, value: unknown): ArchProfile {
   if (checked.has(value as object)) return value as ArchProfile;
   if (value === null || typeof value !== "object")
-    throw new InvalidArgumentError(argument, `expected an arch name or ArchProfile, got ${describeValue(value)}`);
+    throw new InvalidArgumentError(argument, `expected an ArchProfile (e.g. ARCHES["arm64"]), got ${describeValue(value)}`);
   const a = value as ArchProfile;
   if (typeof a.name !== "string") throw new InvalidArgumentError(`${argument}.name`, `expected a string, got ${describeValue(a.name)}`);
   for (const [field, min, max] of INT_FIELDS) intIn(`${argument}.${field}`, a[field], min, max);
