@@ -9,9 +9,15 @@
  * operation needs (creating what an rm removes) are sent but not timed. Reported: the
  * median per operation and server, the ratio xenmm / C, and the geomean of the ratios.
  * Target: geomean ≤ 1.0.
+ *
+ * For scale, a third server takes part in every round: Node's floor, a process that answers
+ * every request at once with a fixed `OK` and does nothing else (its `read 1 B` is what no
+ * Node server on net.Socket can beat here).
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { intFlag, parseCommand } from "../src/cli/args.js";
 import { textTable } from "../src/report/table.js";
 import { connectUnix, type SocketClient } from "../src/xenstore/socket-client.js";
@@ -53,6 +59,42 @@ const OPERATIONS: Operation[] = [
     },
   },
 ];
+
+/** A Node process that answers each framed request with the same type and `OK\0` (the I/O floor). */
+const FLOOR_SERVER = `
+import { createServer } from "node:net";
+const reply = Buffer.from([0,0,0,0, 0,0,0,0, 0,0,0,0, 3,0,0,0, 79,75,0]);
+createServer((s) => {
+  let pending = Buffer.alloc(0);
+  s.on("data", (chunk) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    while (pending.length >= 16 && pending.length >= 16 + pending.readUInt32LE(12)) {
+      const out = Buffer.from(reply);
+      pending.copy(out, 0, 0, 12);
+      s.write(out);
+      pending = pending.subarray(16 + pending.readUInt32LE(12));
+    }
+  });
+}).listen(process.argv[1], () => process.stdout.write("ready\\n"));
+`;
+
+async function startFloorServer(): Promise<{ socket: string; stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "xenmm-floor-"));
+  const socket = join(dir, "socket");
+  const child = spawn(process.execPath, ["--input-type=module", "-e", FLOOR_SERVER, socket], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once("data", () => resolve());
+    child.once("exit", (code) => reject(new Error(`floor server exited (${code})`)));
+  });
+  return {
+    socket,
+    async stop() {
+      child.kill("SIGTERM");
+      if (child.exitCode === null) await new Promise((r) => child.once("exit", r));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 async function populate(c: XsClient): Promise<void> {
   await c.write("/bench/one", "1");
@@ -97,21 +139,27 @@ export async function runXenstoreVsC(argv: string[], usage: string): Promise<num
     console.log(usage);
     return 0;
   }
-  const rounds = intFlag("rounds", values.rounds, values.quick ? 2 : 6, 1, 100);
-  const perRound = values.quick ? 150 : 1000;
+  const rounds = intFlag("rounds", values.rounds, values.quick ? 4 : 20, 1, 200);
+  const perRound = values.quick ? 100 : 300;
   const jsonPath = values.json ?? "out/bench-xenstore-vs-c.json";
 
   const peer = await startCPeer();
-  let ours: Awaited<ReturnType<typeof startXenmmServer>> | undefined;
+  const others: Array<{ stop(): Promise<void> }> = [];
   const clients: SocketClient[] = [];
   const samples = { xenmm: new Map<string, number[]>(), c: new Map<string, number[]>() };
+  const floor: number[] = [];
   try {
-    ours = await startXenmmServer();
-    clients.push(await connectUnix(ours.socket), await connectUnix(peer.socket));
+    const ours = await startXenmmServer();
+    others.push(ours);
+    const floorServer = await startFloorServer();
+    others.push(floorServer);
+    clients.push(await connectUnix(ours.socket), await connectUnix(peer.socket), await connectUnix(floorServer.socket));
     const servers = [{ name: "xenmm" as const, client: clients[0]!.client }, { name: "c" as const, client: clients[1]!.client }];
+    const floorClient = clients[2]!.client;
     for (const s of servers) await populate(s.client);
-    // Warm up both (JIT, caches) before anything is timed.
+    // Warm up all (JIT, caches) before anything is timed.
     for (const s of servers) for (const op of OPERATIONS) await sample(s.client, op, 1_000_000, 100);
+    await sample(floorClient, OPERATIONS[0]!, 0, 3000);
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? servers : [...servers].reverse();
       for (const op of OPERATIONS) {
@@ -121,11 +169,12 @@ export async function runXenstoreVsC(argv: string[], usage: string): Promise<num
           samples[s.name].set(op.name, all.concat(got));
         }
       }
+      floor.push(...await sample(floorClient, OPERATIONS[0]!, 0, perRound));
       process.stderr.write(`  round ${r + 1}/${rounds} done\n`);
     }
   } finally {
     await Promise.all(clients.map((c) => c.close()));
-    await ours?.stop();
+    for (const o of others) await o.stop();
     await peer.stop();
   }
 
@@ -135,15 +184,18 @@ export async function runXenstoreVsC(argv: string[], usage: string): Promise<num
     return { operation: op.name, xenmm_p50_us: round(x, 1), c_p50_us: round(c, 1), ratio: round(x / c, 3) };
   });
   const geomean = round(Math.exp(rows.reduce((a, r) => a + Math.log(r.ratio), 0) / rows.length), 3);
+  const floorP50 = round(median(floor), 1);
+  const floorRatio = round(floorP50 / rows[0]!.c_p50_us, 3);
   const machine = await machineInfo();
   console.log(`xenmm xenstored vs C xenstored 4.17, unix socket, ${rounds} alternating rounds × ${perRound} per operation — ${machine.cpu}, ${machine.cores} cores, ${machine.runtime}, ${machine.date.slice(0, 10)}`);
   console.log(textTable(
     ["operation", "xenmm p50 µs", "C p50 µs", "xenmm / C"],
     [...rows.map((r) => [r.operation, r.xenmm_p50_us.toFixed(1), r.c_p50_us.toFixed(1), `${r.ratio.toFixed(2)}×`]), ["geomean", "", "", `${geomean.toFixed(2)}×`]],
   ));
+  console.log(`Node floor (a server that only answers OK): read 1 B ${floorP50.toFixed(1)} µs = ${floorRatio.toFixed(2)}× C`);
   console.log(`target: geomean ≤ 1.00× C (${geomean <= 1 ? "met" : "missed"})`);
   await mkdir(dirname(jsonPath), { recursive: true });
-  await writeFile(jsonPath, JSON.stringify({ suite: "xenstore-vs-c", machine, quick: !!values.quick, rounds, per_round: perRound, geomean, rows }, null, 2) + "\n");
+  await writeFile(jsonPath, JSON.stringify({ suite: "xenstore-vs-c", machine, quick: !!values.quick, rounds, per_round: perRound, geomean, node_floor_read_p50_us: floorP50, node_floor_ratio: floorRatio, rows }, null, 2) + "\n");
   console.log(`results written to ${jsonPath}`);
   return 0;
 }

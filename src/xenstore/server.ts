@@ -11,7 +11,7 @@ import {
   DOMID_ANY, DOMID_SELF, Feature, INTRODUCE_DOMAIN, MsgType, PAYLOAD_MAX,
   RELEASE_DOMAIN, REL_PATH_MAX, SERVER_FEATURES, msgTypeName, type XsErrno,
 } from "./constants.js";
-import { bytes, errorPayload, joinStrings, splitStrings, text, type Message } from "./codec.js";
+import { bytes, errorPayload, joinStrings, keepable, splitStrings, text, type Message } from "./codec.js";
 import { Connection, type ConnectionOptions } from "./connection.js";
 import { DOMAIN_CONTROL_USAGE, controlDomain } from "./domain-control.js";
 import { DomainTable, type Domain, type RingProvider } from "./domains.js";
@@ -220,12 +220,12 @@ export class XenstoreServer {
     const nul = payload.indexOf(0);
     if (nul < 0) fail("EINVAL");
     const path = this.pathArg(conn, text(payload.subarray(0, nul)), false);
-    const value = payload.slice(nul + 1);
+    const value = keepable(payload.subarray(nul + 1));
     const view = this.view(conn, tx);
     const existing = view.get(path);
     if (existing) {
       if (!(this.rights(conn, existing.perms) & WRITE)) fail(this.hiddenError(conn, view, path, WRITE));
-      this.checkNodeSize(conn, { ...existing, value });
+      if (!conn.privileged) this.checkNodeSize(conn, { ...existing, value });
       setValue(view, path, value);
     } else {
       this.create(conn, view, path, value);

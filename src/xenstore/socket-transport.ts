@@ -56,7 +56,7 @@ export class UnixSocketTransport {
 
   private accept(socket: Socket): void {
     this.sockets.add(socket);
-    const framer = new MessageFramer();
+    const framer = new MessageFramer(true); // Node never reuses a read's memory
     const conn = this.server.connect({
       domid: this.server.privDomid,
       privileged: true,

@@ -26,7 +26,11 @@ export interface XsNode {
 /** Read and write nodes by absolute path: the global store or a transaction's view. */
 export interface NodeAccess {
   get(path: string): XsNode | undefined;
-  /** Stores a new version of the node and gives it the next generation. */
+  /**
+   * Stores a new version of the node and gives it the next generation. The node object is
+   * taken over (its generation is stamped in place, sparing a copy per write): always pass
+   * a fresh object, never one read back from a view.
+   */
   put(path: string, node: XsNode): void;
   /** Deletes the node; a deletion takes a generation too. */
   remove(path: string): void;
@@ -46,6 +50,11 @@ export function nodeSize(node: Pick<XsNode, "value" | "perms" | "children">): nu
 }
 
 export const EMPTY = new Uint8Array(0);
+
+/** Sets the generation of a node being stored (see NodeAccess.put: the object is fresh). */
+export function stamp(node: XsNode, generation: number): void {
+  (node as { generation: number }).generation = generation;
+}
 
 /** DIRECTORY's reply for each node version: nodes never change in place, so it is built once. */
 const childListCache = new WeakMap<XsNode, Uint8Array>();
@@ -79,7 +88,8 @@ export class Store implements NodeAccess {
   }
 
   put(path: string, node: XsNode): void {
-    this.install(path, { ...node, generation: this.nextGeneration() });
+    stamp(node, this.nextGeneration());
+    this.install(path, node);
   }
 
   remove(path: string): void {

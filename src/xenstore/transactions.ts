@@ -8,7 +8,7 @@
  * watch events held since then fire, one per node, in that order.
  */
 import type { Perm } from "./permissions.js";
-import type { NodeAccess, Store, XsNode } from "./store.js";
+import { stamp, type NodeAccess, type Store, type XsNode } from "./store.js";
 import type { ChangeKind } from "./watches.js";
 
 /** A watch event held until commit. */
@@ -64,7 +64,8 @@ export class Transaction implements NodeAccess {
     const a = this.access(path);
     if (a.node) this.count(a.node.perms[0]!.domid, -1);
     this.count(node.perms[0]!.domid, +1);
-    a.node = { ...node, generation: this.store.nextGeneration() };
+    stamp(node, this.store.nextGeneration());
+    a.node = node;
     a.modified = true;
   }
 
