@@ -1,6 +1,6 @@
 /**
  * The server core must run in a browser page (in-process transport): only the transport
- * adapters may use Node built-ins. This reads the import lines of every core module.
+ * adapters (the unix socket, its path checks, the ring guest worker) may use Node built-ins. This reads the import lines of every core module.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { bytes, text } from "../../src/xenstore/codec.js";
 import { connectInProcess } from "../../src/xenstore/inprocess-transport.js";
 import { XenstoreServer } from "../../src/xenstore/server.js";
 
-const NODE_ADAPTERS = new Set(["socket-transport.ts", "socket-client.ts", "ring-guest-worker.ts"]);
+const NODE_ADAPTERS = new Set(["socket-transport.ts", "socket-path.ts", "socket-client.ts", "ring-guest-worker.ts"]);
 const dir = new URL("../../src/xenstore/", import.meta.url);
 
 describe("browser-safe core", () => {
