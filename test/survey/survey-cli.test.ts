@@ -108,6 +108,17 @@ describe("files and directories", () => {
     expect(stdout).toContain("1 machine read, 6 failed");
     expect(json.answer).toMatch(/^Of 1 machine surveyed \(6 more could not be read\)/);
   });
+  it("a copied /sys/firmware/memmap directory is one machine, not one per file", async () => {
+    const dir = join(out, "host", "memmap");
+    for (const l of readFileSync(fixtures("boot-logs/sysfs-firmware-memmap.txt"), "utf8").split("\n").filter((x) => x.startsWith("/sys"))) {
+      const [, index, key, value] = /memmap\/(\d+)\/(\w+):(.*)/.exec(l)!;
+      mkdirSync(join(dir, index), { recursive: true });
+      writeFileSync(join(dir, index, key), `${value}\n`);
+    }
+    const { json } = await survey(join(out, "host"));
+    expect(json.failed).toEqual([]);
+    expect(json.machines.map((m) => [m.file, m.arch])).toEqual([[dir, "x86-64"]]);
+  });
   it("an empty directory gives an answer that says it cannot answer", async () => {
     const dir = join(out, "none");
     mkdirSync(dir);
