@@ -19,7 +19,15 @@ const encoder = new TextEncoder();
 
 /** UTF-8 bytes of a string (paths are ASCII; a value written from JS text is UTF-8). */
 export function bytes(s: string): Uint8Array {
-  return encoder.encode(s);
+  // Short ASCII (ids, "OK", "T"): a plain loop beats TextEncoder's call overhead.
+  if (s.length > 32) return encoder.encode(s);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return encoder.encode(s);
+    out[i] = c;
+  }
+  return out;
 }
 
 /**
@@ -85,9 +93,13 @@ export function splitStrings(payload: Uint8Array): { strings: string[]; rest: Ui
   return { strings, rest: payload.subarray(start) };
 }
 
-/** An ERROR reply payload: `"EINVAL\0"`. */
+const errorPayloads = new Map<XsErrno, Uint8Array>();
+
+/** An ERROR reply payload: `"EINVAL\0"` (one shared array per error name: replies are never modified). */
 export function errorPayload(err: XsErrno): Uint8Array {
-  return bytes(err + "\0");
+  let p = errorPayloads.get(err);
+  if (!p) errorPayloads.set(err, (p = bytes(err + "\0")));
+  return p;
 }
 
 export function isError(m: Message): boolean {
