@@ -198,8 +198,8 @@ describe("ring simulator and async ring", () => {
 
 describe("errors", () => {
   it("every exported error class is a XenmmError with its own name", () => {
-    const classes = [...Object.values(api), ...Object.values(vmevent), ...Object.values(xenstore)]
-      .filter((v): v is new (...args: unknown[]) => Error => typeof v === "function" && v.prototype instanceof Error);
+    const exported: unknown[] = [...Object.values(api), ...Object.values(vmevent), ...Object.values(xenstore)];
+    const classes = exported.filter((v): v is new (...args: unknown[]) => Error => typeof v === "function" && v.prototype instanceof Error);
     expect(classes.map((c) => c.name)).toEqual(expect.arrayContaining(["XenmmError", "InvalidArgumentError", "DisposedError", "XsReplyError", "MemoryMapError"]));
     for (const C of classes) expectTyped(new C("argument", "rule"));
   });
