@@ -82,7 +82,7 @@ export class Engine {
   }
 
   /** Gives an array from allocU64 back; it must not be used afterwards. Freeing it again is a no-op. */
-  freeU64(array: BigUint64Array<ArrayBufferLike>): void {
+  freeU64(array: BigUint64Array): void {
     if (this.freedArrays.has(array)) return;
     if (!this.liveArrays.has(array))
       throw new InvalidArgumentError("freeU64(array)", `${describeValue(array)} is not an array allocU64 of this engine handed out (a subarray, a copy, or another engine's)`);

@@ -17,8 +17,8 @@ import type { LinearMemory } from "./linear-memory.js";
 export type Conversion = "pfnToPdx" | "pdxToPfn" | "maddrToDirectmapoff" | "directmapoffToMaddr";
 export type Kernel = "simd" | "scalar";
 /** Any BigUint64Array: on the engine's shared memory (zero-copy) or elsewhere. */
-type U64s = BigUint64Array<ArrayBufferLike>;
-type Bytes = Uint8Array<ArrayBufferLike>;
+type U64s = BigUint64Array;
+type Bytes = Uint8Array;
 
 export interface BatchOptions {
   /** Where results go; allocated when absent. Same length as the input. */

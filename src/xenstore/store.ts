@@ -49,7 +49,7 @@ export function nodeSize(node: Pick<XsNode, "value" | "perms" | "children">): nu
   return NODE_HEADER_BYTES + node.perms.length * 8 + node.value.length + childBytes;
 }
 
-export const EMPTY = new Uint8Array(0);
+export const EMPTY: Uint8Array = new Uint8Array(0);
 
 /** Sets the generation of a node being stored (see NodeAccess.put: the object is fresh). */
 export function stamp(node: XsNode, generation: number): void {
