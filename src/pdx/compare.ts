@@ -47,11 +47,12 @@ export function humanBytes(bytes: bigint | number): string {
 function verdictOf(o: Record<SchemeName, SchemeOutcome>, def: SchemeName): string {
   const none = o.none.frametableBytes;
   const chosen = o[def];
-  const best = (["mask", "offset"] as const).filter((s) => o[s].platform.state.compressed)
+  // A scheme can compress (Xen sets it up) and still leave the frame table as large as none's.
+  const best = (["mask", "offset"] as const).filter((s) => o[s].platform.state.compressed && o[s].frametableBytes < none)
     .sort((a, b) => (o[a].frametableBytes < o[b].frametableBytes ? -1 : 1))[0];
   const lost = o.none.platform.unreachablePages > 0n ? `; without compression ${humanBytes(o.none.platform.unreachablePages << BigInt(o.none.platform.arch.pageShift))} of RAM is beyond the frame table` : "";
   const panic = o.none.platform.frametableTooSmall ? `; that exceeds the ${humanBytes(o.none.platform.arch.frametableSize)} frame table (Xen panics "Frametable too small")` : "";
-  if (!best) return `no scheme compresses this map: the frame table spans ${humanBytes(none)}${panic}${lost}`;
+  if (!best) return `no scheme shrinks the frame table of this map: it spans ${humanBytes(none)}${panic}${lost}`;
   const factor = (x: number) => (x < 100 ? x.toFixed(1) : Math.round(x).toLocaleString("en-US"));
   const saving = (s: SchemeName) => `${humanBytes(o[s].frametableBytes)} instead of ${humanBytes(none)} (${factor(Number(none) / Number(o[s].frametableBytes))}× smaller)`;
   if (def !== "none" && chosen.platform.state.compressed) return `the default (${def}) compresses: frame table ${saving(def)}${lost}`;

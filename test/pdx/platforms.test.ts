@@ -61,6 +61,14 @@ describe("Arm FVP (§3.5, commit e01fa4e2: frame table 478M → 84M)", () => {
     expect(c.outcomes.mask.platform.frametableBasePdx).toBe(0x80000n);
     expect([c.outcomes.none.frametableBytes, c.outcomes.mask.frametableBytes, c.outcomes.offset.frametableBytes].map((b) => b >> 20n)).toEqual([476n, 84n, 56n]);
   });
+  it("the verdict names the default's saving, and never calls an equal frame table a saving", () => {
+    expect(c.verdict).toBe("the default (mask) compresses: frame table 84 MiB instead of 476 MiB (5.7× smaller)");
+    // 2–4 GiB and 34–64 GiB: offset sets up (state.compressed) but its span equals none's.
+    const flat = compareSchemes(makeMemoryMap("flat", "text", [{ start: 0x80000000n, end: 0xfe000000n }, { start: 0x880000000n, end: 0x1000000000n }]), ARCHES.arm64);
+    expect(flat.outcomes.offset.platform.state.compressed).toBe(true);
+    expect(flat.outcomes.offset.frametableBytes).toBe(flat.outcomes.none.frametableBytes);
+    expect(flat.verdict).toBe("no scheme shrinks the frame table of this map: it spans 868 MiB");
+  });
   it("§9.2 spans for the other Arm boards", () => {
     const spans = (id: string) => Object.values(compareSchemes(map(id), ARCHES.arm64).outcomes).map((o) => hex(o.platform.frametableFrames));
     expect(spans("xilinx-zcu102")).toEqual(["0x880000", "0x100000", "0x100000"]);
