@@ -67,7 +67,14 @@ describe("deliberate differences from C xenstored 4.17", () => {
     expect(xenmm).toEqual([`GET_PERMS ${JSON.stringify("n0\0r32757\0")}`]);
   });
 
-  it("8. CONTROL quota and help print master's names and xenmm's commands", async () => {
+  it("8. watches on @introduceDomain/<domid> and @releaseDomain/<domid> fire (Xen 4.22); 4.17 never fires them", async () => {
+    const { c, xenmm } = await runBoth(1, [req(0, "WATCH", NO_TX, "@introduceDomain/1", "t"), req(0, "INTRODUCE", NO_TX, "1", "4096", "3")]);
+    const event = `WATCH_EVENT ${JSON.stringify("@introduceDomain/1\0t\0")}`;
+    expect(c.records[1]!.events[0]).toEqual([]);
+    expect(xenmm.records[1]!.events[0]).toEqual([event]);
+  });
+
+  it("9. CONTROL quota and help print master's names and xenmm's commands", async () => {
     const { c, xenmm } = await answers([req(0, "CONTROL", NO_TX, "quota"), req(0, "CONTROL", NO_TX, "help")]);
     expect(c[0]).toContain("permissions      :        5 Max. number of permissions per node");
     expect(xenmm[0]).toContain("node-permissions :        5 Max. number of permissions per node");
