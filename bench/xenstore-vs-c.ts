@@ -23,7 +23,7 @@ import { textTable } from "../src/report/table.js";
 import { connectUnix, type SocketClient } from "../src/xenstore/socket-client.js";
 import type { XsClient } from "../src/xenstore/client.js";
 import { startCPeer } from "./xenstore-c-peer.js";
-import { startXenmmServer } from "./xenstore.js";
+import { round, startXenmmServer } from "./xenstore.js";
 import { machineInfo } from "./machine.js";
 
 /** One measured operation: `prepare` (untimed), then `run` (timed). */
@@ -198,9 +198,4 @@ export async function runXenstoreVsC(argv: string[], usage: string): Promise<num
   await writeFile(jsonPath, JSON.stringify({ suite: "xenstore-vs-c", machine, quick: !!values.quick, rounds, per_round: perRound, geomean, node_floor_read_p50_us: floorP50, node_floor_ratio: floorRatio, rows }, null, 2) + "\n");
   console.log(`results written to ${jsonPath}`);
   return 0;
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

@@ -125,7 +125,7 @@ async function measure(name: string, clients: SocketClient[], mix: Mix, seconds:
   };
 }
 
-function round(x: number, digits: number): number {
+export function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }

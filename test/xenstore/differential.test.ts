@@ -19,7 +19,7 @@ const SEED = Number(process.env.XS_DIFF_SEED ?? 20261202);
 const COMMITTED = `TRANSACTION_END ${JSON.stringify("OK\0")}`;
 
 /** The first step where the two servers disagree, with the steps before it, as text. */
-export function firstDifference(steps: readonly Step[], xenmm: ScriptResult, c: ScriptResult): string | null {
+function firstDifference(steps: readonly Step[], xenmm: ScriptResult, c: ScriptResult): string | null {
   for (let i = 0; i < steps.length; i++) {
     const a = JSON.stringify(c.records[i]);
     const b = JSON.stringify(xenmm.records[i]);

@@ -5,7 +5,7 @@
  * same script against xenmm and C xenstored and comparing the records is the
  * differential test; the script is also how the transaction scenarios are written.
  */
-import { MsgType } from "../../src/xenstore/constants.js";
+import { MsgType, msgTypeName } from "../../src/xenstore/constants.js";
 import { encodeMessage, joinStrings, text, type Message } from "../../src/xenstore/codec.js";
 import { connectUnix, type SocketClient } from "../../src/xenstore/socket-client.js";
 
@@ -33,8 +33,7 @@ const REPLY_TIMEOUT_MS = 3000;
 
 /** A message as comparable text: `READ "value\0"`, `ERROR "ENOENT\0"`, `closed`. */
 export function describe(m: Message): string {
-  const name = Object.entries(MsgType).find(([, v]) => v === m.type)?.[0] ?? `TYPE_${m.type}`;
-  return `${name} ${JSON.stringify(text(m.payload))}`;
+  return `${msgTypeName(m.type)} ${JSON.stringify(text(m.payload))}`;
 }
 
 class WireConn {
