@@ -29,7 +29,8 @@ export interface StepRecord {
 }
 
 const SYNC_REQ_ID = 0x7fff_0000;
-const REPLY_TIMEOUT_MS = 3000;
+/** Long enough for a loaded machine; a server that never answers shows up as "timeout". */
+const REPLY_TIMEOUT_MS = 10_000;
 
 /** A message as comparable text: `READ "value\0"`, `ERROR "ENOENT\0"`, `closed`. */
 export function describe(m: Message): string {
