@@ -10,8 +10,14 @@ import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { XenmmError } from "../src/errors.js";
 
 const execFileP = promisify(execFile);
+
+/** The C xenstored peer is not provisioned, or did not come up: one line saying which and what to run. */
+export class CPeerUnavailableError extends XenmmError {
+  override name = "CPeerUnavailableError";
+}
 
 export interface CPeer {
   /** The unix socket the C daemon listens on. */
@@ -28,7 +34,7 @@ export function peerScriptsDir(): string {
     const candidate = join(dir, "test", "peers", "c-xenstored");
     if (existsSync(join(candidate, "start-c-xenstored.sh"))) return candidate;
     const up = dirname(dir);
-    if (up === dir) throw new Error("test/peers/c-xenstored not found above " + fileURLToPath(import.meta.url));
+    if (up === dir) throw new CPeerUnavailableError(`test/peers/c-xenstored not found above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
 }
@@ -46,7 +52,7 @@ export function cPeerSetupCommand(): string {
 
 /** Starts a C xenstored in a new temp run dir. Throws with the setup command if it cannot. */
 export async function startCPeer(): Promise<CPeer> {
-  if (!cPeerProvisioned()) throw new Error(`C xenstored peer not provisioned; run: ${cPeerSetupCommand()}`);
+  if (!cPeerProvisioned()) throw new CPeerUnavailableError(`C xenstored 4.17 peer not provisioned; run: ${cPeerSetupCommand()}`);
   const scripts = peerScriptsDir();
   const run = await mkdtemp(join(tmpdir(), "xenmm-cxs-"));
   let pid: number;
@@ -55,7 +61,7 @@ export async function startCPeer(): Promise<CPeer> {
     pid = Number(stdout.trim().split("\n").pop());
   } catch (e) {
     await rm(run, { recursive: true, force: true });
-    throw new Error(`C xenstored did not start: ${(e as Error).message}`);
+    throw new CPeerUnavailableError(`C xenstored 4.17 did not start: ${(e as Error).message.split("\n")[0]}`);
   }
   let stopped = false;
   return {
