@@ -56,7 +56,7 @@ export function stamp(node: XsNode, generation: number): void {
   (node as { generation: number }).generation = generation;
 }
 
-/** DIRECTORY's reply for each node version: nodes never change in place, so it is built once. */
+/** DIRECTORY's reply for each node version: a node's child list never changes in place, so it is built once. */
 const childListCache = new WeakMap<XsNode, Uint8Array>();
 
 /** The node's child names, each NUL-terminated (the DIRECTORY reply). */
