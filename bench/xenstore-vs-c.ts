@@ -134,7 +134,7 @@ export async function runXenstoreVsC(argv: string[], usage: string): Promise<num
     rounds: { type: "string" },
     json: { type: "string" },
     help: { type: "boolean", short: "h" },
-  }, usage);
+  }, usage, 0);
   if (values.help) {
     console.log(usage);
     return 0;

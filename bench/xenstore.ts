@@ -135,7 +135,7 @@ export async function runXenstoreBench(argv: string[], usage: string): Promise<n
     quick: { type: "boolean" },
     json: { type: "string" },
     help: { type: "boolean", short: "h" },
-  }, usage);
+  }, usage, 0);
   if (values.help) {
     console.log(usage);
     return 0;

@@ -35,6 +35,8 @@ describe("refused input: one line, exit 2", () => {
     [["xenstored", "sim", "--domains", "1", "--listeners", "1", "--deaths", "1", "--design", "__proto__"], /^xenmm: --design: '__proto__' is not one of legacy, new, [a-z, ]+\n$/],
     [["xenstored", "sim", "--domains", "1", "--listeners", "1", "--deaths", "1", "--design", "legcy"], /^xenmm: --design: 'legcy' is not one of legacy, new, [a-z, ]+; did you mean legacy\?\n$/],
     [["xenstored", "sim", "stray"], "unexpected argument 'stray' (see xenmm xenstored --help)"],
+    [["xenstored", "bench", "stray"], "unexpected argument 'stray' (see xenmm xenstored --help)"],
+    [["xenstored", "bench-vs-c", "stray"], "unexpected argument 'stray' (see xenmm xenstored --help)"],
     [["ring", "sim", "--desgn", "new"], "unknown flag '--desgn'; did you mean --design? (see xenmm ring sim --help)"],
     [["ring", "sim", "--policy", "toString"], "--policy: 'toString' is not one of drop, overwrite"],
     [["ring", "slots", "--pages", "\u001b[2J"], "--pages: \"\\u001b[2J\" is not an integer"],
