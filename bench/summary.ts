@@ -19,6 +19,11 @@ export interface Ratios {
   vsNative?: Spread;
   /** For WASM rows: ns/op of the best JS form ÷ this row's ns/op (speed-up). */
   vsBestJs?: number;
+  /**
+   * For multi-thread rows: the share of the copy ceiling reached, i.e. ns/op of the flat
+   * copy (wasm-simd, PDX_NONE) on as many threads over the same inputs ÷ this row's.
+   */
+  ofCopyCeiling?: Spread;
 }
 
 export function ratios(rows: readonly PdxBenchResult[]): Map<PdxBenchResult, Ratios> {
@@ -27,6 +32,7 @@ export function ratios(rows: readonly PdxBenchResult[]): Map<PdxBenchResult, Rat
   for (const r of rows) {
     const none = byKey.get(key(r, { scheme: "none" }));
     const native = byKey.get(key(r, { impl: "native-c", threads: 1 }));
+    const copy = r.threads > 1 ? byKey.get(key(r, { scheme: "none", impl: "wasm-simd" })) : undefined;
     const js = ["js-bigint", "js-number"].map((impl) => byKey.get(key(r, { impl: impl as PdxBenchResult["impl"], threads: 1 }))).filter((x) => x !== undefined);
     const bestJs = js.length ? Math.min(...js.map((x) => x.ns_per_op)) : undefined;
     const wasm = r.impl.startsWith("wasm");
@@ -34,6 +40,7 @@ export function ratios(rows: readonly PdxBenchResult[]): Map<PdxBenchResult, Rat
       vsNone: none && r.scheme !== "none" ? ratioSpread(r.samples, none.samples) : undefined,
       vsNative: wasm && native ? ratioSpread(native.samples, r.samples) : undefined,
       vsBestJs: wasm && bestJs !== undefined ? bestJs / r.ns_per_op : undefined,
+      ofCopyCeiling: copy ? ratioSpread(copy.samples, r.samples) : undefined,
     });
   }
   return out;
@@ -50,7 +57,7 @@ export function withVsNative(rows: readonly PdxBenchResult[]): PdxBenchResult[] 
 }
 
 /** One ratio of the run with its spread, for the JSON report and the README. */
-export interface RatioRow { workload: string; map: string; scheme: string; impl: string; threads: number; ratio: "vs_none" | "vs_native"; median: number; low: number; high: number }
+export interface RatioRow { workload: string; map: string; scheme: string; impl: string; threads: number; ratio: "vs_none" | "vs_native" | "of_copy_ceiling"; median: number; low: number; high: number }
 
 export function ratioRows(rows: readonly PdxBenchResult[]): RatioRow[] {
   const out: RatioRow[] = [];
@@ -58,6 +65,7 @@ export function ratioRows(rows: readonly PdxBenchResult[]): RatioRow[] {
     const at = { workload: r.workload, map: r.map, scheme: r.scheme, impl: r.impl, threads: r.threads };
     if (x.vsNone && r.threads === 1 && !r.impl.startsWith("js")) out.push({ ...at, ratio: "vs_none", ...x.vsNone });
     if (x.vsNative) out.push({ ...at, ratio: "vs_native", ...x.vsNative });
+    if (x.ofCopyCeiling) out.push({ ...at, ratio: "of_copy_ceiling", ...x.ofCopyCeiling });
   }
   return out;
 }
@@ -112,4 +120,15 @@ export function checkTargets(report: PdxBenchReport): TargetCheck[] {
   });
   if (scaling.length) out.push({ target: "two threads ≥ 1.7× one thread (batch conversions)", measured: `${fmt(Math.min(...scaling))}–${fmt(Math.max(...scaling))}×`, met: Math.min(...scaling) >= 1.7 });
   return out;
+}
+
+/** The multi-thread copy ceiling of a run: the flat copy's bandwidth on N threads (8 bytes read and 8 written per item), and each N-thread conversion row's share of it. */
+export function copyCeiling(report: PdxBenchReport): { threads: number; gbPerS: [number, number]; shares: [number, number] } | undefined {
+  const rows = report.results.filter((r) => r.threads > 1 && (r.workload === "pfn_to_pdx" || r.workload === "pdx_to_pfn"));
+  const copies = rows.filter((r) => r.scheme === "none" && r.impl === "wasm-simd");
+  const ratioOf = ratios(report.results);
+  const shares = rows.filter((r) => r.scheme !== "none").flatMap((r) => ratioOf.get(r)?.ofCopyCeiling?.median ?? []);
+  if (!copies.length || !shares.length) return undefined;
+  const gb = copies.map((r) => 16 / r.ns_per_op);
+  return { threads: copies[0].threads, gbPerS: [Math.min(...gb), Math.max(...gb)], shares: [Math.min(...shares), Math.max(...shares)] };
 }

@@ -11,7 +11,7 @@ import { nodeNativeToolchain } from "../../bench/native-runner.js";
 import { runOffsetKernels } from "../../bench/offset-kernels.js";
 import { TIMING } from "../../bench/round-robin.js";
 import type { Spread } from "../../bench/stats.js";
-import { checkTargets, ratios } from "../../bench/summary.js";
+import { checkTargets, copyCeiling, ratios } from "../../bench/summary.js";
 import { Engine } from "../engine/engine.js";
 import { NodeWorkerPool } from "../engine/node-pool.js";
 import { htmlPage, htmlTable } from "../report/html.js";
@@ -112,6 +112,8 @@ export const verb: Verb = {
       for (const why of report.skipped) console.error(`skipped ${why}`);
       console.log("\ntargets (ratios from this run):");
       console.log(textTable(["target", "measured", "met"], checkTargets(report).map((t) => [t.target, t.measured, t.met ? "yes" : "NO"])));
+      const ceiling = copyCeiling(report);
+      if (ceiling) console.log(`\n${ceiling.threads}-thread copy ceiling (PDX_NONE memory.copy, 16 bytes per item): ${num(ceiling.gbPerS[0], 1)}–${num(ceiling.gbPerS[1], 1)} GB/s; the ${ceiling.threads}-thread mask and offset rows reach ${num(ceiling.shares[0])}–${num(ceiling.shares[1])} of it`);
       console.error(`JSON: ${write(values.json ?? "out/bench-pdx.json", JSON.stringify(report, null, 2))}`);
       if (values.html) console.error(`HTML: ${write(values.html, html(report))}`);
       return 0;

@@ -12,7 +12,7 @@ import { numberKernel } from "../../bench/js-number.js";
 import { runCases } from "../../bench/harness.js";
 import { roundRobin } from "../../bench/round-robin.js";
 import type { PdxBenchReport, PdxBenchResult } from "../../bench/pdx.js";
-import { checkTargets, ratios } from "../../bench/summary.js";
+import { checkTargets, copyCeiling, ratios } from "../../bench/summary.js";
 import { toPfnRanges } from "../../src/pdx/params.js";
 import { pdxToPfn, pfnToPdx } from "../../src/pdx/reference.js";
 import { compressionSetup } from "../../src/pdx/setup.js";
@@ -49,6 +49,7 @@ describe("ratios and targets come from the rows of one run", () => {
       row({ scheme: "mask", impl: "js-bigint", ns_per_op: 30 }),
       row({ scheme: "mask", impl: "wasm-call", ns_per_op: 12 }),
       row({ scheme: "mask", threads: 2, ns_per_op: 0.15 }),
+      row({ scheme: "none", threads: 2, ns_per_op: 0.1 }),
     ],
   };
   it("scheme vs none and WASM vs the best JS form", () => {
@@ -66,6 +67,12 @@ describe("ratios and targets come from the rows of one run", () => {
     expect(r.get(mask)!.vsNone).toEqual({ median: 1.5, low: 1.5, high: 1.5 });
     expect(r.get(simd)!.vsNative).toEqual({ median: 0.5, low: 0.5, high: 0.5 });
     expect(r.get(mask)!.vsNative).toBeUndefined();
+  });
+  it("the two-thread copy ceiling: the flat copy's bandwidth on two threads, and each two-thread row's share of it", () => {
+    const c = copyCeiling(report)!;
+    expect(c.threads).toBe(2);
+    [...c.gbPerS, ...c.shares].forEach((x, i) => expect(x).toBeCloseTo([160, 160, 2 / 3, 2 / 3][i], 10));
+    expect(ratios(report.results).get(report.results[5])!.ofCopyCeiling!.median).toBeCloseTo(2 / 3, 10);
   });
   it("targets say met or missed, with the measured range", () => {
     expect(checkTargets(report).map((t) => [t.target, t.measured, t.met])).toEqual([
