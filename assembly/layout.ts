@@ -34,6 +34,8 @@
 //  │      │     │                      │ select offset kernel, 0 = does not apply │
 //  │12432 │ 512 │ select[4]            │ per OP: keep, bound[1..7], step[0..7]    │
 //  │      │     │                      │ (u64 each; pdx.ts offsetSelectPrepare)   │
+//  │12944 │4096 │ ma_pfn_pdx_lookup    │ pfn_pdx_lookup << PAGE_SHIFT (same)      │
+//  │17040 │4096 │ ma_pdx_pfn_lookup    │ pdx_pfn_lookup << PAGE_SHIFT (same)      │
 //  └──────┴─────┴──────────────────────┴──────────────────────────────────────────┘
 // Tables are sized for the largest table order Xen allows (9); table_mask selects.
 
@@ -68,7 +70,9 @@ export const CTX_PFN_BASES: u32 = CTX_PDX_PFN_LOOKUP + CTX_TABLE_ENTRIES * 8;
 export const CTX_SELECT_RUNS: u32 = CTX_PFN_BASES + CTX_TABLE_ENTRIES * 8;
 export const CTX_SELECT: u32 = CTX_SELECT_RUNS + 16;
 export const CTX_SELECT_BYTES: u32 = 128; // per OP: 16 u64
-export const CTX_SIZE: u32 = CTX_SELECT + 4 * CTX_SELECT_BYTES;
+export const CTX_MA_PFN_PDX_LOOKUP: u32 = CTX_SELECT + 4 * CTX_SELECT_BYTES;
+export const CTX_MA_PDX_PFN_LOOKUP: u32 = CTX_MA_PFN_PDX_LOOKUP + CTX_TABLE_ENTRIES * 8;
+export const CTX_SIZE: u32 = CTX_MA_PDX_PFN_LOOKUP + CTX_TABLE_ENTRIES * 8;
 
 // Result codes of the refcount operations (negative so they never collide with a count).
 export const PAGE_UNBACKED: i64 = -1;

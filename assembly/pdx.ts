@@ -11,7 +11,7 @@
 import {
   ctxU32, ctxU64, CTX_BOTTOM_MASK, CTX_HOLE_SHIFT, CTX_MA_TOP_MASK, CTX_MA_VA_BOTTOM_MASK, CTX_PAGE_SHIFT,
   CTX_PDX_INDEX_SHIFT, CTX_PDX_PFN_LOOKUP, CTX_PFN_INDEX_SHIFT, CTX_PFN_PDX_LOOKUP, CTX_SCHEME, CTX_TABLE_MASK,
-  CTX_SELECT, CTX_SELECT_BYTES, CTX_SELECT_RUNS, CTX_TOP_MASK, SCHEME_MASK, SCHEME_OFFSET,
+  CTX_MA_PDX_PFN_LOOKUP, CTX_MA_PFN_PDX_LOOKUP, CTX_SELECT, CTX_SELECT_BYTES, CTX_SELECT_RUNS, CTX_TOP_MASK, SCHEME_MASK, SCHEME_OFFSET,
 } from "./layout";
 import { maskBatchConstW } from "./mask-dispatch.generated";
 import { offsetBatchConstK, offsetLanesConstShift } from "./offset-dispatch.generated";
@@ -179,6 +179,14 @@ export function offsetSelectPrepare(ctx: usize): void {
     }
     store<u32>(ctx + CTX_SELECT_RUNS + (op << 2), k);
   }
+  // The address forms' tables pre-scaled by PAGE_SHIFT, so their lanes kernels shift nothing.
+  if (ctxU32(ctx, CTX_SCHEME) == SCHEME_OFFSET) {
+    const m = <usize>ctxU64(ctx, CTX_TABLE_MASK), page = <u64>ctxU32(ctx, CTX_PAGE_SHIFT);
+    for (let i: usize = 0; i <= m; i++) {
+      store<u64>(ctx + CTX_MA_PFN_PDX_LOOKUP + (i << 3), load<u64>(ctx + CTX_PFN_PDX_LOOKUP + (i << 3)) << page);
+      store<u64>(ctx + CTX_MA_PDX_PFN_LOOKUP + (i << 3), load<u64>(ctx + CTX_PDX_PFN_LOOKUP + (i << 3)) << page);
+    }
+  }
 }
 
 // Each step adds the difference to the previous run's delta where the slot is at or past
@@ -222,8 +230,9 @@ export function offsetSelectPrepare(ctx: usize): void {
 }
 
 // The offset kernels, selectable for measurement and for the differential test:
-// lanes (shift and scale at run time), lanes-const (the same with a literal shift, and a
-// literal 0 scale for PFN forms: offset-dispatch.generated.ts), select (above).
+// lanes (shift and scale at run time), lanes-const (the same with a literal shift and no
+// scale: address forms read tables pre-scaled at setup; offset-dispatch.generated.ts),
+// select (above).
 export const OFFSET_AUTO: i32 = 0;
 export const OFFSET_LANES: i32 = 1;
 export const OFFSET_SELECT: i32 = 2;
@@ -238,7 +247,9 @@ export function offsetBatch(ctx: usize, op: u32, src: usize, dst: usize, n: usiz
     return OFFSET_SELECT;
   }
   if (variant == OFFSET_LANES_CONST || variant == OFFSET_AUTO) {
-    offsetLanesConstShift(src, dst, n, table, shift, m, scale, towardsPdx(op));
+    // address forms read the pre-scaled tables, so every form runs with a literal zero scale
+    const scaled = onAddresses(op) ? ctx + (towardsPdx(op) ? CTX_MA_PFN_PDX_LOOKUP : CTX_MA_PDX_PFN_LOOKUP) : table;
+    offsetLanesConstShift(src, dst, n, scaled, shift, m, towardsPdx(op));
     return OFFSET_LANES_CONST;
   }
   if (towardsPdx(op)) offsetBatchVec(src, dst, n, table, shift, m, scale, true);

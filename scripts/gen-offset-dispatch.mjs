@@ -1,15 +1,15 @@
 // Generates assembly/offset-dispatch.generated.ts, two switches that turn a setup-time value
 // into a literal of an @inline offset kernel, so Binaryen folds it:
 // - the compare-and-select kernel over k delta runs (1…8): unused compare steps drop out;
-// - the lanes kernel over the index shift (1…63), with the scale 0 (PFN forms) or not:
-//   a constant shift is one `vpsrlq xmm, imm` where a runtime one is re-materialised on
-//   every use (research/toolchain.md §7), and a zero scale drops the shift of the delta.
+// - the lanes kernel over the index shift (1…63), with a zero scale (address forms read
+//   pre-scaled tables): a constant shift is one `vpsrlq xmm, imm` where a runtime one is
+//   re-materialised on every use (research/toolchain.md §7), and no delta shift is left.
 import { writeFileSync } from "node:fs";
 
 const MAX_RUNS = 8; // SELECT_MAX_RUNS in assembly/pdx.ts
 const lines = (n, from, line) => Array.from({ length: n }, (_, i) => `    case ${i + from}: ${line(i + from)}; break;`).join("\n");
 const select = (toPdx) => lines(MAX_RUNS, 1, (k) => `offsetBatchSelect(src, dst, n, sel, table, m, shift, scale, ${k}, ${toPdx})`);
-const lanes = (toPdx, scale) => lines(63, 1, (s) => `offsetBatchVec(src, dst, n, table, ${s}, m, ${scale}, ${toPdx})`);
+const lanes = (toPdx) => lines(63, 1, (s) => `offsetBatchVec(src, dst, n, table, ${s}, m, 0, ${toPdx})`);
 const both = (body) => `  if (toPdx) {
     switch (${body.on}) {
 ${body.cases(true)}
@@ -30,12 +30,8 @@ export function offsetBatchConstK(src: usize, dst: usize, n: usize, sel: usize, 
 ${both({ on: "k", cases: select, otherwise: () => "unreachable()" })}
 }
 
-/** The lanes offset kernel with the index shift, and a zero scale, as compile-time constants. */
-export function offsetLanesConstShift(src: usize, dst: usize, n: usize, table: usize, shift: i32, m: u64, scale: i32, toPdx: bool): void {
-  if (scale == 0) {
-  ${both({ on: "shift", cases: (t) => lanes(t, 0), otherwise: (t) => `offsetBatchVec(src, dst, n, table, shift, m, 0, ${t})` }).replace(/\n/g, "\n  ")}
-  } else {
-  ${both({ on: "shift", cases: (t) => lanes(t, "scale"), otherwise: (t) => `offsetBatchVec(src, dst, n, table, shift, m, scale, ${t})` }).replace(/\n/g, "\n  ")}
-  }
+/** The lanes offset kernel with the index shift a compile-time constant, over a table already scaled. */
+export function offsetLanesConstShift(src: usize, dst: usize, n: usize, table: usize, shift: i32, m: u64, toPdx: bool): void {
+${both({ on: "shift", cases: lanes, otherwise: (t) => `offsetBatchVec(src, dst, n, table, shift, m, 0, ${t})` })}
 }
 `);
