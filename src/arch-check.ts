@@ -5,7 +5,7 @@
 import type { ArchProfile } from "./arch.js";
 import { InvalidArgumentError } from "./errors.js";
 import { intIn, oneOf } from "./options.js";
-import { SCHEMES } from "./pdx/state.js";
+import { SCHEMES } from "./schemes.js";
 import { describeValue } from "./u64.js";
 
 /** Profiles already checked (the built-in ones after their first use). */

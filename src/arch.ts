@@ -3,7 +3,8 @@
  * (research/pdx.md §1, §2.1, §2.3, §5.1, §7.1). Everything else derives from these.
  */
 import { checkArchProfile } from "./arch-check.js";
-import type { SchemeName } from "./pdx/state.js";
+import { UsageError } from "./errors.js";
+import type { SchemeName } from "./schemes.js";
 
 export const ARCH_NAMES = ["x86-64", "x86-64-bigmem", "arm64", "arm32", "ppc64", "riscv64", "harness"] as const;
 export type ArchName = (typeof ARCH_NAMES)[number];
@@ -118,4 +119,13 @@ export function frametableNr(a: ArchProfile): bigint {
 export function archByName(name: string): ArchProfile | undefined {
   // Own names only: "__proto__" or "toString" must not reach Object.prototype.
   return (ARCH_NAMES as readonly string[]).includes(name) ? ARCHES[name as ArchName] : undefined;
+}
+
+/** An arch by name, or a checked custom profile; x86-64 when absent. */
+export function resolveArch(arch: ArchName | ArchProfile | string | undefined): ArchProfile {
+  if (arch === undefined) return archByName("x86-64")!;
+  if (typeof arch !== "string") return checkArchProfile("arch", arch);
+  const found = archByName(arch);
+  if (!found) throw new UsageError(`unknown arch '${arch}'; choose one of ${ARCH_NAMES.join(", ")}`);
+  return found;
 }

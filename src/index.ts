@@ -3,14 +3,14 @@
  * The same API runs in Node and browsers; Node-only parts (worker_threads pools, unix
  * sockets) live in their own modules.
  */
-export { Engine, resolveArch, type EngineOptions } from "./engine/engine.js";
+export { Engine, type EngineOptions } from "./engine/engine.js";
 export { Pdx, type Conversion, type Kernel, type BatchOptions } from "./engine/pdx.js";
 export { FrameTable, PageRefError } from "./engine/frame-table.js";
 export { EngineCapacityError, DisposedError } from "./engine/errors.js";
 export { runTask, type WorkerTask, type WorkerResult, type WorkerInit, type EnginePool } from "./engine/worker-tasks.js";
 export { instantiateEngine, engineModule } from "./engine/wasm.js";
 
-export { ARCHES, ARCH_NAMES, archByName, pdxGroupCount, frametableNr, type ArchName, type ArchProfile } from "./arch.js";
+export { ARCHES, ARCH_NAMES, archByName, resolveArch, pdxGroupCount, frametableNr, type ArchName, type ArchProfile } from "./arch.js";
 export { CATALOGUE, catalogueEntry, catalogueMap, type CatalogueEntry } from "./catalogue.js";
 export { parseMemoryMap, detectFormat, type ParseOptions } from "./memmap/parse.js";
 export { makeMemoryMap, type MemoryMap, type RamRange, type RamRangeInput, type MapFormat } from "./memmap/map.js";

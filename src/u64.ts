@@ -59,3 +59,16 @@ export function toIndex(argument: string, value: unknown, max: number): number {
   if (typeof v === "string") throw new InvalidArgumentError(argument, v);
   return Number(v);
 }
+
+export const U64_MAX = (1n << 64n) - 1n;
+
+/**
+ * Lowercase hex with a 0x prefix, the one textual form of 64-bit values in JSON. API results
+ * are never negative, but messages may quote a caller's negative input: it prints as -0x1,
+ * never 0x-1. A number must be a safe integer (pass a bigint otherwise).
+ */
+export function hex(x: bigint | number): string {
+  if (typeof x === "number" && Number.isSafeInteger(x)) x = BigInt(x);
+  if (typeof x !== "bigint") throw new InvalidArgumentError("hex(x)", `${describeValue(x)} is not an integer; pass a bigint`);
+  return x < 0n ? `-0x${(-x).toString(16)}` : `0x${x.toString(16)}`;
+}

@@ -18,7 +18,7 @@ import { htmlPage, htmlTable } from "../report/html.js";
 import { barChart, escapeXml } from "../report/svg.js";
 import { textTable } from "../report/table.js";
 import { intFlag, parseCommand } from "./args.js";
-import type { Verb } from "./main.js";
+import type { Verb } from "./verb.js";
 import { startProgress } from "./progress.js";
 
 const USAGE = `usage: xenmm bench [--quick] [--native] [--offset-kernels] [--json FILE] [--html FILE] [--items N] [--threads N]

@@ -9,13 +9,7 @@ import { readFileSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import { reportFailure } from "./failure.js";
 import { didYouMean, quoteWord } from "./suggest.js";
-
-export interface Verb {
-  /** One line for `xenmm help`. */
-  summary: string;
-  /** Runs the verb; resolves to the exit status. */
-  run(argv: string[]): Promise<number>;
-}
+import type { Verb } from "./verb.js";
 
 const verbs = new Map<string, () => Promise<{ verb: Verb }>>([
   ["report", () => import("./report.js")],

@@ -2,8 +2,8 @@
  * `xenmm pdx MAPFILE [--arch NAME] [--scheme none|mask|offset|auto] [--max-order N]
  *  [--base ADDR] [--table-order N] [--probe PFN,PFN,…] [--json]`
  */
-import { ARCH_NAMES } from "../arch.js";
-import { Engine, resolveArch } from "../engine/engine.js";
+import { ARCH_NAMES, resolveArch } from "../arch.js";
+import { Engine } from "../engine/engine.js";
 import { UsageError } from "../errors.js";
 import { parseAddress } from "../memmap/number.js";
 import { hex } from "../pdx/bits.js";
@@ -16,7 +16,7 @@ import type { PlatformOptions } from "../pdx/platform.js";
 import { SCHEMES, type SchemeName } from "../pdx/state.js";
 import { textTable } from "../report/table.js";
 import { choiceFlag, intFlag, parseCommand } from "./args.js";
-import type { Verb } from "./main.js";
+import type { Verb } from "./verb.js";
 import { loadMap } from "./map-input.js";
 
 const USAGE = `usage: xenmm pdx MAPFILE [--arch ${ARCH_NAMES.join("|")}] [--scheme none|mask|offset|auto]

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { resolveArch } from "../engine/engine.js";
+import { resolveArch } from "../arch.js";
 import { CATALOGUE, catalogueMap } from "../catalogue.js";
 import { corpusSources } from "../corpus/survey.js";
 import { hex } from "../pdx/bits.js";
@@ -17,7 +17,7 @@ import { htmlPage, htmlTable } from "../report/html.js";
 import { barChart, escapeXml } from "../report/svg.js";
 import { textTable } from "../report/table.js";
 import { parseCommand } from "./args.js";
-import type { Verb } from "./main.js";
+import type { Verb } from "./verb.js";
 
 const USAGE = "usage: xenmm report [--html FILE] [--json]\nWrites the HTML report to out/xenmm-report.html unless --html names another path.";
 

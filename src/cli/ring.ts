@@ -26,7 +26,7 @@ import { runTable, sweepCharts, sweepHtml, THRESHOLD_HEADER, thresholdRow } from
 import { thresholds } from "../vmevent/thresholds.js";
 import { textTable } from "../report/table.js";
 import { choiceFlag, dispatch, intFlag, intListFlag, numberFlag, parseCommand } from "./args.js";
-import type { Verb } from "./main.js";
+import type { Verb } from "./verb.js";
 import { startProgress } from "./progress.js";
 
 const SIM_OPTIONS = {

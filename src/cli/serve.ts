@@ -12,7 +12,7 @@ import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../errors.js";
 import { intFlag, parseCommand } from "./args.js";
-import type { Verb } from "./main.js";
+import type { Verb } from "./verb.js";
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = "127.0.0.1";

@@ -12,7 +12,7 @@ import { htmlPage, htmlTable } from "../report/html.js";
 import { escapeXml, lineChart } from "../report/svg.js";
 import { textTable } from "../report/table.js";
 import { parseCommand } from "./args.js";
-import type { Verb } from "./main.js";
+import type { Verb } from "./verb.js";
 import { isMemmapDir, loadMap } from "./map-input.js";
 
 const USAGE = `usage: xenmm survey [PATH…] [--json FILE] [--html FILE] [--csv FILE]

@@ -9,7 +9,7 @@ import type { StormParams, StormRun } from "../xenstore/release-storm.js";
 import { DESIGNS, type Design } from "../xenstore/interfaces.js";
 
 const SIM_DESIGNS = [...DESIGNS, "both", "all"] as const;
-import type { Verb } from "./main.js";
+import type { Verb } from "./verb.js";
 
 const USAGE = `usage:
   xenmm xenstored --socket PATH [--log-level error|warn|info|debug] [--design legacy|new|toolstack]

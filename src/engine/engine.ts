@@ -6,8 +6,7 @@
  *   const pdx = engine.setup(parseMemoryMap(text), { scheme: "mask" });
  *   pdx.pfnToPdx(0x880000n); // 0x180000n
  */
-import { archByName, ARCH_NAMES, type ArchName, type ArchProfile } from "../arch.js";
-import { checkArchProfile } from "../arch-check.js";
+import { resolveArch, type ArchName, type ArchProfile } from "../arch.js";
 import { InvalidArgumentError, UsageError } from "../errors.js";
 import { checkOptions } from "../options.js";
 import { describeValue, toIndex } from "../u64.js";
@@ -24,15 +23,6 @@ export interface EngineOptions {
   arch?: ArchName | ArchProfile;
   /** Upper bound on linear memory (default 1 GiB; wasm32 allows 4 GiB). */
   maxMemoryBytes?: number;
-}
-
-/** An arch by name, or a checked custom profile; x86-64 when absent. */
-export function resolveArch(arch: ArchName | ArchProfile | string | undefined): ArchProfile {
-  if (arch === undefined) return archByName("x86-64")!;
-  if (typeof arch !== "string") return checkArchProfile("arch", arch);
-  const found = archByName(arch);
-  if (!found) throw new UsageError(`unknown arch '${arch}'; choose one of ${ARCH_NAMES.join(", ")}`);
-  return found;
 }
 
 export class Engine {

@@ -7,8 +7,7 @@ import { type ArchProfile } from "../arch.js";
 import { checkArchProfile } from "../arch-check.js";
 import { InvalidArgumentError } from "../errors.js";
 import { oneOf } from "../options.js";
-import { hex } from "../pdx/bits.js";
-import { describeValue, naturalOrReason, type U64Input } from "../u64.js";
+import { describeValue, hex, naturalOrReason, type U64Input } from "../u64.js";
 import type { ArchHint } from "./arch-hint.js";
 import { MemoryMapError } from "./error.js";
 

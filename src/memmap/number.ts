@@ -1,4 +1,4 @@
-import { U64_MAX } from "../pdx/bits.js";
+import { U64_MAX } from "../u64.js";
 import { excerpt } from "./error.js";
 
 /** More digits than any 64-bit value needs (with `_` separators): refused before BigInt sees them. */

@@ -2,10 +2,8 @@
  * Unsigned 64-bit helpers with Xen's exact semantics (research/pdx.md §2.2). Every value
  * is a `bigint` kept in [0, 2^64): results of subtraction and left shifts are wrapped.
  */
-import { InvalidArgumentError } from "../errors.js";
-import { describeValue } from "../u64.js";
-
-export const U64_MAX = (1n << 64n) - 1n;
+// U64_MAX and hex live in src/u64.ts, below every folder (memmap prints with them too).
+export { hex, U64_MAX } from "../u64.js";
 
 /** Wraps to an unsigned 64-bit value, as C's `unsigned long` arithmetic does. */
 export const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
@@ -37,15 +35,4 @@ export function pdxRegionMask(base: bigint, len: bigint): bigint {
 export function pdxInitMask(baseBytes: bigint, maxOrder: number, pageShift: number): bigint {
   const floor = 1n << BigInt(maxOrder + pageShift);
   return fillMask((baseBytes > floor ? baseBytes : floor) - 1n);
-}
-
-/**
- * Lowercase hex with a 0x prefix, the one textual form of 64-bit values in JSON. API results
- * are never negative, but messages may quote a caller's negative input: it prints as -0x1,
- * never 0x-1. A number must be a safe integer (pass a bigint otherwise).
- */
-export function hex(x: bigint | number): string {
-  if (typeof x === "number" && Number.isSafeInteger(x)) x = BigInt(x);
-  if (typeof x !== "bigint") throw new InvalidArgumentError("hex(x)", `${describeValue(x)} is not an integer; pass a bigint`);
-  return x < 0n ? `-0x${(-x).toString(16)}` : `0x${x.toString(16)}`;
 }

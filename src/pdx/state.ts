@@ -6,9 +6,9 @@
 import { InvalidArgumentError } from "../errors.js";
 import { describeValue } from "../u64.js";
 import { U64_MAX } from "./bits.js";
+import { SCHEMES, type SchemeName } from "../schemes.js";
 
-export type SchemeName = "none" | "mask" | "offset";
-export const SCHEMES: readonly SchemeName[] = ["none", "mask", "offset"];
+export { SCHEMES, type SchemeName } from "../schemes.js";
 
 /** What every scheme's state shares: the page size and whether setup compressed. */
 interface StateBase {
