@@ -23,7 +23,6 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { intFlag, parseCommand } from "../src/cli/args.js";
 import { textTable } from "../src/report/table.js";
 import { MsgType } from "../src/xenstore/constants.js";
 import { encodeMessage, joinStrings } from "../src/xenstore/codec.js";
@@ -189,18 +188,14 @@ async function slowReaders(socketPath: string, ms: number): Promise<number> {
   return SLOW_CLIENTS * READS_PER_CLIENT;
 }
 
-export async function runXenstoreSoak(argv: string[], usage: string): Promise<number> {
-  const { values } = parseCommand(argv, {
-    quick: { type: "boolean" },
-    seconds: { type: "string" },
-    json: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  }, usage, 0);
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const total = intFlag("seconds", values.seconds, values.quick ? 10 : 30, 5, 3600);
+export interface XenstoreSoakOptions {
+  /** Total run time in seconds, shared by the attacks. */
+  seconds: number;
+  /** Where the JSON report goes. */
+  jsonPath: string;
+}
+
+export async function runXenstoreSoak({ seconds: total, jsonPath: out }: XenstoreSoakOptions): Promise<number> {
   const slice = (total * 1000) / 8; // five attacks; the stale one also waits out its timeout
   const gc = collector();
   const rss = new RssSampler();
@@ -255,7 +250,6 @@ export async function runXenstoreSoak(argv: string[], usage: string): Promise<nu
       round(r.max_domain_bytes / 1024, 1), r.peak_rss_mib, r.rss_after_mib, r.js_after_mib].map(String)),
   ));
   const quotas = { memory: bed.server.quotas.get("memory"), soft_memory: bed.server.quotas.get("soft-memory"), event_timeout_ms: SOAK_EVENT_TIMEOUT_MS };
-  const out = values.json ?? "out/bench-xenstore-soak.json";
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, JSON.stringify({ machine: machineInfo(), quotas, rows }, null, 2) + "\n");
   console.log(`JSON written to ${out}`);

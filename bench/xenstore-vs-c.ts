@@ -18,7 +18,6 @@ import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { intFlag, parseCommand } from "../src/cli/args.js";
 import { textTable } from "../src/report/table.js";
 import { connectUnix, type SocketClient } from "../src/xenstore/socket-client.js";
 import type { XsClient } from "../src/xenstore/client.js";
@@ -128,20 +127,17 @@ export interface VsCRow {
   ratio: number;
 }
 
-export async function runXenstoreVsC(argv: string[], usage: string): Promise<number> {
-  const { values } = parseCommand(argv, {
-    quick: { type: "boolean" },
-    rounds: { type: "string" },
-    json: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  }, usage, 0);
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const rounds = intFlag("rounds", values.rounds, values.quick ? 4 : 20, 1, 200);
-  const perRound = values.quick ? 100 : 300;
-  const jsonPath = values.json ?? "out/bench-xenstore-vs-c.json";
+export interface XenstoreVsCOptions {
+  /** 100 requests per round instead of 300. */
+  quick: boolean;
+  /** Alternating rounds per server. */
+  rounds: number;
+  /** Where the JSON report goes. */
+  jsonPath: string;
+}
+
+export async function runXenstoreVsC({ quick, rounds, jsonPath }: XenstoreVsCOptions): Promise<number> {
+  const perRound = quick ? 100 : 300;
 
   const peer = await startCPeer();
   const others: Array<{ stop(): Promise<void> }> = [];
@@ -195,7 +191,7 @@ export async function runXenstoreVsC(argv: string[], usage: string): Promise<num
   console.log(`Node floor (a server that only answers OK): read 1 B ${floorP50.toFixed(1)} µs = ${floorRatio.toFixed(2)}× C`);
   console.log(`target: geomean ≤ 1.00× C (${geomean <= 1 ? "met" : "missed"})`);
   await mkdir(dirname(jsonPath), { recursive: true });
-  await writeFile(jsonPath, JSON.stringify({ suite: "xenstore-vs-c", machine, quick: !!values.quick, rounds, per_round: perRound, geomean, node_floor_read_p50_us: floorP50, node_floor_ratio: floorRatio, rows }, null, 2) + "\n");
+  await writeFile(jsonPath, JSON.stringify({ suite: "xenstore-vs-c", machine, quick, rounds, per_round: perRound, geomean, node_floor_read_p50_us: floorP50, node_floor_ratio: floorRatio, rows }, null, 2) + "\n");
   console.log(`results written to ${jsonPath}`);
   return 0;
 }

@@ -38,9 +38,9 @@ export const verb: Verb = {
     return dispatch("xenstored", argv, {
       sim: runSim,
       ctl: async (rest) => (await import("./xenstored-ctl.js")).runCtl(rest),
-      soak: async (rest) => (await import("../../bench/xenstore-soak.js")).runXenstoreSoak(rest, USAGE),
-      bench: async (rest) => (await import("../../bench/xenstore.js")).runXenstoreBench(rest, USAGE),
-      "bench-vs-c": async (rest) => (await import("../../bench/xenstore-vs-c.js")).runXenstoreVsC(rest, USAGE),
+      soak: async (rest) => (await import("./xenstored-bench.js")).xenstoreSoak(rest, USAGE),
+      bench: async (rest) => (await import("./xenstored-bench.js")).xenstoreBench(rest, USAGE),
+      "bench-vs-c": async (rest) => (await import("./xenstored-bench.js")).xenstoreBenchVsC(rest, USAGE),
     }, runServer);
   },
 };
