@@ -7,8 +7,7 @@ import { choiceFlag, dispatch, intFlag, numberFlag, parseCommand } from "./args.
 import { startProgress } from "./progress.js";
 import type { StormParams, StormRun } from "../xenstore/release-storm.js";
 import { DESIGNS, type Design } from "../xenstore/interfaces.js";
-
-const SIM_DESIGNS = [...DESIGNS, "both", "all"] as const;
+import { LOG_LEVELS, type LogLevel } from "../xenstore/log-levels.js";
 import type { Verb } from "./verb.js";
 
 const USAGE = `usage:
@@ -61,7 +60,7 @@ async function runServer(argv: string[]): Promise<number> {
   const design = choiceFlag("design", values.design, "new", DESIGNS);
   if (values.interfaces) {
     const { XenstoreServer } = await import("../xenstore/server.js");
-    const { runInterfaceDemo } = await import("../xenstore/release-storm.js");
+    const { runInterfaceDemo } = await import("../xenstore/interface-demo.js");
     for (const d of DESIGNS) {
       if (values.design !== undefined && d !== design) continue;
       const server = new XenstoreServer({ design: d });
@@ -72,12 +71,12 @@ async function runServer(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.socket === undefined) throw new UsageError("--socket PATH is required (xenmm xenstored --help lists the modes)");
-  const level = choiceFlag("log-level", values["log-level"], "info", ["error", "warn", "info", "debug"] as const);
+  const level = choiceFlag("log-level", values["log-level"], "info", LOG_LEVELS);
   return serve(values.socket, level, design);
 }
 
-async function serve(path: string, level: "error" | "warn" | "info" | "debug", design: Design): Promise<number> {
-  const { XenstoreServer, LOG_LEVELS } = await import("../xenstore/server.js");
+async function serve(path: string, level: LogLevel, design: Design): Promise<number> {
+  const { XenstoreServer } = await import("../xenstore/server.js");
   const { UnixSocketTransport } = await import("../xenstore/socket-transport.js");
   const { Hypervisor } = await import("../xenstore/hypervisor.js");
   const hypervisor = new Hypervisor();
@@ -127,99 +126,46 @@ async function runSim(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const storm = await import("../xenstore/release-storm.js");
+  const { DEFAULT_HOP_US, DEFAULT_QUERY_COST_US, simulateReleaseStorm } = await import("../xenstore/release-storm.js");
+  const report = await import("../xenstore/storm-report.js");
+  const { STORM_LIMITS } = report;
   // model: the counting model (any N); server: the same deaths through the real server,
   // hypervisor model and WATCHing listener connections (slow beyond a few hundred domains).
   const engine = choiceFlag("engine", values.engine, "model", ["model", "server"] as const);
-  const simulateReleaseStorm: (p: StormParams, onProgress?: (done: number, total: number) => void) => StormRun =
-    engine === "model" ? storm.simulateReleaseStorm : storm.runServerStorm;
-  const queryCostUs = numberFlag("query-cost-us", values["query-cost-us"], 1, 0, 1e6);
-  const hopUs = numberFlag("hop-us", values["hop-us"], 10, 0, 1e6);
-  const designs = (d: Design | "both" | "all"): readonly Design[] => (d === "all" ? DESIGNS : d === "both" ? ["legacy", "new"] : [d]);
+  const runStorm: (p: StormParams, onProgress?: (done: number, total: number) => void) => StormRun =
+    engine === "model" ? simulateReleaseStorm : (await import("../xenstore/storm-replay.js")).runServerStorm;
+  const queryCostUs = numberFlag("query-cost-us", values["query-cost-us"], DEFAULT_QUERY_COST_US, 0, STORM_LIMITS.costUs);
+  const hopUs = numberFlag("hop-us", values["hop-us"], DEFAULT_HOP_US, 0, STORM_LIMITS.costUs);
+  const designs = report.designsOf(choiceFlag("design", values.design, "all", report.DESIGN_CHOICES));
   const sweep = values.sweep || values.html !== undefined || values.svg !== undefined;
   let params: StormParams[];
   if (sweep) {
-    const max = intFlag("max-domains", values["max-domains"], 10_000, 1, 100_000);
-    const sizes = [10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000].filter((n) => n <= max);
-    if (!sizes.includes(max)) sizes.push(max);
-    const design = choiceFlag("design", values.design, "all", SIM_DESIGNS);
-    params = sizes.flatMap((n) => designs(design).map((d) => ({ domains: n, listeners: n, deaths: n, design: d, queryCostUs, hopUs })));
+    const max = intFlag("max-domains", values["max-domains"], 10_000, 1, STORM_LIMITS.sweepDomains);
+    params = report.sweepSizes(max).flatMap((n) => designs.map((d) => ({ domains: n, listeners: n, deaths: n, design: d, queryCostUs, hopUs })));
   } else {
     for (const k of ["domains", "listeners", "deaths"] as const)
       if (values[k] === undefined) throw new UsageError(`sim: --${k} is required (or --sweep)`);
-    const domains = intFlag("domains", values.domains, 0, 0, 1_000_000);
-    const listeners = intFlag("listeners", values.listeners, 0, 0, 1_000_000);
+    const domains = intFlag("domains", values.domains, 0, 0, STORM_LIMITS.domains);
+    const listeners = intFlag("listeners", values.listeners, 0, 0, STORM_LIMITS.listeners);
     const deaths = intFlag("deaths", values.deaths, 0, 0, domains);
-    const design = choiceFlag("design", values.design, "all", SIM_DESIGNS);
-    params = designs(design).map((d) => ({ domains, listeners, deaths, design: d, queryCostUs, hopUs }));
+    params = designs.map((d) => ({ domains, listeners, deaths, design: d, queryCostUs, hopUs }));
   }
   const progress = startProgress("xenstored sim");
-  const runs = params.map((p, i) => simulateReleaseStorm(p, (done, total) =>
+  const runs = params.map((p, i) => runStorm(p, (done, total) =>
     progress.update(done, total, `deaths, run ${i + 1}/${params.length} (${p.design}, ${p.domains} domains)`)));
   progress.finish(`${runs.length} run${runs.length === 1 ? "" : "s"} on the ${engine} engine, up to ${Math.max(...params.map((p) => p.domains))} domains`);
   if (sweep) {
-    if (values.html !== undefined) await writeSweepHtml(values.html, runs, queryCostUs);
-    if (values.svg !== undefined) await writeFileMkdir(values.svg, queriesChart(runs, await import("../report/svg.js")));
+    if (values.html !== undefined) await writeFileMkdir(values.html, report.sweepPage(runs, queryCostUs));
+    if (values.svg !== undefined) await writeFileMkdir(values.svg, report.queriesChart(runs));
   }
   if (values.json) {
     console.log(JSON.stringify({ runs }));
   } else {
-    const { textTable } = await import("../report/table.js");
-    console.log(textTable(
-      ["design", "domains", "listeners", "deaths", "queries", "lock hold ms", "events delivered", "events irrelevant", "delay mean µs", "delay max µs"],
-      runs.map((r) => [r.design, r.domains, r.listeners, r.deaths, r.queries, r.lock_hold_ms, r.events_delivered, r.events_irrelevant,
-        r.notify_delay_us_mean, r.notify_delay_us_max].map(String)),
-    ));
+    console.log(report.stormTable(runs));
     if (values.html !== undefined) console.log(`chart written to ${values.html}`);
     if (values.svg !== undefined) console.log(`chart written to ${values.svg}`);
   }
   return 0;
-}
-
-async function writeSweepHtml(file: string, runs: StormRun[], queryCostUs: number): Promise<void> {
-  const { lineChart } = await import("../report/svg.js");
-  const { htmlPage, htmlTable } = await import("../report/html.js");
-  const { mkdir, writeFile } = await import("node:fs/promises");
-  const { dirname } = await import("node:path");
-  const series = (design: string, pick: (r: (typeof runs)[number]) => number) => ({
-    name: design, points: runs.filter((r) => r.design === design).map((r) => [r.domains, Math.max(pick(r), 1e-6)] as [number, number]),
-  });
-  const chart = (title: string, yLabel: string, pick: (r: (typeof runs)[number]) => number) => lineChart({
-    title, xLabel: "domains (= listeners = deaths)", yLabel, logX: true, logY: true,
-    series: DESIGNS.map((d) => series(d, pick)).filter((s) => s.points.length > 0),
-  });
-  const page = htmlPage("xenstored release storm: legacy @releaseDomain vs @releaseDomain/<domid> vs toolstack-bound VIRQ", [
-    `<p>Every domain dies once; each has one listener. legacy: plain <code>@releaseDomain</code>, every listener re-scans all domains with getinfo under the domctl lock. new: <code>XEN_DOMCTL_get_domain_state</code> changed-domain polling and per-domain <code>@releaseDomain/&lt;domid&gt;</code> watches. toolstack: the toolstack binds VIRQ_DOM_EXC, polls the same stable interface and sends <code>XS_RELEASE</code>. Query cost ${queryCostUs} µs.</p>`,
-    chart("domctl queries", "queries", (r) => r.queries),
-    chart("domctl lock hold time", "ms", (r) => r.lock_hold_ms),
-    chart("watch events delivered", "events", (r) => r.events_delivered),
-    chart("mean delay from death to the listener's notification", "µs", (r) => r.notify_delay_us_mean),
-    htmlTable(["design", "domains", "listeners", "deaths", "queries", "lock_hold_ms", "events_delivered", "events_irrelevant", "notify_delay_us_mean", "notify_delay_us_max"],
-      runs.map((r) => [r.design, r.domains, r.listeners, r.deaths, r.queries, r.lock_hold_ms, r.events_delivered, r.events_irrelevant,
-        r.notify_delay_us_mean, r.notify_delay_us_max].map(String))),
-  ]);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, page);
-}
-
-type StormRuns = StormRun[];
-
-const CHART_NAMES: Readonly<Record<Design, string>> = {
-  legacy: "legacy @releaseDomain + getinfo scans",
-  new: "new get_domain_state + @releaseDomain/<domid>",
-  toolstack: "toolstack binds the VIRQ, XS_RELEASE + @releaseDomain/<domid>",
-};
-
-/** The README chart: domctl queries of every design against N, log-log. */
-function queriesChart(runs: StormRuns, svg: typeof import("../report/svg.js")): string {
-  return svg.lineChart({
-    title: "Release storm: domctl queries when every one of N domains dies (N listeners)",
-    xLabel: "domains (= listeners = deaths)", yLabel: "queries", logX: true, logY: true,
-    series: DESIGNS.map((d) => ({
-      name: CHART_NAMES[d],
-      points: runs.filter((r) => r.design === d).map((r) => [r.domains, Math.max(r.queries, 1)] as [number, number]),
-    })).filter((s) => s.points.length > 0),
-  });
 }
 
 async function writeFileMkdir(file: string, content: string): Promise<void> {

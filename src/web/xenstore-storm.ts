@@ -3,8 +3,8 @@
  * N domains, M listeners, K deaths; how many domctl queries, how long the lock is held,
  * how many watch events are delivered and how many of them were irrelevant.
  */
-import { barChart } from "../report/svg.js";
 import { simulateReleaseStorm, type StormRun } from "../xenstore/release-storm.js";
+import { STORM_HEADER, STORM_LIMITS, checkStormSize, designsOf, stormBars, stormRow } from "../xenstore/storm-report.js";
 import { chart, fill, h, messageOf, table } from "./dom.js";
 
 function numberField(label: string, testid: string, value: number, max: number): { wrap: HTMLLabelElement; input: HTMLInputElement } {
@@ -13,25 +13,21 @@ function numberField(label: string, testid: string, value: number, max: number):
 }
 
 export function mountStorm(root: HTMLElement): void {
-  const domains = numberField("Domains (N)", "storm-domains", 1000, 100_000);
-  const listeners = numberField("Listeners (M)", "storm-listeners", 2000, 1_000_000);
-  const deaths = numberField("Deaths (K)", "storm-deaths", 1000, 100_000);
+  const domains = numberField("Domains (N)", "storm-domains", 1000, STORM_LIMITS.domains);
+  const listeners = numberField("Listeners (M)", "storm-listeners", 2000, STORM_LIMITS.listeners);
+  const deaths = numberField("Deaths (K)", "storm-deaths", 1000, STORM_LIMITS.domains);
   const result = h("div", { "data-testid": "storm-result" });
 
   const run = () => {
     try {
       const p = { domains: Number(domains.input.value), listeners: Number(listeners.input.value), deaths: Number(deaths.input.value) };
-      const runs: StormRun[] = (["legacy", "new"] as const).map((design) => simulateReleaseStorm({ ...p, design }));
+      checkStormSize(p);
+      const runs = designsOf("both").map((design) => simulateReleaseStorm({ ...p, design }));
       const [legacy, neu] = runs as [StormRun, StormRun];
       fill(result,
-        table(["design", "domctl queries", "lock held", "events delivered", "irrelevant events"],
-          runs.map((r) => [r.design, r.queries.toLocaleString("en"), `${r.lock_hold_ms.toLocaleString("en")} ms`, r.events_delivered.toLocaleString("en"), r.events_irrelevant.toLocaleString("en")]),
-          { class: "mono" }),
-        chart(barChart({
-          title: `Release storm: ${p.domains} domains, ${p.listeners} listeners, ${p.deaths} deaths`, unit: "count", log: true,
-          labels: ["domctl queries", "events delivered", "irrelevant events"],
-          series: runs.map((r) => ({ name: r.design, values: [r.queries, r.events_delivered, r.events_irrelevant].map((v) => Math.max(v, 1)) })),
-        }), "storm-chart", `legacy needs ${(legacy.queries / Math.max(neu.queries, 1)).toFixed(0)}× the queries of the new design (zero counts drawn as 1 on the log axis).`));
+        table(STORM_HEADER, runs.map((r) => stormRow(r, (v) => v.toLocaleString("en"))), { class: "mono" }),
+        chart(stormBars(runs), "storm-chart",
+          `legacy needs ${(legacy.queries / Math.max(neu.queries, 1)).toFixed(0)}× the queries of the new design (zero counts drawn as 1 on the log axis).`));
     } catch (e) {
       fill(result, h("p", { class: "error", role: "alert" }, messageOf(e)));
     }

@@ -1,5 +1,5 @@
 /**
- * The @releaseDomain release-storm model (research/xenstore.md §7.4).
+ * The @releaseDomain release-storm model (docs/notes/xenstore.md §7.4).
  *
  * N domains (domids 1..N) run; M listeners each monitor one domain, listener i (0-based)
  * monitoring domain (i mod N) + 1, like xl's per-domain monitors or backends. Domains
@@ -30,15 +30,10 @@
  *   new:       one poll, the event: q + h
  *   toolstack: one poll, XS_RELEASE, the event: q + 2h
  * `simulateReleaseStorm` runs this model
- * death by death; `runServerStorm` plays the same scenario through the real server and
- * hypervisor model (for small N) so tests can check that both agree.
+ * death by death; `runServerStorm` (storm-replay.ts) plays the same scenario through the
+ * real server and hypervisor model (for small N) so tests can check that both agree.
  */
-import { MsgType, RELEASE_DOMAIN } from "./constants.js";
-import { joinStrings, splitStrings, type Message } from "./codec.js";
-import { Hypervisor } from "./hypervisor.js";
 import { DESIGNS, type Design } from "./interfaces.js";
-import { XenstoreServer } from "./server.js";
-import { Toolstack } from "./toolstack.js";
 
 export interface StormParams {
   domains: number;
@@ -70,7 +65,8 @@ export const DEFAULT_QUERY_COST_US = 1;
 /** About half the 18.5 µs median READ round trip `xenmm xenstored bench` measures. */
 export const DEFAULT_HOP_US = 10;
 
-function validate(p: StormParams): void {
+/** Refuses parameters the model has no meaning for (RangeError, one line). */
+export function validateStormParams(p: StormParams): void {
   for (const k of ["domains", "listeners", "deaths"] as const)
     if (!Number.isSafeInteger(p[k]) || p[k] < 0) throw new RangeError(`${k} must be a non-negative integer`);
   if (p.deaths > p.domains) throw new RangeError(`deaths (${p.deaths}) cannot exceed domains (${p.domains})`);
@@ -78,10 +74,10 @@ function validate(p: StormParams): void {
 }
 
 /** Messages between processes from a death to a listener's notification. */
-const HOPS: Readonly<Record<Design, number>> = { legacy: 1, new: 1, toolstack: 2 };
+export const HOPS: Readonly<Record<Design, number>> = { legacy: 1, new: 1, toolstack: 2 };
 
 /** Sums notification delays into the run record's mean and max. */
-class DelayStats {
+export class DelayStats {
   private sum = 0;
   private count = 0;
   private max = 0;
@@ -111,7 +107,7 @@ function listenersPerDomain(n: number, m: number): Float64Array {
 
 /** Runs the model death by death (O(N)): exact counts for any N. */
 export function simulateReleaseStorm(p: StormParams): StormRun {
-  validate(p);
+  validateStormParams(p);
   const cost = p.queryCostUs ?? DEFAULT_QUERY_COST_US;
   const hop = p.hopUs ?? DEFAULT_HOP_US;
   const c = listenersPerDomain(p.domains, p.listeners);
@@ -144,98 +140,6 @@ export function simulateReleaseStorm(p: StormParams): StormRun {
   };
 }
 
-function round6(x: number): number {
+export function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
-}
-
-/**
- * The same scenario through the real server: domains introduced with INTRODUCE, listeners
- * as privileged in-process connections with real WATCHes, deaths as hypervisor
- * destructions raising VIRQ_DOM_EXC. Cost grows as N·M·K (N = 1000 takes most of a
- * minute), so `onProgress` is told after each death.
- */
-export function runServerStorm(p: StormParams, onProgress?: (deathsDone: number, deaths: number) => void): StormRun {
-  validate(p);
-  const cost = p.queryCostUs ?? DEFAULT_QUERY_COST_US;
-  const hopNs = (p.hopUs ?? DEFAULT_HOP_US) * 1000 * HOPS[p.design];
-  const hv = new Hypervisor(cost * 1000);
-  const server = new XenstoreServer({ design: p.design, hypervisor: hv });
-  if (p.design === "toolstack") new Toolstack(server, hv);
-  const admin = server.connect({ domid: 0, privileged: true, send: () => {}, label: "toolstack" });
-  const request = (conn: ReturnType<typeof server.connect>, type: number, parts: string[]) =>
-    server.handle(conn, { type, reqId: 0, txId: 0, payload: joinStrings(parts) });
-
-  for (let d = 1; d <= p.domains; d++) {
-    hv.create(d);
-    request(admin, MsgType.INTRODUCE, [`${d}`, `${0x1000 + d}`, `${d + 10}`]);
-  }
-  while (hv.pollChangedDomain()) { /* creation is not what we measure */ }
-  hv.lock.queries = 0;
-  hv.lock.holdNs = 0;
-
-  let delivered = 0, irrelevant = 0;
-  const delays = new DelayStats();
-  // The clock: lock hold so far (queries serialise on the domctl lock); deathAt = at the death.
-  let deathAt = 0;
-  const leaving: Array<() => void> = [];
-  for (let i = 0; i < (p.domains === 0 ? 0 : p.listeners); i++) {
-    const mine = (i % p.domains) + 1;
-    let known = new Set<number>(Array.from({ length: p.domains }, (_, k) => k + 1));
-    let registered = false;
-    const watchPath = p.design === "legacy" ? RELEASE_DOMAIN : `${RELEASE_DOMAIN}/${mine}`;
-    const onMessage = (m: Message) => {
-      if (m.type !== MsgType.WATCH_EVENT) return;
-      if (!registered) { registered = true; return; } // the event every WATCH fires at once
-      delivered++;
-      let mineDied: boolean;
-      if (p.design === "legacy") {
-        // The event says nothing: ask about every domain still believed alive.
-        const still = new Set<number>();
-        for (const d of known) if (hv.getinfo(d)) still.add(d); // counted by the domctl lock
-        known = still;
-        mineDied = !still.has(mine);
-      } else {
-        mineDied = splitStrings(m.payload).strings[0] === `${RELEASE_DOMAIN}/${mine}`;
-      }
-      if (!mineDied) irrelevant++;
-      else {
-        delays.add((hv.lock.holdNs - deathAt + hopNs) / 1000);
-        leaving.push(() => request(conn, MsgType.UNWATCH, [watchPath, "storm"]));
-      }
-    };
-    const conn = server.connect({ domid: 0, privileged: true, send: onMessage, label: `listener${i}` });
-    request(conn, MsgType.WATCH, [watchPath, "storm"]);
-  }
-
-  for (let d = 1; d <= p.deaths; d++) {
-    deathAt = hv.lock.holdNs;
-    hv.destroy(d);
-    for (const leave of leaving.splice(0)) leave();
-    onProgress?.(d, p.deaths);
-  }
-  // xenstored's and the listeners' queries all went through the same domctl lock.
-  const queries = hv.lock.queries;
-  return {
-    design: p.design, domains: p.domains, listeners: p.listeners, deaths: p.deaths,
-    queries, lock_hold_ms: round6(hv.lock.holdNs / 1e6), events_delivered: delivered, events_irrelevant: irrelevant,
-    ...delays.fields(),
-  };
-}
-
-/**
- * Exercises every interface role once (introduce a domain, kill it) so the interface
- * log of `server` shows what its design uses.
- */
-export function runInterfaceDemo(server: XenstoreServer): void {
-  const hv = server.hypervisor ?? new Hypervisor();
-  if (server.interfaces.design === "toolstack") new Toolstack(server, hv);
-  else if (!server.hypervisor) {
-    (server as { hypervisor?: Hypervisor }).hypervisor = hv;
-    hv.onVirqDomExc = () => server.onDomainStateChange();
-  }
-  const admin = server.connect({ domid: 0, privileged: true, send: () => {}, label: "demo" });
-  hv.create(1);
-  server.handle(admin, { type: MsgType.INTRODUCE, reqId: 0, txId: 0, payload: joinStrings(["1", "4096", "11"]) });
-  hv.destroy(1);
-  server.disconnect(admin);
 }

@@ -18,6 +18,7 @@ import { destroyDomain, scanDomainStates } from "./domain-lifecycle.js";
 import { fireSpecial } from "./events.js";
 import type { Hypervisor } from "./hypervisor.js";
 import { InterfaceLog, type Design } from "./interfaces.js";
+import type { LogLevel } from "./log-levels.js";
 import { WATCH_EVENT_TIMEOUT_MS, newEventDrops } from "./output-queue.js";
 import { CausedEvents, type EventCause } from "./outstanding.js";
 import { rightsOf, type Perm } from "./permissions.js";
@@ -28,9 +29,7 @@ import { Store } from "./store.js";
 import type { Transaction } from "./transactions.js";
 
 export { CONTROL_HELP } from "./control-ops.js";
-
-export type LogLevel = "error" | "warn" | "info" | "debug";
-export const LOG_LEVELS: readonly LogLevel[] = ["error", "warn", "info", "debug"];
+export { LOG_LEVELS, type LogLevel } from "./log-levels.js";
 
 export interface ServerOptions {
   /** The privileged domain (socket peers act as it). */

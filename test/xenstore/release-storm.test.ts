@@ -3,7 +3,8 @@
  * src/xenstore/release-storm.ts, and the same scenarios played through the real server.
  */
 import { describe, expect, it } from "vitest";
-import { runServerStorm, simulateReleaseStorm, type StormParams } from "../../src/xenstore/release-storm.js";
+import { simulateReleaseStorm, type StormParams } from "../../src/xenstore/release-storm.js";
+import { runServerStorm } from "../../src/xenstore/storm-replay.js";
 
 describe("hand-computed counts", () => {
   it("N=2, M=2, K=2", () => {
