@@ -31,7 +31,7 @@ import { machineInfo, type MachineInfo } from "./machine.js";
 import { NATIVE_BUILDS, type NativeImpl, type NativeToolchain } from "./native.js";
 import { NATIVE_OPS } from "./native-source.js";
 import { roundRobin, timeCalls, TIMING, type SampledCase } from "./round-robin.js";
-import { ratioRows, withVsNative, type RatioRow } from "./summary.js";
+import { PDX_BENCH_DEFAULTS, ratioRows, withVsNative, type RatioRow } from "./summary.js";
 
 export type Impl = "wasm-simd" | "wasm-batch" | "wasm-call" | "js-bigint" | "js-number" | NativeImpl;
 export const IMPLS: readonly Impl[] = ["wasm-simd", "wasm-batch", "wasm-call", "js-bigint", "js-number", "native-c", "native-c-march"];
@@ -342,7 +342,7 @@ function sets(planned: Planned[]): Planned[][] {
 }
 
 export async function runPdxBench(engine: Engine, options: PdxBenchOptions = {}): Promise<PdxBenchReport> {
-  const o = { ...options, items: options.items ?? 1_000_000, frametableGiB: options.frametableGiB ?? (options.quick ? [1] : [1, 64]) };
+  const o = { ...options, items: options.items ?? PDX_BENCH_DEFAULTS.items, frametableGiB: options.frametableGiB ?? [...PDX_BENCH_DEFAULTS.frametableGiB[options.quick ? "quick" : "full"]] };
   const timing = o.timing ?? TIMING[o.quick ? "quick" : "full"];
   const skipped = new Set<string>();
   const groups = plan({ engine, items: o.items, pool: o.pool, native: o.native, skipped }, o);

@@ -7,6 +7,16 @@
 import type { PdxBenchReport, PdxBenchResult } from "./pdx.js";
 import { ratioSpread, type Spread } from "./stats.js";
 
+/** The suite's defaults, shared by `xenmm bench` and the playground. */
+export const PDX_BENCH_DEFAULTS = {
+  /** PFNs per conversion batch. */
+  items: 1_000_000,
+  /** Threads of the multi-thread rows (1 leaves them out). */
+  threads: 2,
+  /** Frame tables modelled, in GiB of RAM. */
+  frametableGiB: { quick: [1], full: [1, 64] },
+} as const;
+
 const key = (r: PdxBenchResult, over: Partial<PdxBenchResult> = {}) => {
   const k = { ...r, ...over };
   return `${k.workload}|${k.map}|${k.scheme}|${k.impl}|${k.threads}`;
@@ -71,6 +81,31 @@ export function ratioRows(rows: readonly PdxBenchResult[]): RatioRow[] {
 }
 
 export interface TargetCheck { target: string; measured: string; met: boolean }
+
+/** The targets of a run as a table: the terminal, the HTML page and the playground format it. */
+export function targetsTable(report: PdxBenchReport): { header: string[]; rows: string[][] } {
+  return { header: ["target", "measured", "met"], rows: checkTargets(report).map((t) => [t.target, t.measured, t.met ? "yes" : "NO"]) };
+}
+
+/** A row's series name: the implementation, and its thread count when more than one. */
+export const seriesName = (r: PdxBenchResult) => `${r.impl}${r.threads > 1 ? ` ×${r.threads}` : ""}`;
+
+/**
+ * One workload's chart: one bar group per map and scheme, one series per implementation
+ * and thread count (only `names`, in that order, when given; else every one that ran, one
+ * thread first, in the order the suite ran them).
+ */
+export function workloadSeries(results: readonly PdxBenchResult[], workload: string, names?: readonly string[]) {
+  const rows = results.filter((r) => r.workload === workload);
+  const ran = [...new Set([...rows].sort((a, b) => a.threads - b.threads).map(seriesName))];
+  const labels = [...new Set(rows.map((r) => `${r.map} ${r.scheme}`))];
+  return {
+    labels,
+    series: (names ?? ran).filter((n) => ran.includes(n)).map((name) => ({
+      name, values: labels.map((l) => rows.find((r) => `${r.map} ${r.scheme}` === l && seriesName(r) === name)?.ns_per_op ?? 0),
+    })),
+  };
+}
 
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
 

@@ -5,13 +5,13 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { IMPLS, runPdxBench, type PdxBenchReport, type PdxBenchResult } from "../../bench/pdx.js";
+import { runPdxBench, type PdxBenchReport } from "../../bench/pdx.js";
 import { machineInfo } from "../../bench/machine.js";
 import { nodeNativeToolchain } from "../../bench/native-runner.js";
 import { runOffsetKernels } from "../../bench/offset-kernels.js";
 import { TIMING } from "../../bench/round-robin.js";
 import type { Spread } from "../../bench/stats.js";
-import { checkTargets, copyCeiling, ratios } from "../../bench/summary.js";
+import { copyCeiling, PDX_BENCH_DEFAULTS, ratios, targetsTable, workloadSeries } from "../../bench/summary.js";
 import { Engine } from "../engine/engine.js";
 import { NodeWorkerPool } from "../engine/node-pool.js";
 import { htmlPage, htmlTable } from "../report/html.js";
@@ -47,20 +47,13 @@ function table(report: PdxBenchReport): string {
 function html(report: PdxBenchReport): string {
   const workloads = [...new Set(report.results.map((r) => r.workload))];
   const charts = workloads.map((w) => {
-    const rows = report.results.filter((r) => r.workload === w);
-    const labels = [...new Set(rows.map((r) => `${r.map} ${r.scheme}`))];
-    const series = IMPLS.flatMap((impl) => [1, 2].map((threads) => ({ impl, threads })))
-      .filter(({ impl, threads }) => rows.some((r) => r.impl === impl && r.threads === threads))
-      .map(({ impl, threads }) => ({
-        name: threads === 1 ? impl : `${impl} ×${threads}`,
-        values: labels.map((l) => rows.find((r: PdxBenchResult) => `${r.map} ${r.scheme}` === l && r.impl === impl && r.threads === threads)?.ns_per_op ?? 0),
-      }));
-    return `<h2>${escapeXml(w)}</h2>` + barChart({ title: `${w}: ns per item (lower is better, log scale)`, unit: "ns/op", log: true, labels, series });
+    return `<h2>${escapeXml(w)}</h2>` + barChart({ title: `${w}: ns per item (lower is better, log scale)`, unit: "ns/op", log: true, ...workloadSeries(report.results, w) });
   });
   const m = report.machine;
+  const targets = targetsTable(report);
   return htmlPage("xenmm — PDX benchmark", [
     `<p>${escapeXml(`${m.cpu}, ${m.cores} cores, ${m.runtime}, ${m.platform}, ${m.date}${report.quick ? " (quick run)" : ""}`)}</p>`,
-    htmlTable(["target", "measured", "met"], checkTargets(report).map((t) => [t.target, t.measured, t.met ? "yes" : "NO"])),
+    htmlTable(targets.header, targets.rows),
     ...charts,
   ]);
 }
@@ -92,8 +85,8 @@ export const verb: Verb = {
       threads: { type: "string" }, verify: { type: "boolean" }, native: { type: "boolean" }, "offset-kernels": { type: "boolean" }, help: { type: "boolean", short: "h" },
     }, USAGE, 0);
     if (values.help) { console.log(USAGE); return 0; }
-    const items = intFlag("items", values.items, 1_000_000, 1024, 16_000_000);
-    const threads = intFlag("threads", values.threads, 2, 1, 16);
+    const items = intFlag("items", values.items, PDX_BENCH_DEFAULTS.items, 1024, 16_000_000);
+    const threads = intFlag("threads", values.threads, PDX_BENCH_DEFAULTS.threads, 1, 16);
     const engine = await Engine.create({ maxMemoryBytes: 1536 << 20 });
     if (values["offset-kernels"]) return offsetKernels(engine, items, !!values.quick, values.json);
     const pool = threads >= 2 ? await NodeWorkerPool.create(engine, threads) : undefined;
@@ -111,7 +104,8 @@ export const verb: Verb = {
       console.log(table(report));
       for (const why of report.skipped) console.error(`skipped ${why}`);
       console.log("\ntargets (ratios from this run):");
-      console.log(textTable(["target", "measured", "met"], checkTargets(report).map((t) => [t.target, t.measured, t.met ? "yes" : "NO"])));
+      const targets = targetsTable(report);
+      console.log(textTable(targets.header, targets.rows));
       const ceiling = copyCeiling(report);
       if (ceiling) console.log(`\n${ceiling.threads}-thread copy ceiling (PDX_NONE memory.copy, 16 bytes per item): ${num(ceiling.gbPerS[0], 1)}–${num(ceiling.gbPerS[1], 1)} GB/s; the ${ceiling.threads}-thread mask and offset rows reach ${num(ceiling.shares[0])}–${num(ceiling.shares[1])} of it`);
       console.error(`JSON: ${write(values.json ?? "out/bench-pdx.json", JSON.stringify(report, null, 2))}`);

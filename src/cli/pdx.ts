@@ -8,11 +8,12 @@ import { UsageError } from "../errors.js";
 import { parseAddress } from "../memmap/number.js";
 import { hex } from "../pdx/bits.js";
 import { compareSchemes, humanBytes, type SchemeComparison } from "../pdx/compare.js";
-import { bitDiagram, offsetRows } from "../pdx/describe.js";
+import { bitDiagram } from "../pdx/describe.js";
+import { offsetSummary, offsetTable, PDX_ENGINE_BYTES, sizesTable, type Table } from "../pdx/present.js";
 import { pdxJson, type ProbeJson } from "../pdx/result-json.js";
 import { probePfn } from "../engine/probe.js";
 import type { ArchChoice } from "../pdx/arch-choice.js";
-import type { PlatformOptions } from "../pdx/platform.js";
+import { schemeOnArch, type PlatformOptions } from "../pdx/platform.js";
 import { SCHEMES, type SchemeName } from "../pdx/state.js";
 import { textTable } from "../report/table.js";
 import { choiceFlag, intFlag, parseCommand } from "./args.js";
@@ -44,6 +45,9 @@ function defaultProbes(c: SchemeComparison): bigint[] {
   return c.map.ranges.flatMap((r) => [r.start >> shift, ((r.end - 1n) >> shift), ((r.end - 1n) >> shift) + 1n]);
 }
 
+const text = (t: Table) => textTable(t.header, t.rows);
+const indent = (t: Table) => text(t).replace(/^/gm, "  ");
+
 function human(c: SchemeComparison, scheme: SchemeName, probes: ProbeJson[], choice: ArchChoice): string {
   const p = c.outcomes[scheme].platform;
   const out: string[] = [];
@@ -56,22 +60,14 @@ function human(c: SchemeComparison, scheme: SchemeName, probes: ProbeJson[], cho
   for (const line of p.log) out.push(`  (XEN) ${line}`);
   if (p.state.scheme === "mask" && p.state.compressed) out.push(...bitDiagram(p.state).map((l) => `  ${l}`));
   if (p.state.scheme === "offset" && p.state.compressed) {
-    out.push(`  pfn_index_shift ${p.state.pfnIndexShift}, pdx_index_shift ${p.state.pdxIndexShift}, region size ${hex(p.state.pdxRegionSize)} pages, ${p.state.pfnPdxLookup.length} table entries`);
-    out.push(textTable(["region", "slot", "pfn_base", "offset", "PDX range"],
-      offsetRows(p.state).map((r) => [String(r.region), String(r.slot), hex(r.pfnBase), hex(r.offset), `[${hex(r.pdxFirst)}, ${hex(r.pdxEnd)})`])).replace(/^/gm, "  "));
+    out.push(`  ${offsetSummary(p.state)}`, indent(offsetTable(p.state)));
   }
-  out.push("", textTable(["", ...SCHEMES.map((s) => (s === c.defaultScheme ? `${s} (default)` : s))], [
-    ["compresses", ...SCHEMES.map((s) => (c.outcomes[s].platform.state.compressed ? "yes" : s === "none" ? "-" : "no"))],
-    ["max_pdx", ...SCHEMES.map((s) => hex(c.outcomes[s].platform.maxPdx))],
-    ["PDX span", ...SCHEMES.map((s) => hex(c.outcomes[s].platform.frametableFrames))],
-    ["frame table (virtual)", ...SCHEMES.map((s) => humanBytes(c.outcomes[s].frametableBytes))],
-    ["frame table (backed)", ...SCHEMES.map((s) => humanBytes(c.outcomes[s].populatedBytes))],
-  ]));
+  out.push("", text(sizesTable(c)));
   out.push("", `verdict: ${c.verdict}`);
   if (probes.length) {
     out.push("", `probes (${scheme}, computed by the WASM engine):`);
-    out.push(textTable(["pfn", "pdx", "roundtrip", "compressible", "mfn_valid", "maddr", "directmapoff"],
-      probes.map((q) => [q.pfn, q.pdx, q.roundtrip, q.compressible ? "yes" : "no", q.mfn_valid ? "yes" : "no", q.maddr, q.directmapoff])).replace(/^/gm, "  "));
+    out.push(indent({ header: ["pfn", "pdx", "roundtrip", "compressible", "mfn_valid", "maddr", "directmapoff"],
+      rows: probes.map((q) => [q.pfn, q.pdx, q.roundtrip, q.compressible ? "yes" : "no", q.mfn_valid ? "yes" : "no", q.maddr, q.directmapoff]) }));
   }
   return out.join("\n");
 }
@@ -92,8 +88,8 @@ export const verb: Verb = {
     const { map, choice } = loadMap(positionals[0], flag);
     const arch = choice.arch;
     const comparison = compareSchemes(map, arch, options);
-    const chosen = scheme === "auto" ? arch.defaultScheme : scheme;
-    const engine = await Engine.create({ arch, maxMemoryBytes: 256 << 20 });
+    const chosen = schemeOnArch(scheme, arch);
+    const engine = await Engine.create({ arch, maxMemoryBytes: PDX_ENGINE_BYTES });
     const pdx = engine.setup(map, { ...options, scheme: chosen });
     const pfns = values.probe === undefined ? (values.json ? [] : defaultProbes(comparison))
       : values.probe.split(",").map((s) => addressFlag("probe", s));

@@ -10,7 +10,8 @@ import { CATALOGUE, catalogueMap } from "../catalogue.js";
 import { corpusSources } from "../corpus/survey.js";
 import { hex } from "../pdx/bits.js";
 import { compareSchemes, humanBytes, type SchemeComparison } from "../pdx/compare.js";
-import { bitDiagram, offsetRows } from "../pdx/describe.js";
+import { bitDiagram } from "../pdx/describe.js";
+import { holeBits, offsetTable, schemesJson } from "../pdx/present.js";
 import { SCHEMES } from "../pdx/state.js";
 import { runSurvey } from "../pdx/survey.js";
 import { htmlPage, htmlTable } from "../report/html.js";
@@ -26,12 +27,10 @@ function shape(c: SchemeComparison): string {
   const m = c.outcomes.mask.platform.state;
   const o = c.outcomes.offset.platform.state;
   const parts: string[] = [];
-  if (m.scheme === "mask" && m.compressed) {
-    const low = m.pfnPdxBottomMask.toString(2).length;
-    parts.push(`mask: bits ${low}..${low + m.pfnPdxHoleShift - 1}`);
-  }
+  const hole = m.scheme === "mask" && m.compressed ? holeBits(m) : undefined;
+  if (hole) parts.push(`mask: bits ${hole.low}..${hole.high}`);
   if (o.scheme === "offset" && o.compressed) {
-    const n = offsetRows(o).length;
+    const n = offsetTable(o).rows.length;
     parts.push(`offset: ${n} region${n === 1 ? "" : "s"} × ${hex(o.pdxRegionSize)}`);
   }
   return parts.join("; ") || "-";
@@ -63,8 +62,10 @@ function html(all: SchemeComparison[]): string {
     const details = [`<h2 id="${escapeXml(c.map.name)}">${escapeXml(c.map.name)} · ${escapeXml(c.arch.name)}</h2>`, `<p>${escapeXml(c.verdict)}</p>`];
     if (m.scheme === "mask" && m.compressed) details.push(`<pre class="mono">${escapeXml(bitDiagram(m).join("\n"))}</pre>`);
     const o = c.outcomes.offset.platform.state;
-    if (o.scheme === "offset" && o.compressed)
-      details.push(htmlTable(["region", "slot", "pfn_base", "offset", "PDX range"], offsetRows(o).map((r) => [String(r.region), String(r.slot), hex(r.pfnBase), hex(r.offset), `[${hex(r.pdxFirst)}, ${hex(r.pdxEnd)})`])));
+    if (o.scheme === "offset" && o.compressed) {
+      const t = offsetTable(o);
+      details.push(htmlTable(t.header, t.rows));
+    }
     sections.push(details.join("\n"));
   }
   return htmlPage("xenmm — PDX compression across real memory maps", sections);
@@ -79,7 +80,7 @@ export const verb: Verb = {
     if (values.json) {
       console.log(JSON.stringify(all.map((c) => ({
         map: c.map.name, arch: c.arch.name, default_scheme: c.defaultScheme, verdict: c.verdict,
-        schemes: Object.fromEntries(SCHEMES.map((s) => [s, { compressed: c.outcomes[s].platform.state.compressed, max_pdx: hex(c.outcomes[s].platform.maxPdx), frametable_bytes: hex(c.outcomes[s].frametableBytes) }])),
+        schemes: schemesJson(c),
       })), null, 2));
     } else {
       console.log(textTable(HEADER, rows(all)));

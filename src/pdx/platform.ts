@@ -78,11 +78,16 @@ function setupBase(arch: ArchProfile, ram: readonly RamRange[]): bigint | null {
   return above.length ? above.reduce((a, b) => (a < b ? a : b)) : null;
 }
 
+/** The scheme a run uses: "auto" is the arch's Kconfig default. */
+export function schemeOnArch(scheme: SchemeName | "auto", arch: ArchProfile): SchemeName {
+  return scheme === "auto" ? arch.defaultScheme : scheme;
+}
+
 export function platformSetup(map: MemoryMap, archProfile: ArchProfile, platformOptions?: PlatformOptions): Platform {
   checkMemoryMap(map);
   const arch = checkArchProfile("arch", archProfile);
   const options = checkPlatformOptions(platformOptions);
-  const scheme = options.scheme === "auto" ? arch.defaultScheme : options.scheme;
+  const scheme = schemeOnArch(options.scheme, arch);
   const archBase = setupBase(arch, map.coverage);
   const params: SetupParams = {
     maxOrder: options.maxOrder ?? arch.maxOrder,

@@ -8,7 +8,8 @@ import { hex } from "./bits.js";
 import type { SchemeComparison } from "./compare.js";
 import { paramsJson } from "./describe.js";
 import { machineFacts } from "./machine-facts.js";
-import { SCHEMES, type SchemeName } from "./state.js";
+import { schemesJson } from "./present.js";
+import type { SchemeName } from "./state.js";
 
 const spans = (rs: readonly RamRange[]) => rs.map((r) => [hex(r.start), hex(r.end)]);
 /** 1-based input lines (or JSON fields) each range was read from: which lines were used. */
@@ -30,10 +31,7 @@ export function pdxJson(c: SchemeComparison, scheme: SchemeName, probes: ProbeJs
     max_page: hex(p.maxPage), frametable_base_pdx: hex(p.frametableBasePdx), frametable_populated_bytes: hex(o.populatedBytes),
     setup: { max_order: p.params.maxOrder, base: hex(p.params.base), table_order: p.params.tableOrder, page_shift: p.params.pageShift },
     log: p.log, warnings: c.map.warnings,
-    schemes: Object.fromEntries(SCHEMES.map((s) => [s, {
-      compressed: c.outcomes[s].platform.state.compressed, max_pdx: hex(c.outcomes[s].platform.maxPdx),
-      frametable_bytes: hex(c.outcomes[s].frametableBytes), frametable_populated_bytes: hex(c.outcomes[s].populatedBytes),
-    }])),
+    schemes: schemesJson(c),
     verdict: c.verdict,
     arch_source: archChoice.source, arch_reason: archChoice.reason, format: c.map.format, machine: c.map.machine ?? null,
     ranges: spans(c.map.ranges),

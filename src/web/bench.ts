@@ -4,7 +4,7 @@
  * benchmark.js, the two-thread rows on Web Workers over the engine's shared memory.
  */
 import { BENCH_MAPS, runPdxBench, type PdxBenchOptions, type PdxBenchReport, type PdxBenchResult } from "../../bench/pdx.js";
-import { checkTargets } from "../../bench/summary.js";
+import { PDX_BENCH_DEFAULTS, targetsTable, workloadSeries } from "../../bench/summary.js";
 import { Engine } from "../engine/engine.js";
 import type { EnginePool } from "../engine/worker-tasks.js";
 import { barChart } from "../report/svg.js";
@@ -15,31 +15,22 @@ import { WebWorkerPool } from "./web-pool.js";
 const QUICK_MAPS = BENCH_MAPS.filter((m) => m.quick).map((m) => m.id).join(", ");
 const ALL_MAPS = BENCH_MAPS.map((m) => m.id).join(", ");
 const MODES = {
-  quick: { quick: true, items: 100_000, frametableGiB: [1] },
-  full: { quick: false, items: 1_000_000, frametableGiB: [1, 64] },
+  quick: { quick: true, items: 100_000 },
+  full: { quick: false, items: PDX_BENCH_DEFAULTS.items },
 } as const;
-
-const implName = (r: PdxBenchResult) => `${r.impl}${r.threads > 1 ? ` ×${r.threads}` : ""}`;
 
 /**
  * One bar per implementation in `impls`, one group per map and scheme, for one workload.
  * At most four series per chart, so the legend fits the chart's width.
  */
 function workloadChart(results: PdxBenchResult[], workload: string, impls: string[], title: string): string {
-  const rows = results.filter((r) => r.workload === workload && impls.includes(implName(r)));
-  const labels = [...new Set(rows.map((r) => `${r.map} ${r.scheme}`))];
-  return barChart({
-    title: `${workload}: ${title}, ns per item (lower is better)`, unit: "ns per item", log: true, labels,
-    series: impls.filter((i) => rows.some((r) => implName(r) === i)).map((name) => ({
-      name,
-      values: labels.map((l) => rows.find((r) => `${r.map} ${r.scheme}` === l && implName(r) === name)?.ns_per_op ?? 0),
-    })),
-  });
+  return barChart({ title: `${workload}: ${title}, ns per item (lower is better)`, unit: "ns per item", log: true, ...workloadSeries(results, workload, impls) });
 }
 
 function report(r: PdxBenchReport, seconds: number): HTMLElement[] {
   const json = JSON.stringify(r, null, 2);
   const href = URL.createObjectURL(new Blob([json], { type: "application/json" }));
+  const targets = targetsTable(r);
   return [
     h("p", { class: "help", "data-testid": "bench-machine" },
       `${r.results.length} results in ${seconds.toFixed(1)} s on ${r.machine.runtime} (${r.machine.cores} logical cores), ${r.items.toLocaleString("en")} items per batch${r.quick ? ", quick mode" : ""}. `,
@@ -50,7 +41,7 @@ function report(r: PdxBenchReport, seconds: number): HTMLElement[] {
       chart(workloadChart(r.results, "pfn_to_pdx", ["wasm-simd", "wasm-batch", "wasm-simd ×2", "wasm-batch ×2"], "one thread vs two"), "bench-chart-threads",
         "×2: the batch split across two Web Workers over the same shared memory (includes the postMessage round trip).")),
     h("h3", {}, "The issue's targets"),
-    table(["target", "measured here", "met"], checkTargets(r).map((t) => [t.target, t.measured, t.met ? "yes" : "no"]), { "data-testid": "bench-targets" }),
+    table(targets.header, targets.rows, { "data-testid": "bench-targets" }),
     h("details", {}, h("summary", {}, `All ${r.results.length} rows`),
       table(["workload", "map", "scheme", "impl", "threads", "ns/item", "items/s", "±%"],
         r.results.map((x) => [x.workload, x.map, x.scheme, x.impl, String(x.threads), x.ns_per_op.toPrecision(3), x.ops_per_s.toExponential(2), x.rme.toFixed(1)]),
@@ -78,7 +69,7 @@ export function mountBench(root: HTMLElement): void {
       if (threads.checked) pool = await WebWorkerPool.create(engine, 2);
       const m = MODES[mode.input.value as keyof typeof MODES];
       const options: PdxBenchOptions = {
-        quick: m.quick, items: m.items, frametableGiB: [...m.frametableGiB], pool,
+        quick: m.quick, items: m.items, pool,
         onProgress: (done, total, label) => {
           progress.max = total;
           progress.value = done;

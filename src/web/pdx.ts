@@ -9,18 +9,19 @@ import { CATALOGUE, catalogueEntry, catalogueMap, type CatalogueEntry } from "..
 import { Engine } from "../engine/engine.js";
 import type { Pdx } from "../engine/pdx.js";
 import { parseAddress } from "../memmap/number.js";
-import { checkRanges, type MemoryMap } from "../memmap/map.js";
+import type { MemoryMap } from "../memmap/map.js";
 import { parseMemoryMap } from "../memmap/parse.js";
 import { hex } from "../pdx/bits.js";
-import { compareSchemes, humanBytes, type SchemeComparison } from "../pdx/compare.js";
-import { bitDiagram, maskFields, offsetRows } from "../pdx/describe.js";
+import { placeOnArch } from "../pdx/arch-choice.js";
+import { compareSchemes, type SchemeComparison } from "../pdx/compare.js";
+import { bitDiagram, maskFields } from "../pdx/describe.js";
+import { schemeOnArch } from "../pdx/platform.js";
+import { offsetSummary, offsetTable, PDX_ENGINE_BYTES, sizesTable } from "../pdx/present.js";
 import { SCHEMES, type MaskState, type OffsetState, type SchemeName } from "../pdx/state.js";
 import { debounce, fill, h, messageOf, select, table } from "./dom.js";
 import { pdxJson, type ProbeJson } from "../pdx/result-json.js";
 import { probePfn } from "../engine/probe.js";
 
-/** The CLI's engine size (src/cli/pdx.ts): frame tables are backed per group, so this is plenty. */
-const ENGINE_BYTES = 256 << 20;
 const FIRST_MAP = "arm-fvp";
 
 /** The editor text of a catalogue entry: a range list the text parser reads back. */
@@ -30,10 +31,7 @@ function catalogueText(e: CatalogueEntry): string {
 
 /** The map the CLI would load for the same input: a catalogue id keeps its name, edited text is parsed. */
 function loadMap(entry: CatalogueEntry | undefined, text: string, arch: ArchProfile): MemoryMap {
-  if (entry && text === catalogueText(entry)) {
-    const map = catalogueMap(entry);
-    return { ...map, warnings: checkRanges(map.name, map.ranges, arch) };
-  }
+  if (entry && text === catalogueText(entry)) return placeOnArch(catalogueMap(entry), { flag: arch }).map;
   return parseMemoryMap(text, { name: "editor", arch });
 }
 
@@ -51,21 +49,14 @@ function bitStrip(s: MaskState): HTMLElement {
     h("pre", { class: "mono small" }, bitDiagram(s).join("\n")));
 }
 
-function offsetTable(s: OffsetState): HTMLElement {
-  return h("div", { "data-testid": "pdx-offsets" },
-    h("p", {}, `pfn_index_shift ${s.pfnIndexShift}, pdx_index_shift ${s.pdxIndexShift}, region size ${hex(s.pdxRegionSize)} pages, ${s.pfnPdxLookup.length} table entries`),
-    table(["region", "slot", "pfn_base", "offset", "PDX range"],
-      offsetRows(s).map((r) => [String(r.region), String(r.slot), hex(r.pfnBase), hex(r.offset), `[${hex(r.pdxFirst)}, ${hex(r.pdxEnd)})`]), { class: "mono" }));
+function offsetView(s: OffsetState): HTMLElement {
+  const t = offsetTable(s);
+  return h("div", { "data-testid": "pdx-offsets" }, h("p", {}, offsetSummary(s)), table(t.header, t.rows, { class: "mono" }));
 }
 
-function sizesTable(c: SchemeComparison): HTMLElement {
-  const col = (s: SchemeName) => (s === c.defaultScheme ? `${s} (default)` : s);
-  return table(["", ...SCHEMES.map(col)], [
-    ["compresses", ...SCHEMES.map((s) => (c.outcomes[s].platform.state.compressed ? "yes" : s === "none" ? "–" : "no"))],
-    ["max_pdx", ...SCHEMES.map((s) => hex(c.outcomes[s].platform.maxPdx))],
-    ["frame table (virtual)", ...SCHEMES.map((s) => humanBytes(c.outcomes[s].frametableBytes))],
-    ["frame table (backed)", ...SCHEMES.map((s) => humanBytes(c.outcomes[s].populatedBytes))],
-  ], { class: "sizes", "data-testid": "pdx-sizes" });
+function sizesView(c: SchemeComparison): HTMLElement {
+  const t = sizesTable(c);
+  return table(t.header, t.rows, { class: "sizes", "data-testid": "pdx-sizes" });
 }
 
 /** The CLI's probe row for one PFN (src/engine/probe.ts), plus the frame-table index. */
@@ -77,7 +68,7 @@ function probeOf(pdx: Pdx, pfn: bigint): ProbeJson & { page: string; valid: bool
 export function mountPdx(root: HTMLElement): void {
   const engines = new Map<string, Promise<Engine>>();
   const engineFor = (arch: ArchProfile) => {
-    if (!engines.has(arch.name)) engines.set(arch.name, Engine.create({ arch, maxMemoryBytes: ENGINE_BYTES }));
+    if (!engines.has(arch.name)) engines.set(arch.name, Engine.create({ arch, maxMemoryBytes: PDX_ENGINE_BYTES }));
     return engines.get(arch.name)!;
   };
   let current: Pdx | undefined;
@@ -133,7 +124,7 @@ export function mountPdx(root: HTMLElement): void {
       const map = loadMap(entry, text.value, arch);
       if (entry && map.name !== entry.id) mapPick.input.value = ""; // edited: it is the user's map now
       const comparison = compareSchemes(map, arch);
-      const scheme = schemePick.input.value === "auto" ? arch.defaultScheme : (schemePick.input.value as SchemeName);
+      const scheme = schemeOnArch(schemePick.input.value as SchemeName | "auto", arch);
       const engine = await engineFor(arch);
       if (mine !== generation) return;
       current?.dispose();
@@ -141,11 +132,11 @@ export function mountPdx(root: HTMLElement): void {
       current = engine.setup(map, { scheme });
       const state = current.platform.state;
       verdict.textContent = comparison.verdict;
-      fill(sizes, sizesTable(comparison));
+      fill(sizes, sizesView(comparison));
       fill(detail,
         h("h3", {}, `${scheme}${scheme === arch.defaultScheme ? " (the arch default)" : ""}: ${state.compressed ? "compressing" : "not compressing (identity)"}`),
         state.scheme === "mask" && state.compressed ? bitStrip(state) : null,
-        state.scheme === "offset" && state.compressed ? offsetTable(state) : null);
+        state.scheme === "offset" && state.compressed ? offsetView(state) : null);
       log.textContent = [...current.platform.log.map((l) => `(XEN) ${l}`), ...map.warnings.map((w) => `warning: ${w}`)].join("\n") || "(Xen logs nothing for this map)";
       json.textContent = JSON.stringify(pdxJson(comparison, scheme), null, 2);
       status.textContent = `${map.ranges.length} ranges (${map.format}), ${arch.name}, ${scheme}`;
