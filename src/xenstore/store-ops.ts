@@ -11,10 +11,17 @@ import { isSpecial, parentOf } from "./paths.js";
 import { OWNER, READ, WRITE, formatPerm, parsePerm } from "./permissions.js";
 import { OK, args, childListOffset, fail, oneArg } from "./request-args.js";
 import type { XenstoreServer } from "./server.js";
-import { EMPTY, StaleChildListError, childListBytes, removeTree, setPerms, setValue, type RemovedNode } from "./store.js";
+import { EMPTY, StaleChildListError, childListBytes, removeTree, setPerms, setValue, type NodeAccess, type RemovedNode } from "./store.js";
 import type { Transaction } from "./transactions.js";
 
 type Tx = Transaction | undefined;
+
+/** The node at `path` if it exists, when the caller may write it; undefined if it does not exist. */
+function writableIfExists(s: XenstoreServer, conn: Connection, view: NodeAccess, path: string) {
+  const existing = view.get(path);
+  if (existing && !(s.rights(conn, existing.perms) & WRITE)) fail(hiddenError(s, conn, view, path, WRITE));
+  return existing;
+}
 
 export function readNode(s: XenstoreServer, conn: Connection, tx: Tx, payload: Uint8Array): Uint8Array {
   const path = pathArg(s, conn, oneArg(payload));
@@ -27,9 +34,8 @@ export function writeNode(s: XenstoreServer, conn: Connection, tx: Tx, payload: 
   const path = pathArg(s, conn, text(payload.subarray(0, nul)));
   const value = keepable(payload.subarray(nul + 1));
   const view = viewOf(s, tx);
-  const existing = view.get(path);
+  const existing = writableIfExists(s, conn, view, path);
   if (existing) {
-    if (!(s.rights(conn, existing.perms) & WRITE)) fail(hiddenError(s, conn, view, path, WRITE));
     if (!conn.privileged) checkNodeSize(s, conn, { ...existing, value });
     setValue(view, path, value);
   } else {
@@ -42,11 +48,7 @@ export function writeNode(s: XenstoreServer, conn: Connection, tx: Tx, payload: 
 export function makeDirectory(s: XenstoreServer, conn: Connection, tx: Tx, payload: Uint8Array): Uint8Array {
   const path = pathArg(s, conn, oneArg(payload));
   const view = viewOf(s, tx);
-  const existing = view.get(path);
-  if (existing) {
-    if (!(s.rights(conn, existing.perms) & WRITE)) fail(hiddenError(s, conn, view, path, WRITE));
-    return OK; // value untouched, nothing changed, no event
-  }
+  if (writableIfExists(s, conn, view, path)) return OK; // value untouched, nothing changed, no event
   create(s, conn, view, path, EMPTY);
   nodeChanged(s, tx, path);
   return OK;
