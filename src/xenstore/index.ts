@@ -12,6 +12,6 @@ export { runInterfaceDemo } from "./interface-demo.js";
 export { DESIGNS, INTERFACES, InterfaceLog, type Component, type Design, type InterfaceRole, type InterfaceUse } from "./interfaces.js";
 export { Toolstack } from "./toolstack.js";
 export { WATCH_EVENT_TIMEOUT_MS, type EventDrops } from "./output-queue.js";
-export { MsgType, XsErrno, msgTypeName } from "./constants.js";
+export { MsgType, msgTypeName, type XsErrno } from "./constants.js";
 export { RingPage, EventChannel } from "./ring.js";
-export { RingTransport, GuestRing } from "./ring-transport.js";
+export { RingTransport, type GuestRing } from "./ring-transport.js";
