@@ -4,7 +4,7 @@
  * `js-number` baseline that WASM must beat; results equal the bigint reference bit for
  * bit (test/bench/js-number.test.ts).
  */
-import type { PdxState } from "../src/pdx/state.js";
+import type { PdxState } from "../src/index.js";
 
 /** Converts n values from `src` to `dst` (both u32-pair arrays). */
 export type NumberKernel = (src: Uint32Array, dst: Uint32Array, n: number) => void;

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
-import type { PdxState } from "../src/pdx/state.js";
+import type { PdxState } from "../src/index.js";
 import { NATIVE_BUILDS, type NativeImpl, type NativeKernel, type NativeSession, type NativeToolchain } from "./native.js";
 import { nativeSource } from "./native-source.js";
 

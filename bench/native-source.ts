@@ -10,7 +10,7 @@
  *   t OP REPS   run conversion OP over its input REPS times; reply the elapsed ns
  *   v OP        run it once and write the output array to the output file; reply "ok"
  */
-import type { OffsetState, PdxState } from "../src/pdx/state.js";
+import type { OffsetState, PdxState } from "../src/index.js";
 
 /** The conversions in the engine's OP order (OP_PFN_TO_PDX = 0 … OP_DIRECTMAPOFF_TO_MADDR = 3). */
 export const NATIVE_OPS = ["pfn_to_pdx", "pdx_to_pfn", "maddr_to_directmapoff", "directmapoff_to_maddr"] as const;

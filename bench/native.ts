@@ -3,7 +3,7 @@
  * (bench/native-source.ts) run over the same inputs as the WASM rows. Runner-agnostic:
  * Node provides it (bench/native-runner.ts); the browser has none.
  */
-import type { PdxState } from "../src/pdx/state.js";
+import type { PdxState } from "../src/index.js";
 
 export type NativeImpl = "native-c" | "native-c-march";
 

@@ -6,9 +6,7 @@
  * round robin with the others, each output checked against the bigint reference first.
  * The engine's automatic choice (assembly/pdx.ts offsetBatch) is set from these numbers.
  */
-import type { Engine } from "../src/engine/engine.js";
-import { makeMemoryMap, type MemoryMap } from "../src/memmap/map.js";
-import * as ref from "../src/pdx/reference.js";
+import { makeMemoryMap, reference as ref, type Engine, type MemoryMap } from "../src/index.js";
 import { ramPfns } from "./pdx.js";
 import { roundRobin, timeCalls, type RoundRobinOptions, type SampledCase } from "./round-robin.js";
 import { ratioSpread, type Spread } from "./stats.js";

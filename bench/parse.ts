@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseMemoryMap } from "../src/memmap/parse.js";
+import { parseMemoryMap } from "../src/index.js";
 import { machineInfo } from "./machine.js";
 
 const MiB = 1n << 20n;

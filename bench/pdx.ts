@@ -16,16 +16,11 @@
  * Each group's cases are timed round robin (bench/round-robin.ts), so the ratios between
  * schemes and implementations compare samples taken side by side.
  */
-import { catalogueEntry, catalogueMap } from "../src/catalogue.js";
-import type { Engine } from "../src/engine/engine.js";
-import { EngineCapacityError } from "../src/engine/errors.js";
-import type { Conversion, Pdx } from "../src/engine/pdx.js";
-import type { EnginePool, WorkerTask } from "../src/engine/worker-tasks.js";
-import type { ArchName } from "../src/arch.js";
-import { makeMemoryMap, type MemoryMap } from "../src/memmap/map.js";
-import { platformMfnValid } from "../src/pdx/platform.js";
-import * as ref from "../src/pdx/reference.js";
-import type { SchemeName } from "../src/pdx/state.js";
+import {
+  catalogueEntry, catalogueMap, EngineCapacityError, makeMemoryMap, platformMfnValid, reference as ref,
+  type ArchName, type Conversion, type Engine, type EnginePool, type MemoryMap, type Pdx, type SchemeName, type WorkerTask,
+} from "../src/index.js";
+import { SeededRandom } from "../src/vmevent/sim/prng.js";
 import { numberKernel } from "./js-number.js";
 import { machineInfo, type MachineInfo } from "./machine.js";
 import { NATIVE_BUILDS, type NativeImpl, type NativeToolchain } from "./native.js";
@@ -89,20 +84,14 @@ export const BENCH_MAPS: ReadonlyArray<{ id: string; arch: ArchName; schemes: Sc
   { id: "intel-gnr-4s", arch: "x86-64", schemes: ["none", "offset"], quick: true },
 ];
 
-/** xorshift32: deterministic inputs, so every run converts the same PFNs. */
-export function prng(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) / 2 ** 32; };
-}
-
 /** `n` PFNs drawn uniformly from the map's RAM pages. */
 export function ramPfns(map: MemoryMap, pageShift: number, n: number, seed = 11): bigint[] {
   const shift = BigInt(pageShift);
   const ranges = map.ranges.map((r) => ({ first: r.start >> shift, pages: Number((r.end - r.start) >> shift) }));
   const total = ranges.reduce((s, r) => s + r.pages, 0);
-  const rnd = prng(seed);
+  const rnd = new SeededRandom(seed); // deterministic: every run converts the same PFNs
   return Array.from({ length: n }, () => {
-    let k = Math.floor(rnd() * total);
+    let k = Math.floor(rnd.next() * total);
     for (const r of ranges) { if (k < r.pages) return r.first + BigInt(k); k -= r.pages; }
     return ranges[0].first;
   });
@@ -267,8 +256,8 @@ function frametableCases(mem: Arena, pdx: Pdx, gib: number): Planned[] {
   for (const r of map.ranges) for (let m = r.start >> shift; m < r.end >> shift; m++) seq[k++] = m;
   const rand = mem.u64(count);
   rand.set(seq);
-  const rnd = prng(7);
-  for (let i = count - 1; i > 0; i--) { const j = Math.floor(rnd() * (i + 1)); const t = rand[i]; rand[i] = rand[j]; rand[j] = t; }
+  const rnd = new SeededRandom(7);
+  for (let i = count - 1; i > 0; i--) { const j = Math.floor(rnd.next() * (i + 1)); const t = rand[i]; rand[i] = rand[j]; rand[j] = t; }
   const rows: Planned[] = [];
   for (const [order, mfns] of [["seq", seq], ["random", rand]] as const) {
     const workload = `mfn_to_page+get_page (${order})`;

@@ -251,7 +251,7 @@ export async function runXenstoreSoak({ seconds: total, jsonPath: out }: Xenstor
   ));
   const quotas = { memory: bed.server.quotas.get("memory"), soft_memory: bed.server.quotas.get("soft-memory"), event_timeout_ms: SOAK_EVENT_TIMEOUT_MS };
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, JSON.stringify({ machine: machineInfo(), quotas, rows }, null, 2) + "\n");
+  await writeFile(out, JSON.stringify({ machine: await machineInfo(), quotas, rows }, null, 2) + "\n");
   console.log(`JSON written to ${out}`);
   return 0;
 }

@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { textTable } from "../src/report/table.js";
+import { percentile } from "../src/vmevent/sim/stats.js";
 import { connectUnix, type SocketClient } from "../src/xenstore/socket-client.js";
 import type { XsClient } from "../src/xenstore/client.js";
 import { machineInfo } from "./machine.js";
@@ -95,11 +96,6 @@ async function startServer(socket: string): Promise<ChildProcess> {
   return child;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
 async function measure(name: string, clients: SocketClient[], mix: Mix, seconds: number): Promise<XsBenchResult> {
   const ops = clients.map(({ client }, id) => operation(mix, client, id));
   // Warm up (JIT, socket buffers) before timing.
@@ -120,7 +116,7 @@ async function measure(name: string, clients: SocketClient[], mix: Mix, seconds:
   const sorted = Float64Array.from(latencies).sort();
   return {
     name, connections: clients.length, requests, seconds: round(elapsed, 3),
-    ops_per_s: Math.round(requests / elapsed), p50_us: round(percentile(sorted, 0.5), 1), p99_us: round(percentile(sorted, 0.99), 1),
+    ops_per_s: Math.round(requests / elapsed), p50_us: round(percentile(sorted, 50), 1), p99_us: round(percentile(sorted, 99), 1),
   };
 }
 

@@ -33,10 +33,10 @@ await build({
     // The embedded WASM makes one chunk large by design; that is not a warning.
     chunkSizeWarningLimit: 2048,
     rolldownOptions: {
-      // bench/machine.ts imports node:os only when it runs under Node; in the page that
-      // branch never runs, so Vite's "externalized for browser compatibility" note is noise.
+      // bench/machine.ts imports node:* modules only when it runs under Node; in the page
+      // that branch never runs, so Vite's "externalized for browser compatibility" note is noise.
       onLog(level, log, handler) {
-        if (/"node:os" has been externalized/.test(log.message)) return;
+        if (/"node:(os|fs|child_process|path|url)" has been externalized/.test(log.message)) return;
         handler(level, log);
       },
     },

@@ -9,6 +9,7 @@ export { FrameTable, PageRefError } from "./engine/frame-table.js";
 export { EngineCapacityError, DisposedError } from "./engine/errors.js";
 export { runTask, type WorkerTask, type WorkerResult, type WorkerInit, type EnginePool } from "./engine/worker-tasks.js";
 export { instantiateEngine, engineModule } from "./engine/wasm.js";
+export { WASM_SHA256 } from "./engine/wasm-binary.generated.js";
 
 export { ARCHES, ARCH_NAMES, archByName, resolveArch, pdxGroupCount, frametableNr, type ArchName, type ArchProfile } from "./arch.js";
 export { CATALOGUE, catalogueEntry, catalogueMap, type CatalogueEntry } from "./catalogue.js";

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { runPdxBench, type PdxBenchReport } from "../../bench/pdx.js";
-import { machineInfo } from "../../bench/machine.js";
+import { buildLine, machineInfo } from "../../bench/machine.js";
 import { nodeNativeToolchain } from "../../bench/native-runner.js";
 import { runOffsetKernels } from "../../bench/offset-kernels.js";
 import { TIMING } from "../../bench/round-robin.js";
@@ -63,7 +63,7 @@ async function offsetKernels(engine: Engine, items: number, quick: boolean, json
   const rows = await runOffsetKernels(engine, { items, ...TIMING[quick ? "quick" : "full"], onSample: progress.update });
   progress.finish(`${rows.length} rows`);
   const m = await machineInfo();
-  console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.runtime}, ${m.platform}; ${items} items per batch`);
+  console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.runtime}, ${m.platform}; ${buildLine(m.build)}; ${items} items per batch`);
   console.log(textTable(["regions", "workload", "runs", "kernel", "ran", "ns/op", "×none"],
     rows.map((r) => [String(r.regions), r.workload, String(r.runs), r.kernel, r.ran ?? "", num(r.ns_per_op, 3), spread(r.vs_none)])));
   console.error(`JSON: ${write(json ?? "out/bench-offset-kernels.json", JSON.stringify({ machine: m, quick, items, rows }, null, 2))}`);
@@ -100,7 +100,7 @@ export const verb: Verb = {
         return 0;
       }
       const m = report.machine;
-      console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.runtime}, ${m.platform}`);
+      console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.runtime}, ${m.platform}; ${buildLine(m.build)}`);
       console.log(table(report));
       for (const why of report.skipped) console.error(`skipped ${why}`);
       console.log("\ntargets (ratios from this run):");

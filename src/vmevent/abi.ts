@@ -11,7 +11,7 @@
  *   └──────────┴────────┴────────┴─────────┴────────────┴──────┴──────────────┴───────────────────┘
  */
 
-export const PAGE_SIZE = 4096;
+export { PAGE_SIZE } from "../page.js";
 /** The monitor ring's GFN, special_pfn(SPECIALPAGE_ACCESS) = 0xff000 − 8 + 1 (research/vm_event.md §3.2). */
 export const LEGACY_RING_GFN = 0xfeff9;
 

@@ -7,6 +7,7 @@
 import { MessageFramer, encodeMessage } from "./codec.js";
 import { XsClient } from "./client.js";
 import type { Connection } from "./connection.js";
+import { PAYLOAD_MAX } from "./constants.js";
 import type { XenstoreServer } from "./server.js";
 
 export interface InProcessPeer {
@@ -27,7 +28,7 @@ export function connectInProcess(server: XenstoreServer, options: { domid?: numb
       if (!open) return;
       const { messages, overlong } = framer.push(copy);
       for (const m of messages) server.handle(connection, m);
-      if (overlong) server.protocolViolation(connection, "request longer than 4096 bytes");
+      if (overlong) server.protocolViolation(connection, `request longer than ${PAYLOAD_MAX} bytes`);
     });
   });
   connection = server.connect({

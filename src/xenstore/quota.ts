@@ -4,6 +4,8 @@
  * A value of 0 disables a quota. GET/SET_QUOTA and `CONTROL quota` read and change them.
  */
 
+import { REL_PATH_MAX } from "./constants.js";
+
 export const QUOTA_NAMES = [
   "nodes", "watches", "outstanding", "memory", "transactions", "transaction-nodes",
   "node-permissions", "path-max", "node-size",
@@ -21,7 +23,7 @@ export const DEFAULT_QUOTAS: Readonly<Record<AnyQuotaName, number>> = {
   transactions: 10,
   "transaction-nodes": 1024,
   "node-permissions": 5,
-  "path-max": 2048,
+  "path-max": REL_PATH_MAX,
   "node-size": 2048,
   "soft-memory": 2_097_152, // 2 MiB
 };

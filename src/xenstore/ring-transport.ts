@@ -5,7 +5,7 @@
  * INTRODUCE carried (foreign mapping). `seed` plays the domain builder, which puts the
  * store page in both places. Runs wherever SharedArrayBuffer and Atomics.waitAsync do.
  */
-import { GNTTAB_RESERVED_XENSTORE } from "./constants.js";
+import { GNTTAB_RESERVED_XENSTORE, PAYLOAD_MAX } from "./constants.js";
 import { MessageFramer, type Message } from "./codec.js";
 import type { Connection } from "./connection.js";
 import type { OutputQueue } from "./output-queue.js";
@@ -173,7 +173,7 @@ class RingServer {
       }
       if (this.stopped) return;
       if (this.backlog.length > 0) break;
-      if (this.overlong) return this.broken(RingError.PROTO, "request longer than 4096 bytes");
+      if (this.overlong) return this.broken(RingError.PROTO, `request longer than ${PAYLOAD_MAX} bytes`);
       const avail = page.req.available();
       if (avail < 0) return this.broken(RingError.RINGIDX, "ring indexes out of range");
       if (avail === 0) break;

@@ -23,8 +23,9 @@
  * of its producer index (Atomics.store is sequentially consistent), then notifies.
  */
 
+import { PAGE_SIZE } from "../page.js";
+
 export const RING_SIZE = 1024;
-export const PAGE_SIZE = 4096;
 export const REQ_OFFSET = 0;
 export const RSP_OFFSET = REQ_OFFSET + RING_SIZE;
 export const REQ_CONS = RSP_OFFSET + RING_SIZE; // 2048

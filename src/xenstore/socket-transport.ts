@@ -10,6 +10,7 @@
 import { chmod, unlink } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
 import { MessageFramer, encodeMessage, type Message } from "./codec.js";
+import { PAYLOAD_MAX } from "./constants.js";
 import type { XenstoreServer } from "./server.js";
 import { claimSocketPath, socketPathFailure } from "./socket-path.js";
 
@@ -87,7 +88,7 @@ export class UnixSocketTransport {
       }
       backlog = [];
       next = 0;
-      if (overlongAfterBacklog) return this.server.protocolViolation(conn, "request longer than 4096 bytes");
+      if (overlongAfterBacklog) return this.server.protocolViolation(conn, `request longer than ${PAYLOAD_MAX} bytes`);
       if (socket.isPaused()) socket.resume();
     };
     socket.on("data", (chunk: Buffer) => {

@@ -41,7 +41,7 @@ describe("ratios and targets come from the rows of one run", () => {
     workload: "pfn_to_pdx", map: "m", scheme: "mask", impl: "wasm-simd", threads: 1, ns_per_op: 1, ops_per_s: 1e9, rme: 1, samples: [o.ns_per_op ?? 1], ...o,
   });
   const report: PdxBenchReport = {
-    machine: { cpu: "x", cores: 2, runtime: "r", platform: "p", date: "d" }, quick: true, items: 10, skipped: [], ratios: [],
+    machine: { cpu: "x", cores: 2, runtime: "r", platform: "p", date: "d", build: { version: "0", git: null, wasm_sha256: "0" } }, quick: true, items: 10, skipped: [], ratios: [],
     results: [
       row({ scheme: "none", ns_per_op: 0.2, ops_per_s: 5e9 }),
       row({ scheme: "mask", ns_per_op: 0.3, ops_per_s: 1 / 0.3e-9 }),

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MsgType } from "../../src/xenstore/constants.js";
 import { bytes, encodeMessage, text } from "../../src/xenstore/codec.js";
+import { SeededRandom } from "../../src/vmevent/sim/prng.js";
 import { startServer, type Running } from "./helpers.js";
 
 let xs: Running;
@@ -94,8 +95,8 @@ describe("reliability", () => {
   });
 
   it("seeded random messages never crash the server; every request gets a reply", async () => {
-    let seed = 11;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const random = new SeededRandom(11);
+    const rand = () => random.next();
     const { client } = await xs.connect();
     const alphabet = ["/", "a", "b", "\0", "@", "T", "F", "1", "0", " ", "x", "-"];
     const pending = [];
