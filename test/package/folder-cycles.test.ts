@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cycles, folderGraph, runtimeImports } from "../support/import-graph.js";
+import { cycles, folderGraph, runtimeClosure, runtimeImports } from "../support/import-graph.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -30,5 +30,13 @@ describe("import cycles between folders", () => {
   it("reads runtime imports, re-exports and dynamic imports, not type-only ones", () => {
     expect(runtimeImports('import { a, type B } from "./a.js";\nimport type { C } from "./c.js";\nexport * from "./d.js";\nawait import("./e.js");\n'))
       .toEqual(["./a.js", "./d.js", "./e.js"]);
+  });
+
+  it("xenmm report is pure bigint code: it never loads the WASM engine, and bench/ never loads the CLI", () => {
+    const report = [...runtimeClosure(join(ROOT, "src/cli/report.ts"))].map((f) => f.slice(ROOT.length + 1));
+    expect(report).toContain("src/arch.ts");
+    expect(report.filter((f) => f.startsWith("src/engine/"))).toEqual([]);
+    const bench = ["pdx", "xenstore", "xenstore-vs-c", "xenstore-soak", "ring"].flatMap((s) => [...runtimeClosure(join(ROOT, `bench/${s}.ts`))]);
+    expect(bench.filter((f) => f.includes("/src/cli/"))).toEqual([]);
   });
 });

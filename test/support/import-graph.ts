@@ -23,6 +23,18 @@ export function runtimeImports(source: string): string[] {
   return found;
 }
 
+/** Every file `entry` loads at run time, itself included (relative imports only). */
+export function runtimeClosure(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const spec of runtimeImports(readFileSync(file, "utf8"))) visit(resolve(dirname(file), spec.replace(/\.js$/, ".ts")));
+  };
+  visit(resolve(entry));
+  return seen;
+}
+
 /** Edges between folder nodes of the trees under `base`, each with the file imports behind it. */
 export function folderGraph(base: string, trees: readonly string[]): FolderGraph {
   const nodeOf = (path: string) => {
