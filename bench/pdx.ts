@@ -131,6 +131,30 @@ function arena(engine: Engine) {
 type Arena = ReturnType<typeof arena>;
 
 /** What every group's planning may use besides its own set-up. */
+/**
+ * The one-thread rows of one scheme on one map, per workload: conversionCases adds exactly
+ * these (it refuses any other), so the progress total is counted from this table.
+ */
+const CONVERSION_ROWS: Readonly<Record<string, readonly Impl[]>> = {
+  pfn_to_pdx: ["wasm-simd", "wasm-batch", "wasm-call", "js-bigint", "js-number"],
+  pdx_to_pfn: ["wasm-simd", "wasm-batch", "wasm-call", "js-bigint", "js-number"],
+  maddr_to_directmapoff: ["wasm-simd", "wasm-batch", "js-bigint"],
+  directmapoff_to_maddr: ["wasm-simd", "wasm-batch", "js-bigint"],
+  mfn_valid: ["wasm-batch", "js-bigint"],
+  page_to_mfn: ["wasm-batch", "js-bigint"],
+};
+/** The multi-thread rows: both batch kernels, for each PFN ⇄ PDX direction. */
+const POOL_KERNELS = ["simd", "scalar"] as const;
+const POOL_WORKLOADS = ["pfn_to_pdx", "pdx_to_pfn"];
+/** Frame-table walks: one row per access order. */
+const FRAMETABLE_ORDERS = ["seq", "random"] as const;
+
+/** Rows of one scheme on one map: the table's, the pool's when it has two threads, one per native build and op. */
+function casesPerScheme(pool: boolean, native: boolean): number {
+  const oneThread = Object.values(CONVERSION_ROWS).reduce((n, impls) => n + impls.length, 0);
+  return oneThread + (pool ? POOL_KERNELS.length * POOL_WORKLOADS.length : 0) + (native ? NATIVE_OPS.length * NATIVE_BUILDS.length : 0);
+}
+
 interface PlanContext { engine: Engine; items: number; pool?: EnginePool; native?: NativeToolchain; skipped: Set<string> }
 
 async function conversionCases(ctx: PlanContext, mem: Arena, pdx: Pdx, mapId: string): Promise<Planned[]> {
@@ -155,6 +179,7 @@ async function conversionCases(ctx: PlanContext, mem: Arena, pdx: Pdx, mapId: st
   const expectedOf = new Map<string, ArrayLike<bigint | number>>();
   let produced: () => ArrayLike<bigint | number> = () => out;
   const add = (workload: string, impl: Impl, fn: () => void | Promise<unknown>, threads = 1, async = false, itemsPerCall = items) => {
+    if (threads === 1 && !CONVERSION_ROWS[workload]?.includes(impl)) throw new Error(`bench: ${workload} ${impl} is not in CONVERSION_ROWS`);
     const want = expected, got = produced;
     const name = `${workload} ${mapId} ${s.scheme} ${impl} ×${threads}`;
     expectedOf.set(workload, want);
@@ -181,12 +206,12 @@ async function conversionCases(ctx: PlanContext, mem: Arena, pdx: Pdx, mapId: st
     const src = halves(input), dst = halves(out);
     produced = () => out;
     add(workload, "js-number", () => { kernel(src, dst, items); });
-    if (pool && pool.size >= 2) {
+    if (pool && pool.size >= 2 && POOL_WORKLOADS.includes(workload)) {
       // Each worker converts its half POOL_ROUNDS times per message, so the ~0.1 ms
       // message round trip does not swamp a batch that takes ~0.1 ms.
       const op = engine.layout[conversion === "pfnToPdx" ? "OP_PFN_TO_PDX" : "OP_PDX_TO_PFN"];
       const half = Math.floor(items / 2);
-      for (const kernelName of ["simd", "scalar"] as const) {
+      for (const kernelName of POOL_KERNELS) {
         const task = (from: number, n: number): WorkerTask => ({ kind: "convert", ctx: pdx.ctx, op, src: input.byteOffset + from * 8, dst: out.byteOffset + from * 8, n, rounds: POOL_ROUNDS, kernel: kernelName });
         add(workload, kernelName === "simd" ? "wasm-simd" : "wasm-batch", () => pool.run([task(0, half), task(half, items - half)]), 2, true, items * POOL_ROUNDS);
       }
@@ -235,6 +260,8 @@ async function conversionCases(ctx: PlanContext, mem: Arena, pdx: Pdx, mapId: st
       });
     }
   }
+  const own = rows.filter((r) => !NATIVE_BUILDS.some((b) => b.impl === r.row.impl)).length;
+  if (own !== casesPerScheme(!!pool && pool.size >= 2, false)) throw new Error(`bench: ${own} cases for ${mapId} ${s.scheme}, the count says ${casesPerScheme(!!pool && pool.size >= 2, false)}`);
   // Native rows sit beside the other rows of their workload.
   const order = [...new Set(rows.map((r) => r.row.workload))];
   return rows.sort((a, b) => order.indexOf(a.row.workload) - order.indexOf(b.row.workload));
@@ -259,7 +286,7 @@ function frametableCases(mem: Arena, pdx: Pdx, gib: number): Planned[] {
   const rnd = new SeededRandom(7);
   for (let i = count - 1; i > 0; i--) { const j = Math.floor(rnd.next() * (i + 1)); const t = rand[i]; rand[i] = rand[j]; rand[j] = t; }
   const rows: Planned[] = [];
-  for (const [order, mfns] of [["seq", seq], ["random", rand]] as const) {
+  for (const [order, mfns] of FRAMETABLE_ORDERS.map((o) => [o, o === "seq" ? seq : rand] as const)) {
     const workload = `mfn_to_page+get_page (${order})`;
     const name = `${workload} ${map.name} ${pdx.platform.state.scheme}`;
     let taken = 0;
@@ -277,8 +304,7 @@ function frametableCases(mem: Arena, pdx: Pdx, gib: number): Planned[] {
 /** Counts and plans every group of cases, in order, without allocating yet. */
 function plan(ctx: PlanContext, o: { quick?: boolean; frametableGiB: number[] }): Group[] {
   const groups: Group[] = [];
-  const threadRows = ctx.pool && ctx.pool.size >= 2 ? 4 : 0;
-  const nativeRows = ctx.native ? NATIVE_OPS.length * NATIVE_BUILDS.length : 0;
+  const perScheme = casesPerScheme(!!ctx.pool && ctx.pool.size >= 2, !!ctx.native);
   const group = (label: string, count: number, setups: Array<(mem: Arena) => Promise<Planned[]> | Planned[]>, pdxs: Pdx[]): Group => {
     const mem = arena(ctx.engine);
     return {
@@ -295,7 +321,7 @@ function plan(ctx: PlanContext, o: { quick?: boolean; frametableGiB: number[] })
       pdxs.push(pdx);
       return conversionCases(ctx, mem, pdx, m.id);
     });
-    groups.push(group(m.id, m.schemes.length * (2 * 5 + threadRows + 2 * 3 + 4 + nativeRows), setups, pdxs));
+    groups.push(group(m.id, m.schemes.length * perScheme, setups, pdxs));
   }
   for (const gib of o.frametableGiB) {
     for (const scheme of ["none", "mask", "offset"] as const) {
@@ -305,7 +331,7 @@ function plan(ctx: PlanContext, o: { quick?: boolean; frametableGiB: number[] })
         pdxs.push(pdx);
         return frametableCases(mem, pdx, gib);
       };
-      groups.push(group(`${gib} GiB frame table ${scheme}`, 2, [setup], pdxs));
+      groups.push(group(`${gib} GiB frame table ${scheme}`, FRAMETABLE_ORDERS.length, [setup], pdxs));
     }
   }
   return groups;
