@@ -1,12 +1,7 @@
-/** Node worker_threads entry: instantiate over the shared memory, then run tasks on request. */
-import { parentPort, workerData } from "node:worker_threads";
-import { instantiateEngine } from "./wasm.js";
-import { arriveAndWait, runTask, type WorkerInit, type WorkerTask } from "./worker-tasks.js";
+/** Node worker_threads entry of NodeWorkerPool: an engine thread (worker-tasks.ts) over parentPort. */
+import { parentPort } from "node:worker_threads";
+import { nodeEndpoint } from "../threads/node.js";
+import { serve } from "../threads/thread.js";
+import { engineThread } from "./worker-tasks.js";
 
-const init = workerData as WorkerInit;
-const { exports } = await instantiateEngine(init.module, init.memory);
-parentPort!.on("message", (task: WorkerTask) => {
-  arriveAndWait(init.gate);
-  parentPort!.postMessage(runTask(exports, task));
-});
-parentPort!.postMessage("ready");
+serve(nodeEndpoint(parentPort!), engineThread);

@@ -1,12 +1,14 @@
 /**
  * Work a thread does on the shared engine memory: the same code runs in Node
- * worker_threads (node-worker.ts) and browser Web Workers. Each thread instantiates the
- * compiled module over the shared Memory; only numbers and addresses cross threads.
+ * worker_threads (node-worker.ts) and browser Web Workers (web/pool-worker.ts), both served
+ * by src/threads. Each thread instantiates the compiled module over the shared Memory;
+ * only numbers and addresses cross threads.
  */
 import { InvalidArgumentError } from "../errors.js";
 import { intIn, oneOf } from "../options.js";
 import { describeValue } from "../u64.js";
 import type { WasmExports } from "./abi.js";
+import { instantiateEngine } from "./wasm.js";
 
 export type WorkerTask =
   /** `rounds` × (get_page on every MFN of the batch, then put_page on every one). */
@@ -61,32 +63,23 @@ export function checkWorkerTask(task: WorkerTask): void {
   }
 }
 
-/** Slots of the start gate (WorkerInit.gate). */
-export const GATE_OPEN = 0;
-export const GATE_ARRIVED = 1;
-export const GATE_SLOTS = 2;
-
-/** A worker's side of the start barrier: announce arrival, then wait for the gate to open. */
-export function arriveAndWait(gate: Int32Array): void {
-  Atomics.add(gate, GATE_ARRIVED, 1);
-  Atomics.notify(gate, GATE_ARRIVED);
-  Atomics.wait(gate, GATE_OPEN, 0);
-}
-
-/** Message that starts a worker: the module and memory to instantiate, and a start gate. */
+/** What opens an engine thread: the compiled module and the shared memory to instantiate it over. */
 export interface WorkerInit {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
-  /**
-   * The start barrier, an Int32Array of GATE_SLOTS over a SharedArrayBuffer: GATE_OPEN is
-   * 0 (closed) or 1, GATE_ARRIVED counts workers that have arrived. A worker with a task
-   * calls arriveAndWait; the pool opens the gate once every worker of the run has arrived,
-   * so all start at the same moment and really contend.
-   */
-  gate: Int32Array;
 }
 
-/** Threads over one engine's memory: Node worker_threads (node-pool.ts) or Web Workers. */
+export function workerInit(engine: { module: WebAssembly.Module; memory: WebAssembly.Memory }): WorkerInit {
+  return { module: engine.module, memory: engine.memory };
+}
+
+/** An engine thread's setup (threads/thread.ts `serve`): instantiate, then run each task. */
+export async function engineThread(init: WorkerInit): Promise<(task: WorkerTask) => WorkerResult> {
+  const { exports } = await instantiateEngine(init.module, init.memory);
+  return (task) => runTask(exports, task);
+}
+
+/** Threads over one engine's memory: Node worker_threads (node-pool.ts) or Web Workers (web/web-pool.ts). */
 export interface EnginePool {
   readonly size: number;
   /** Runs tasks[i] on thread i, all released together; resolves with every result. */

@@ -12,6 +12,8 @@
  * ready:          arrivals at the start barrier
  * produced_batch: the last batch whose producer has written everything (consumers drain up to it)
  */
+import { arrive, awaitCount, waitWhileEquals } from "../../threads/barrier.js";
+
 export const CONTROL = { go: 0, done: 1, stop: 2, ready: 3, producedBatch: 4 } as const;
 export const CONTROL_WORDS = 5;
 
@@ -19,28 +21,12 @@ export function newControl(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT));
 }
 
-/** Waits (blocking: worker threads, or Node's main thread) until words[i] !== value or timeout. */
-export function waitWhileEquals(words: Int32Array, i: number, value: number, timeoutMs: number): boolean {
-  const deadline = Date.now() + timeoutMs;
-  while (Atomics.load(words, i) === value) {
-    const left = deadline - Date.now();
-    if (left <= 0) return false;
-    Atomics.wait(words, i, value, Math.min(left, 100));
-  }
-  return true;
-}
+export { waitWhileEquals };
 
 /** Start barrier: every participant arrives, then all go together (proves they overlap in time). */
 export function arriveAndWait(control: Int32Array, participants: number, timeoutMs = 10_000): void {
-  Atomics.add(control, CONTROL.ready, 1);
-  Atomics.notify(control, CONTROL.ready);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const seen = Atomics.load(control, CONTROL.ready);
-    if (seen >= participants) return;
-    if (Date.now() > deadline) throw new Error(`start barrier: only ${seen} of ${participants} workers arrived`);
-    Atomics.wait(control, CONTROL.ready, seen, 50);
-  }
+  arrive(control, CONTROL.ready);
+  awaitCount(control, CONTROL.ready, participants, timeoutMs, "start barrier");
 }
 
 const SPIN_MS = 0.05;

@@ -3,8 +3,18 @@
  * node-host.ts, Web Workers in src/web/ring-workers.ts): release batches, wait for them, stop
  * the workers and collect their results. Runtime-neutral.
  */
+import { awaitCountAsync } from "../../threads/barrier.js";
+import { runOnce, type Thread } from "../../threads/thread.js";
 import { CONTROL } from "./control.js";
-import type { RoleResult } from "./roles.js";
+import type { RoleResult, RoleSpec } from "./roles.js";
+
+/** What opens a role thread: on Linux, the CPU it pins itself to (Node only). */
+export interface RoleThreadInit { cpu?: number }
+
+/** Runs one role on its own thread (its entry serves roles.ts `runRole`) and ends the thread. */
+export function runRoleThread(thread: Thread, spec: RoleSpec, cpu?: number): Promise<RoleResult> {
+  return runOnce<RoleThreadInit>(thread, { init: { cpu } }, spec) as Promise<RoleResult>;
+}
 
 export interface RoleGroup {
   /** Releases one batch and blocks until every participating worker finished it. */
@@ -41,12 +51,8 @@ export function roleGroup(control: Int32Array, participants: number, batchMember
       return Promise.all(results);
     },
     async ready() {
-      const deadline = Date.now() + 30_000;
-      while (Atomics.load(control, CONTROL.ready) < participants) {
-        if (failure) throw failure;
-        if (Date.now() > deadline) throw new Error(`only ${Atomics.load(control, CONTROL.ready)} of ${participants} workers started`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      const failed = new Promise<never>((_, reject) => results.forEach((p) => p.catch(reject)));
+      await awaitCountAsync(control, CONTROL.ready, participants, "role workers starting", 30_000, failed);
     },
   };
 }
