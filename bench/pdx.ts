@@ -143,10 +143,8 @@ const CONVERSION_ROWS: Readonly<Record<string, readonly Impl[]>> = {
   mfn_valid: ["wasm-batch", "js-bigint"],
   page_to_mfn: ["wasm-batch", "js-bigint"],
 };
-/** The multi-thread rows: both batch kernels, for each PFN ⇄ PDX direction. */
-const POOL_KERNELS = ["simd", "scalar"] as const;
-const POOL_WORKLOADS = ["pfn_to_pdx", "pdx_to_pfn"];
-/** Frame-table walks: one row per access order. */
+/** The multi-thread rows (both batch kernels, each PFN ⇄ PDX direction) and the frame-table walks' access orders. */
+const POOL_KERNELS = ["simd", "scalar"] as const, POOL_WORKLOADS = ["pfn_to_pdx", "pdx_to_pfn"];
 const FRAMETABLE_ORDERS = ["seq", "random"] as const;
 
 /** Rows of one scheme on one map: the table's, the pool's when it has two threads, one per native build and op. */
