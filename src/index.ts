@@ -7,7 +7,8 @@ export { Engine, type EngineOptions } from "./engine/engine.js";
 export { Pdx, type Conversion, type Kernel, type BatchOptions } from "./engine/pdx.js";
 export { FrameTable, PageRefError } from "./engine/frame-table.js";
 export { EngineCapacityError, DisposedError } from "./engine/errors.js";
-export { runTask, type WorkerTask, type WorkerResult, type WorkerInit, type EnginePool } from "./engine/worker-tasks.js";
+export { runTask, type WorkerTask, type WorkerResult, type EnginePool } from "./engine/worker-tasks.js";
+export { WebWorkerPool } from "./engine/web-pool.js";
 export { instantiateEngine, engineModule } from "./engine/wasm.js";
 export { WASM_SHA256 } from "./engine/wasm-binary.generated.js";
 

@@ -1,6 +1,6 @@
 /**
  * Work a thread does on the shared engine memory: the same code runs in Node
- * worker_threads (node-worker.ts) and browser Web Workers (web/pool-worker.ts), both served
+ * worker_threads (node-worker.ts) and browser Web Workers (web-worker.ts), both served
  * by src/threads. Each thread instantiates the compiled module over the shared Memory;
  * only numbers and addresses cross threads.
  */
@@ -79,7 +79,7 @@ export async function engineThread(init: WorkerInit): Promise<(task: WorkerTask)
   return (task) => runTask(exports, task);
 }
 
-/** Threads over one engine's memory: Node worker_threads (node-pool.ts) or Web Workers (web/web-pool.ts). */
+/** Threads over one engine's memory: Node worker_threads (node-pool.ts) or Web Workers (web-pool.ts). */
 export interface EnginePool {
   readonly size: number;
   /** Runs tasks[i] on thread i, all released together; resolves with every result. */

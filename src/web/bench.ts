@@ -9,7 +9,7 @@ import { Engine } from "../engine/engine.js";
 import type { EnginePool } from "../engine/worker-tasks.js";
 import { barChart } from "../report/svg.js";
 import { chart, fill, h, messageOf, select, table } from "./dom.js";
-import { WebWorkerPool } from "./web-pool.js";
+import { WebWorkerPool } from "../engine/web-pool.js";
 
 /** Quick: smaller batches and one frame-table size, so a run takes tens of seconds, not minutes. */
 const QUICK_MAPS = BENCH_MAPS.filter((m) => m.quick).map((m) => m.id).join(", ");

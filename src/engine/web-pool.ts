@@ -1,19 +1,21 @@
 /**
  * A pool of Web Workers over one engine's shared memory: the browser twin of
- * engine/node-pool.ts, on the same gated pool (src/threads). Posting a shared Memory to a
+ * node-pool.ts, on the same gated pool (src/threads). Posting a shared Memory to a
  * worker needs a cross-origin isolated page (COOP + COEP, as `xenmm serve` sends).
  */
-import type { Engine } from "../engine/engine.js";
-import { checkWorkerTask, workerInit, type EnginePool, type WorkerResult, type WorkerTask } from "../engine/worker-tasks.js";
 import { GatedPool, openThreads } from "../threads/gated-pool.js";
 import { webThread } from "../threads/web.js";
+import type { Engine } from "./engine.js";
+import { checkPoolArgs } from "./pool-args.js";
+import { checkWorkerTask, workerInit, type EnginePool, type WorkerResult, type WorkerTask } from "./worker-tasks.js";
 
 export class WebWorkerPool extends GatedPool<WorkerTask, WorkerResult> implements EnginePool {
   static async create(engine: Engine, size: number): Promise<WebWorkerPool> {
+    checkPoolArgs("WebWorkerPool.create", engine, size);
     if (!globalThis.crossOriginIsolated)
       throw new Error("this page is not cross-origin isolated, so the shared engine memory cannot reach Web Workers; serve it with `xenmm serve`");
     // Vite bundles the worker from this exact `new Worker(new URL(…), …)` form.
-    const threads = Array.from({ length: size }, () => webThread(new Worker(new URL("./pool-worker.ts", import.meta.url), { type: "module", name: "xenmm-engine" }), "engine worker"));
+    const threads = Array.from({ length: size }, () => webThread(new Worker(new URL("./web-worker.js", import.meta.url), { type: "module", name: "xenmm-engine" }), "engine worker"));
     return new WebWorkerPool(await openThreads(threads, workerInit(engine)), checkWorkerTask);
   }
 }
