@@ -6,7 +6,8 @@ import { MessageChannel } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Engine } from "../../dist/src/engine/engine.js";
 import { NodeWorkerPool } from "../../dist/src/engine/node-pool.js";
-import { InvalidArgumentError } from "../../dist/src/errors.js";
+import { WebWorkerPool } from "../../dist/src/engine/web-pool.js";
+import { InvalidArgumentError, XenmmError } from "../../dist/src/errors.js";
 import { arrive, awaitCount, awaitCountAsync, waitWhileEquals } from "../../src/threads/barrier.js";
 import { nodeEndpoint } from "../../src/threads/node.js";
 import { runOnce, serve, Thread, type Reply } from "../../src/threads/thread.js";
@@ -92,5 +93,11 @@ describe("gated pool (NodeWorkerPool)", () => {
   it("refuses a size out of range with a typed error", async () => {
     await expect(NodeWorkerPool.create(engine, 0)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(NodeWorkerPool.create({} as never, 1)).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it("WebWorkerPool outside a cross-origin isolated page refuses with a typed error that names the way out", async () => {
+    const err = await WebWorkerPool.create(engine, 1).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(XenmmError);
+    expect((err as Error).message).toContain("NodeWorkerPool from xenmm/node");
   });
 });
