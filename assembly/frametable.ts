@@ -1,4 +1,4 @@
-// Validity, compressibility and the frame table (research/pdx.md §2.4, §3.4, §4.4, §7).
+// Validity, compressibility and the frame table (docs/notes/pdx.md §2.4, §3.4, §4.4, §7).
 //
 // Xen's frame table is one virtual array of page_info indexed by PDX and backed by
 // the MMU only where a PDX group holds RAM. Linear memory has no MMU, so each group's

@@ -1,5 +1,5 @@
 // The context block: one Xen PDX configuration in linear memory, written by the TS
-// engine (src/engine/context.ts) and read by every export. Each export takes the
+// engine (src/engine/context-block.ts) and read by every export. Each export takes the
 // block's address, so several configurations (none/mask/offset) can live side by side
 // in one shared memory and every worker reads the same bytes. Offsets are exported as
 // globals; TS reads them from the instance and never restates them.

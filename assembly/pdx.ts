@@ -1,5 +1,5 @@
 // PFN ⇄ PDX and maddr ⇄ directmap-offset conversions for Xen's three schemes
-// (research/pdx.md §3.3, §4.3, §5.2), scalar and in batches over linear memory.
+// (docs/notes/pdx.md §3.3, §4.3, §5.2), scalar and in batches over linear memory.
 //
 // The four conversions come in two shapes per scheme, so one kernel serves each shape:
 //   mask,   towards PDX space:   (x & low) | ((x & high) >> W)
@@ -79,7 +79,7 @@ export function convertBatchScalar(ctx: usize, op: u32, src: usize, dst: usize, 
 }
 
 // ── v128 ────────────────────────────────────────────────────────────────────────
-// V8 neither hoists splats out of loops nor unrolls (research/toolchain.md §7), so the
+// V8 neither hoists splats out of loops nor unrolls (docs/notes/toolchain.md §7), so the
 // mask kernel is unrolled 4× by hand; offset has no gather, so lanes are extracted and
 // loaded with load64_zero + load64_lane.
 
@@ -134,7 +134,7 @@ export function convertBatchScalar(ctx: usize, op: u32, src: usize, dst: usize, 
 // per item. Needs shift + table order ≤ 63 (the compares are signed).
 // Setup fills the operands into the context block once (offsetSelectPrepare) and the
 // kernel loads them before its loop: V8 neither hoists splats nor the scalar work feeding
-// them, but keeps loaded values in registers (research/toolchain.md §7).
+// them, but keeps loaded values in registers (docs/notes/toolchain.md §7).
 
 /** Up to this many runs, the select kernel applies. */
 export const SELECT_MAX_RUNS: i32 = 8;

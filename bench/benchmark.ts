@@ -1,6 +1,6 @@
 /**
  * benchmark.js, loaded so that it works both in Node and in a browser bundle
- * (research/toolchain.md §3: a bundled benchmark.js cannot `require` lodash and looks
+ * (docs/notes/toolchain.md §3: a bundled benchmark.js cannot `require` lodash and looks
  * for a global `Benchmark`, so build it from an explicit context).
  */
 import BenchmarkBase from "benchmark";

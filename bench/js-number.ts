@@ -2,7 +2,7 @@
  * The fastest pure-JS PFN ⇄ PDX forms we could write: u64 values as two u32 halves in
  * a Uint32Array (little endian: lo at 2i, hi at 2i+1), no BigInt anywhere. This is the
  * `js-number` baseline that WASM must beat; results equal the bigint reference bit for
- * bit (test/bench/js-number.test.ts).
+ * bit (test/bench/pdx-bench.test.ts, "js-number kernels equal the bigint reference").
  */
 import type { PdxState } from "../src/index.js";
 

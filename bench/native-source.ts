@@ -2,7 +2,7 @@
  * The native baseline's C source, generated from one scheme's setup result (the same
  * PdxState the WASM engine's context block is written from), with every parameter a
  * literal so the compiler folds them, as the WASM kernels fold theirs. Formulas:
- * research/pdx.md §3.3, §4.3, §5.2 (as in src/pdx/reference.ts). Runner-agnostic: this
+ * docs/notes/pdx.md §3.3, §4.3, §5.2 (as in src/pdx/reference.ts). Runner-agnostic: this
  * file only builds text; bench/native-runner.ts compiles and runs it.
  *
  * The program reads the four input arrays (one per conversion, in OP order) from a file

@@ -3,7 +3,7 @@
 // - the compare-and-select kernel over k delta runs (1…8): unused compare steps drop out;
 // - the lanes kernel over the index shift (1…63), with a zero scale (address forms read
 //   pre-scaled tables): a constant shift is one `vpsrlq xmm, imm` where a runtime one is
-//   re-materialised on every use (research/toolchain.md §7), and no delta shift is left.
+//   re-materialised on every use (docs/notes/toolchain.md §7), and no delta shift is left.
 import { writeFileSync } from "node:fs";
 
 const MAX_RUNS = 8; // SELECT_MAX_RUNS in assembly/pdx.ts

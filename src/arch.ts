@@ -1,6 +1,6 @@
 /**
  * Per-architecture numbers of Xen's PDX and frame-table code, in one place
- * (research/pdx.md §1, §2.1, §2.3, §5.1, §7.1). Everything else derives from these.
+ * (docs/notes/pdx.md §1, §2.1, §2.3, §5.1, §7.1). Everything else derives from these.
  */
 import { checkArchProfile } from "./arch-check.js";
 import { UsageError } from "./errors.js";
@@ -50,49 +50,49 @@ export const ARCHES: Readonly<Record<ArchName, ArchProfile>> = {
     pageShift: 12, maxOrder: 20, pageInfoSize: 32, countInfoOffset: 8, pdxGroupShift: 21,
     frametableSize: 128n * GiB, maxPfnRanges: 1024, defaultScheme: "offset", tableOrder: 6, physAddrBits: 52,
     setupBase: "first-ram-at-or-above-4g", frametableBase: "pdx-zero",
-    source: "xen/arch/x86/include/asm/{config,mm}.h; research/pdx.md §7.1",
+    source: "xen/arch/x86/include/asm/{config,mm}.h; docs/notes/pdx.md §7.1",
   },
   "x86-64-bigmem": {
     name: "x86-64-bigmem", description: "x86-64 with CONFIG_BIGMEM (48-byte page_info)",
     pageShift: 12, maxOrder: 20, pageInfoSize: 48, countInfoOffset: 16, pdxGroupShift: 21,
     frametableSize: 1536n * GiB, maxPfnRanges: 1024, defaultScheme: "offset", tableOrder: 6, physAddrBits: 52,
     setupBase: "first-ram-at-or-above-4g", frametableBase: "pdx-zero",
-    source: "xen/arch/x86/include/asm/{config,mm}.h; research/pdx.md §7.1",
+    source: "xen/arch/x86/include/asm/{config,mm}.h; docs/notes/pdx.md §7.1",
   },
   arm64: {
     name: "arm64", description: "Arm64 (56-byte page_info, frame table from the first RAM group)",
     pageShift: 12, maxOrder: 18, pageInfoSize: 56, countInfoOffset: 16, pdxGroupShift: 21,
     frametableSize: 32n * GiB, maxPfnRanges: 256, defaultScheme: "mask", tableOrder: 6, physAddrBits: 48,
     setupBase: "zero", frametableBase: "first-ram-group",
-    source: "xen/arch/arm/include/asm/{mm.h,mmu/layout.h}; research/pdx.md §7.1",
+    source: "xen/arch/arm/include/asm/{mm.h,mmu/layout.h}; docs/notes/pdx.md §7.1",
   },
   arm32: {
     name: "arm32", description: "Arm32 LPAE (96 MiB frame table)",
     pageShift: 12, maxOrder: 18, pageInfoSize: 32, countInfoOffset: 8, pdxGroupShift: 21,
     frametableSize: 96n * MiB, maxPfnRanges: 256, defaultScheme: "mask", tableOrder: 6, physAddrBits: 40,
     setupBase: "zero", frametableBase: "first-ram-group",
-    source: "xen/arch/arm/include/asm/{mm.h,mmu/layout.h}; research/pdx.md §7.1",
+    source: "xen/arch/arm/include/asm/{mm.h,mmu/layout.h}; docs/notes/pdx.md §7.1",
   },
   ppc64: {
     name: "ppc64", description: "PowerPC 64 (64 KiB pages)",
     pageShift: 16, maxOrder: 18, pageInfoSize: 56, countInfoOffset: 16, pdxGroupShift: 21,
     frametableSize: 32n * GiB, maxPfnRanges: 256, defaultScheme: "mask", tableOrder: 6, physAddrBits: 56,
     setupBase: "zero", frametableBase: "first-ram-group",
-    source: "research/pdx.md §5.1, §7.1; page_info 56 B counted from the field list in xen/arch/ppc/include/asm/mm.h; 56-bit PA assumed",
+    source: "docs/notes/pdx.md §5.1, §7.1; page_info 56 B counted from the field list in xen/arch/ppc/include/asm/mm.h; 56-bit PA assumed",
   },
   riscv64: {
     name: "riscv64", description: "RISC-V 64 (no compression by default)",
     pageShift: 12, maxOrder: 18, pageInfoSize: 48, countInfoOffset: 16, pdxGroupShift: 21,
     frametableSize: 3n * GiB, maxPfnRanges: 256, defaultScheme: "none", tableOrder: 6, physAddrBits: 56,
     setupBase: "zero", frametableBase: "first-ram-group",
-    source: "research/pdx.md §5.1, §7.1 (page_info 48 B); 3 GiB frame table from the RISC-V layout patch on xen-devel; Sv57 56-bit PA",
+    source: "docs/notes/pdx.md §5.1, §7.1 (page_info 48 B); 3 GiB frame table from the RISC-V layout patch on xen-devel; Sv57 56-bit PA",
   },
   harness: {
     name: "harness", description: "Xen's unit-test harness tools/tests/pdx (MAX_ORDER 18, base 0, 16 ranges)",
     pageShift: 12, maxOrder: 18, pageInfoSize: 32, countInfoOffset: 8, pdxGroupShift: 21,
     frametableSize: 1n << 64n, maxPfnRanges: 16, defaultScheme: "mask", tableOrder: 6, physAddrBits: 64,
     setupBase: "zero", frametableBase: "pdx-zero",
-    source: "tools/tests/pdx/harness.h; research/pdx.md §6.1 (no frame table: page_info as x86-64, no size limit)",
+    source: "tools/tests/pdx/harness.h; docs/notes/pdx.md §6.1 (no frame table: page_info as x86-64, no size limit)",
   },
 };
 

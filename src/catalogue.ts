@@ -1,7 +1,7 @@
 /**
  * The embedded catalogue of real memory maps: Xen's 15 unit-test vectors
- * (tools/tests/pdx/test-pdx.c, expanded with MAX_ORDER 18, research/pdx.md §6.2) and the
- * board and server maps of research/pdx.md §4.6 and §9, each with its source. Byte
+ * (tools/tests/pdx/test-pdx.c, expanded with MAX_ORDER 18, docs/notes/pdx.md §6.2) and the
+ * board and server maps of docs/notes/pdx.md §4.6 and §9, each with its source. Byte
  * ranges, half-open; SRAT maps quoted with inclusive ends are converted.
  */
 import type { ArchName } from "./arch.js";
@@ -43,7 +43,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   xenVector(13, "2-socket Intel CLX with contiguous ranges, no compression", [["0x0", "0x180000000"], ["0x180000000", "0x3040000000"]]),
   xenVector(14, "Dell R740, dual socket", [["0x0", "0x80000000"], ["0x100000000", "0x3070000000"], ["0x3070000000", "0x3870000000"], ["0x3870000000", "0x6870000000"], ["0x6870000000", "0x7070000000"]]),
   { id: "intel-gnr-4s", title: "Intel Granite Rapids, 4 sockets, 512 GiB per node", arch: "x86-64",
-    source: "SRAT in xen-project/xen commit c5c45bcb (research/pdx.md §4.6)",
+    source: "SRAT in xen-project/xen commit c5c45bcb (docs/notes/pdx.md §4.6)",
     ranges: [["0x0", "0x80000000"], ["0x100000000", "0x8080000000"], ["0x63e80000000", "0x6be80000000"], ["0xc7e80000000", "0xcfe80000000"], ["0x12be80000000", "0x133e80000000"]] },
   { id: "amd-naples-2s", title: "AMD Naples Epyc 7281, 2 sockets, 8 NUMA nodes", arch: "x86-64", source: TEST_PDX + " #9",
     ranges: [["0x0", "0xa0000"], ["0x100000", "0xb0000000"], ["0x100000000", "0x430000000"], ["0x430000000", "0x830000000"], ["0x830000000", "0xc30000000"], ["0xc30000000", "0x1030000000"], ["0x1030000000", "0x1430000000"], ["0x1430000000", "0x1830000000"], ["0x1830000000", "0x1c30000000"], ["0x1c30000000", "0x2030000000"]] },
@@ -54,10 +54,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { id: "qemu-2node", title: "QEMU, 2 NUMA nodes × 2 GiB", arch: "x86-64", source: TEST_PDX + " #10",
     ranges: [["0x0", "0x80000000"], ["0x100000000", "0x180000000"]] },
   { id: "amd-turin", title: "AMD Turin, 2 nodes (SRAT)", arch: "x86-64",
-    source: "xen-project/xen tools/tests/numa/test-numa.c, commit 97e3837a (research/pdx.md §9.1)",
+    source: "xen-project/xen tools/tests/numa/test-numa.c, commit 97e3837a (docs/notes/pdx.md §9.1)",
     ranges: [["0x0", "0xa0000"], ["0xc0000", "0xb0000000"], ["0x100000000", "0xc050000000"], ["0xc050000000", "0xfc50000000"], ["0x10000000000", "0x18400000000"]] },
   { id: "amd-preproduction", title: "Pre-production AMD, 2 nodes (SRAT)", arch: "x86-64",
-    source: "xen-project/xen tools/tests/numa/test-numa.c, commit 97e3837a (research/pdx.md §9.1)",
+    source: "xen-project/xen tools/tests/numa/test-numa.c, commit 97e3837a (docs/notes/pdx.md §9.1)",
     ranges: [["0x0", "0xb0000000"], ["0x100000000", "0xfc50000000"], ["0x10000000000", "0x10400000000"], ["0x10400000000", "0x20400000000"]] },
   { id: "amd-versal-gen2", title: "AMD Versal Gen 2", arch: "arm64", source: TEST_PDX + " #7",
     ranges: [["0x0", "0x80000000"], ["0x800000000", "0x880000000"], ["0x50000000000", "0x50080000000"], ["0x60000000000", "0x60080000000"], ["0x70000000000", "0x70080000000"]] },

@@ -1,4 +1,4 @@
-/** Arch profiles against research/pdx.md §7.1 (PDX_GROUP_COUNT, FRAMETABLE_NR, group sizes). */
+/** Arch profiles against docs/notes/pdx.md §7.1 (PDX_GROUP_COUNT, FRAMETABLE_NR, group sizes). */
 import { describe, expect, it } from "vitest";
 import { ARCHES, frametableNr, pdxGroupCount, pdxGroupOrder } from "../src/arch.js";
 

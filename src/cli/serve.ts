@@ -2,7 +2,7 @@
  * `xenmm serve [--port N] [--host H]`: serves the playground build (dist/web) with the
  * headers that make a page cross-origin isolated (COOP same-origin + COEP require-corp),
  * because only then do browsers hand the engine's shared WebAssembly.Memory to Web
- * Workers (research/toolchain.md §5). Static files only; GET and HEAD only.
+ * Workers (docs/notes/toolchain.md §5). Static files only; GET and HEAD only.
  */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";

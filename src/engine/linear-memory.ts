@@ -1,6 +1,6 @@
 /**
  * The shared linear memory, carved by TS (the WASM side never allocates: each instance
- * would have its own allocator state, research/toolchain.md §2). Regions come from a
+ * would have its own allocator state, docs/notes/toolchain.md §2). Regions come from a
  * first-fit free list, else from the top; freed regions are zeroed so every region
  * starts zeroed, like fresh pages. Typed-array views are re-made after growth, because
  * `memory.buffer` is a new SharedArrayBuffer object each time it grows.

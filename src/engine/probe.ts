@@ -7,7 +7,7 @@ import { Pdx } from "./pdx.js";
 /**
  * A probe of one PFN through the WASM engine: pdx = pfn_to_pdx(pfn), its round trip,
  * pdx_is_region_compressible(pfn << PAGE_SHIFT, 1), maddr = (pfn << PAGE_SHIFT) | 0xabc
- * and maddr_to_directmapoff(maddr), the columns of research/pdx.md §6.5. Addresses are
+ * and maddr_to_directmapoff(maddr), the columns of docs/notes/pdx.md §6.5. Addresses are
  * paddr_t, 64 bits: a PFN shifted past bit 63 wraps, as in Xen.
  */
 export function probePfn(pdx: Pdx, pfnInput: U64Input): ProbeJson {

@@ -122,7 +122,7 @@ function cells(value: string, line: number, input: string): bigint[] {
 
 const isMemoryNode = (n: DtNode) => n.props.get("device_type")?.value === '"memory"' || /^memory(@|$)/.test(n.name);
 
-/** A root with 2 address cells is a 64-bit Arm board, 1 a 32-bit one (research/pdx.md §2.1: Arm registers DT banks). */
+/** A root with 2 address cells is a 64-bit Arm board, 1 a 32-bit one (docs/notes/pdx.md §2.1: Arm registers DT banks). */
 function archOf(nodes: DtNode[], input: string): ArchHint | undefined {
   const root = nodes.find((n) => n.name === "/" && !n.parent);
   if (!root?.props.has("#address-cells")) return undefined;

@@ -1,7 +1,7 @@
 /**
  * Boot logs, Xen's and Linux's: which of their memory lines become the map. Xen's x86
  * caller registers the SRAT memory-affinity entries for PDX and checks E820 RAM for
- * coverage (research/pdx.md §2.1, §2.3), so a log with both keeps both; Arm registers its
+ * coverage (docs/notes/pdx.md §2.1, §2.3), so a log with both keeps both; Arm registers its
  * memory banks, which a Linux log on a device-tree platform states as `node N: [mem …]`.
  */
 import type { ArchHint } from "./arch-hint.js";

@@ -97,7 +97,7 @@ export function checkRanges(name: string, ranges: readonly RamRange[], arch?: Ar
   const sorted = [...ranges].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].start < sorted[i - 1].end)
-      warnings.push(`${describe(sorted[i - 1])} and ${describe(sorted[i])} overlap; mask setup ORs them independently, offset setup merges them (a range inside another shrinks it, research/pdx.md §4.5)`);
+      warnings.push(`${describe(sorted[i - 1])} and ${describe(sorted[i])} overlap; mask setup ORs them independently, offset setup merges them (a range inside another shrinks it, docs/notes/pdx.md §4.5)`);
   }
   return warnings;
 }

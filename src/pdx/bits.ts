@@ -1,5 +1,5 @@
 /**
- * Unsigned 64-bit helpers with Xen's exact semantics (research/pdx.md §2.2). Every value
+ * Unsigned 64-bit helpers with Xen's exact semantics (docs/notes/pdx.md §2.2). Every value
  * is a `bigint` kept in [0, 2^64): results of subtraction and left shifts are wrapped.
  */
 // U64_MAX and hex live in src/u64.ts, below every folder (memmap prints with them too).

@@ -1,5 +1,5 @@
 /**
- * PDX grouping (research/pdx.md §2.4, §7.2): which groups of PDX_GROUP_COUNT frames hold
+ * PDX grouping (docs/notes/pdx.md §2.4, §7.2): which groups of PDX_GROUP_COUNT frames hold
  * RAM, kept as sorted intervals of group indices so that even a PDX space of 2^52
  * frames is described in O(ranges) memory; the engine turns them into Xen's bitmap.
  */

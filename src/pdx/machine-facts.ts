@@ -1,7 +1,7 @@
 /**
  * What a survey asks of one machine, derived from a SchemeComparison: its RAM and top
  * address, whether the arch's default scheme compresses and by how much, and what
- * CONFIG_PDX_NONE would do to it (research/pdx.md §7: frame-table limits per arch).
+ * CONFIG_PDX_NONE would do to it (docs/notes/pdx.md §7: frame-table limits per arch).
  */
 import type { SchemeComparison } from "./compare.js";
 

@@ -1,5 +1,5 @@
 /**
- * Mask compression setup (research/pdx.md §3.2): OR together every range's base and
+ * Mask compression setup (docs/notes/pdx.md §3.2): OR together every range's base and
  * moving bits, then remove the longest run of zero bits that starts at or above
  * MAX_ORDER and is terminated by a set bit.
  *

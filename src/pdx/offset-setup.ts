@@ -1,5 +1,5 @@
 /**
- * Offset compression setup (research/pdx.md §4.2): give every RAM region a power-of-two
+ * Offset compression setup (docs/notes/pdx.md §4.2): give every RAM region a power-of-two
  * slot in PDX space and find a few PFN bits that tell regions apart, to index a table of
  * per-region offsets.
  *

@@ -1,4 +1,4 @@
-/** The knobs of PDX setup that differ between Xen builds (research/pdx.md §1, §2.3, §4.1). */
+/** The knobs of PDX setup that differ between Xen builds (docs/notes/pdx.md §1, §2.3, §4.1). */
 export interface SetupParams {
   /** Low PFN bits never compressed: 18 on Arm/PPC/RISC-V and in Xen's harness, 20 on x86. */
   readonly maxOrder: number;

@@ -1,5 +1,5 @@
 /**
- * What an arch's boot code does around PDX setup (research/pdx.md §2.3–§2.4, §5.1):
+ * What an arch's boot code does around PDX setup (docs/notes/pdx.md §2.3–§2.4, §5.1):
  * register the ranges, pick `base`, run setup, check that every RAM range is covered
  * (else reset), then derive max_page / max_pdx, the frame-table base and the valid
  * PDX groups. Pure bigint: no WASM needed, so reports and tests run anywhere.

@@ -1,6 +1,6 @@
 /**
  * Pure-TypeScript conversions over a PdxState: the reference the WASM engine is tested
- * against, and the `js-bigint` benchmark baseline. Formulas: research/pdx.md §3.3–§3.4,
+ * against, and the `js-bigint` benchmark baseline. Formulas: docs/notes/pdx.md §3.3–§3.4,
  * §4.3–§4.4, §5.2. All arithmetic is modulo 2^64; PFNs that no RAM backs alias, as in Xen.
  * Inputs follow the API's one rule (src/u64.ts): a value outside [0, 2^64) is refused,
  * never wrapped, and the state must be a PdxState (checked once per state object).

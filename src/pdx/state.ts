@@ -1,6 +1,6 @@
 /**
  * The result of PDX setup: an immutable description of one scheme's translation state.
- * Field names follow Xen's globals (research/pdx.md §3.1, §4.1) so that reports and JSON
+ * Field names follow Xen's globals (docs/notes/pdx.md §3.1, §4.1) so that reports and JSON
  * can be read side by side with Xen's code. Identity values mean "not compressing".
  */
 import { InvalidArgumentError } from "../errors.js";

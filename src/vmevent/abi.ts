@@ -1,6 +1,6 @@
 /**
  * The vm_event public ABI (xen/include/public/vm_event.h, interface version 7), restated
- * from research/vm_event.md §1. Only what the models need: the request/response size
+ * from docs/notes/vm_event.md §1. Only what the models need: the request/response size
  * (derived from its parts, never hand-counted), the offsets the models read and write,
  * flags, reasons, and the measured request size of every ABI era.
  *
@@ -12,7 +12,7 @@
  */
 
 export { PAGE_SIZE } from "../page.js";
-/** The monitor ring's GFN, special_pfn(SPECIALPAGE_ACCESS) = 0xff000 − 8 + 1 (research/vm_event.md §3.2). */
+/** The monitor ring's GFN, special_pfn(SPECIALPAGE_ACCESS) = 0xff000 − 8 + 1 (docs/notes/vm_event.md §3.2). */
 export const LEGACY_RING_GFN = 0xfeff9;
 
 /** VM_EVENT_INTERFACE_VERSION: Xen stamps it into every request and skips responses that differ. */
@@ -86,7 +86,7 @@ export interface AbiEra {
   requestBytes: number;
 }
 
-/** Measured request sizes per ABI era (research/vm_event.md §1.1); slot counts are derived from these. */
+/** Measured request sizes per ABI era (docs/notes/vm_event.md §1.1); slot counts are derived from these. */
 export const ABI_HISTORY: readonly AbiEra[] = [
   { era: "mem_event ≤2014-08 (692f3cc7dd)", interfaceVersion: "–", requestBytes: 40 },
   { era: "9eb81d8bcb 2014-09 (registers in requests)", interfaceVersion: "–", requestBytes: 296 },

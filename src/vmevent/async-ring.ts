@@ -1,5 +1,5 @@
 /**
- * The redesign's async path (research/vm_event.md §5.7, after perf §6.1 and PR#14 §5.6): a
+ * The redesign's async path (docs/notes/vm_event.md §5.7, after perf §6.1 and PR#14 §5.6): a
  * multi-page ring (1 to 128 pages) whose producer (Xen) never blocks, one producer and one
  * consumer. Credit returns when the consumer advances cons_idx; no response is needed.
  *

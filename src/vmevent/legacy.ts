@@ -1,5 +1,5 @@
 /**
- * The legacy vm_event producer side, as Xen runs it today (research/vm_event.md §3):
+ * The legacy vm_event producer side, as Xen runs it today (docs/notes/vm_event.md §3):
  * reservations (claim/grab/cancel), put_request, the "black eye" pause, the waitqueue,
  * round-robin waking of black-eyed vCPUs, resume (responses), and the livepatch check.
  *

@@ -1,5 +1,5 @@
 /**
- * Geometry of a ring.h shared ring (xen/include/public/io/ring.h, research/vm_event.md §2.1).
+ * Geometry of a ring.h shared ring (xen/include/public/io/ring.h, docs/notes/vm_event.md §2.1).
  *
  *   shared ring: pages × 4096 bytes
  *   ┌──────────┬───────────┬──────────┬───────────┬──────┬─────────┬──────────┬─────┬──────────────┐

@@ -1,5 +1,5 @@
 /**
- * The redesign's sync path (research/vm_event.md §5.3, §5.7): one slot per vCPU, 408 bytes
+ * The redesign's sync path (docs/notes/vm_event.md §5.3, §5.7): one slot per vCPU, 408 bytes
  * at ABI v7, packed contiguously (slots may straddle pages), one event channel per vCPU.
  *
  *   slot i at i × 408

@@ -1,5 +1,5 @@
 /**
- * The vCPU counts at which the legacy ring starts to hurt (research/vm_event.md §3.7),
+ * The vCPU counts at which the legacy ring starts to hurt (docs/notes/vm_event.md §3.7),
  * found by driving the real legacy model, not by formula:
  *  - black eye: the smallest max_vcpus at which an async event put into an *empty* ring
  *    (the best case) already pauses its vCPU; from there on every async event does.

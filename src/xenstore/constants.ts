@@ -1,7 +1,7 @@
 /**
  * Numbers of the xenstore wire protocol and of Xen's domain ids, named once.
  * Provenance: xen/include/public/io/xs_wire.h and xen/include/public/xen.h
- * (xen-project/xen master c447b73), restated; see research/xenstore.md §1–§2, §6.
+ * (xen-project/xen master c447b73), restated; see docs/notes/xenstore.md §1–§2, §6.
  */
 
 /** Message types (`enum xsd_sockmsg_type`). 15/16 only travel server → client. */

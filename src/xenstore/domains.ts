@@ -1,5 +1,5 @@
 /**
- * The server's table of introduced domains (research/xenstore.md §7.5): for each, the
+ * The server's table of introduced domains (docs/notes/xenstore.md §7.5): for each, the
  * ring it was introduced with, its connection (if a ring transport attached one), the
  * edge-triggered "shutdown already announced" flag, features and SET_TARGET.
  */

@@ -1,5 +1,5 @@
 /**
- * A model of the hypervisor side of domain lifecycle (research/xenstore.md §7): domains
+ * A model of the hypervisor side of domain lifecycle (docs/notes/xenstore.md §7): domains
  * that run, shut down, die and vanish; VIRQ_DOM_EXC raised on each state change; and the
  * two ways a toolstack asks what happened:
  *

@@ -1,6 +1,6 @@
 /**
  * Which hypervisor interfaces each design needs, in which component, with which
- * privilege, and whether each is stable (research/xenstore.md §7.3, §7.4, §12). The point
+ * privilege, and whether each is stable (docs/notes/xenstore.md §7.3, §7.4, §12). The point
  * of the new designs is that xenstored (possibly a stub domain) runs on stable interfaces
  * only, so one binary works across Xen versions; `xenmm xenstored --interfaces` and
  * `CONTROL interfaces` print this record, with the calls the server really made.

@@ -1,6 +1,6 @@
 /**
  * The messages a ring connection has not yet written to its guest, with C xenstored's
- * defences against a guest that stops reading (XSA-326, research/xenstore.md §3, §5):
+ * defences against a guest that stops reading (XSA-326, docs/notes/xenstore.md §3, §5):
  *
  *   - an event identical (path + token) to one already pending is dropped — except the
  *     special `@…` events, whose listeners count on each one;

@@ -1,5 +1,5 @@
 /**
- * Xenstore path rules (research/xenstore.md §1.5): which strings are valid paths, how a
+ * Xenstore path rules (docs/notes/xenstore.md §1.5): which strings are valid paths, how a
  * relative path resolves against a connection's home, and the "child of" relation that
  * watch matching uses.
  */

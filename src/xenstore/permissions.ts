@@ -1,5 +1,5 @@
 /**
- * Node permissions (research/xenstore.md §2). A node carries ≥ 1 entry; entry 0 names
+ * Node permissions (docs/notes/xenstore.md §2). A node carries ≥ 1 entry; entry 0 names
  * the owner, and its letter is the access of every domain not listed in entries 1..n.
  * The first later entry naming the caller (or its SET_TARGET target) wins.
  */

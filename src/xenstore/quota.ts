@@ -1,5 +1,5 @@
 /**
- * Per-domain quotas (research/xenstore.md §5), C xenstored's defaults. They apply to
+ * Per-domain quotas (docs/notes/xenstore.md §5), C xenstored's defaults. They apply to
  * unprivileged domains only; the privileged domain and socket connections are exempt.
  * A value of 0 disables a quota. GET/SET_QUOTA and `CONTROL quota` read and change them.
  */

@@ -1,6 +1,6 @@
 /**
  * `struct xenstore_domain_interface`: the 4 KiB page a guest and xenstored share
- * (research/xenstore.md §6, xs_wire.h / docs/misc/xenstore-ring.txt), over a
+ * (docs/notes/xenstore.md §6, xs_wire.h / docs/misc/xenstore-ring.txt), over a
  * SharedArrayBuffer so the guest can be a worker thread or another realm, and an event
  * channel modelled as two Atomics counters.
  *

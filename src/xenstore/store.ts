@@ -3,7 +3,7 @@
  * count, as C xenstored 4.17 keeps it (tools/xenstore/xenstored_transaction.c, the
  * comment at its top): every node write or delete, every transaction start and every
  * node a commit copies takes the next value. Transactions compare a node's generation on
- * commit (research/xenstore.md §4), and DIRECTORY_PART reports it, so the numbers a
+ * commit (docs/notes/xenstore.md §4), and DIRECTORY_PART reports it, so the numbers a
  * client sees match C's for the same request sequence.
  *
  * Tree operations are written against `NodeAccess` so the same code mutates the global

@@ -1,5 +1,5 @@
 /**
- * Transactions as C xenstored 4.17 runs them (research/xenstore.md §4): the first access
+ * Transactions as C xenstored 4.17 runs them (docs/notes/xenstore.md §4): the first access
  * of a node takes a private copy of it (or of its absence), and every later request of
  * the transaction sees that copy, whatever other connections do meanwhile — reads are
  * repeatable. A node whose first access was a read is checked at commit: if its global

@@ -1,5 +1,5 @@
 /**
- * Watches (research/xenstore.md §3): which registered watch sees which change, and the
+ * Watches (docs/notes/xenstore.md §3): which registered watch sees which change, and the
  * path it is told. Kept free of connection state so the rules can be read in one place.
  */
 import { depthBelow, isChildOf, relativeTo } from "./paths.js";

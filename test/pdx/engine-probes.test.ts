@@ -1,5 +1,5 @@
 /**
- * The WASM engine reproduces Xen's probe tables (research/pdx.md §6.5): conversions,
+ * The WASM engine reproduces Xen's probe tables (docs/notes/pdx.md §6.5): conversions,
  * round trips, region compressibility and the aliasing of invalid PFNs, per vector and
  * mode, under Xen's harness parameters.
  */

@@ -1,5 +1,5 @@
 /**
- * The arch callers around setup and the worked examples of research/pdx.md: x86
+ * The arch callers around setup and the worked examples of docs/notes/pdx.md: x86
  * parameters (§6.6), the Arm FVP (§3.5), Granite Rapids (§4.6), the contained-range
  * quirk (§4.5) and the coverage check that resets compression (§2.3).
  */

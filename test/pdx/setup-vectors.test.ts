@@ -1,6 +1,6 @@
 /**
  * Xen's 15 unit-test vectors (tools/tests/pdx/test-pdx.c) in both modes, with every value
- * Xen's own code derives (research/pdx.md §6.2–§6.4, machine-readable copy §6.8).
+ * Xen's own code derives (docs/notes/pdx.md §6.2–§6.4, machine-readable copy §6.8).
  */
 import { describe, expect, it } from "vitest";
 import vectors from "../fixtures/xen-pdx-vectors.json" with { type: "json" };

@@ -6,7 +6,7 @@ import { floorPow2, rawSlots, ringSlots, SRING_HEADER_BYTES } from "../../src/vm
 import { slotTables } from "../../src/vmevent/slot-table.js";
 import { SYNC_SLOT_BYTES, syncSlotPages } from "../../src/vmevent/sync-slots.js";
 
-// Expected values: research/vm_event.md §1.1, §2.1, §5.3, measured with gcc from Xen's headers.
+// Expected values: docs/notes/vm_event.md §1.1, §2.1, §5.3, measured with gcc from Xen's headers.
 describe("vm_event ABI v7 sizes", () => {
   it("derives the 400-byte request from its parts: 24 header + 32 union u + 344 x86 registers", () => {
     expect(REQUEST_HEADER_BYTES).toBe(24);

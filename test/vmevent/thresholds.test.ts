@@ -4,7 +4,7 @@ import { SIM_DEFAULTS } from "../../src/vmevent/sim/config.js";
 import { simulate } from "../../src/vmevent/sim/simulate.js";
 import { blackEyeThreshold, thresholds, waitqueueThreshold } from "../../src/vmevent/thresholds.js";
 
-// research/vm_event.md §3.7: with the power-of-two ring (8 slots) every async event pauses its
+// docs/notes/vm_event.md §3.7: with the power-of-two ring (8 slots) every async event pauses its
 // vCPU from 8 vCPUs and the waitqueue is first used at 9; without rounding (10 slots): 10 and 11.
 describe("legacy thresholds, driven through the model", () => {
   it("gives 8 / 9 vCPUs for Xen's 8-slot ring and 10 / 11 without the power-of-two rounding", () => {

@@ -1,6 +1,6 @@
 /**
  * Raw-protocol tests over a real unix socket: every message type, payload format and
- * error string of research/xenstore.md §1.2–§1.6 (C xenstored behaviour).
+ * error string of docs/notes/xenstore.md §1.2–§1.6 (C xenstored behaviour).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MsgType } from "../../src/xenstore/constants.js";

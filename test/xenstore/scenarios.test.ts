@@ -1,6 +1,6 @@
 /**
- * Black-box scenarios after xapi-project/oxenstored tests/unit_tests.ml (research/
- * xenstore.md §11), answered the C xenstored way where the two servers differ (§10).
+ * Black-box scenarios after xapi-project/oxenstored tests/unit_tests.ml
+ * (docs/notes/xenstore.md §11), answered the C xenstored way where the two servers differ (§10).
  * Guests are unprivileged in-process connections speaking the wire protocol.
  */
 import { beforeEach, describe, expect, it } from "vitest";

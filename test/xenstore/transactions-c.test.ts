@@ -1,5 +1,5 @@
 /**
- * Issue 11 §1: transactions as C xenstored 4.17 runs them (research/xenstore.md §4). Each
+ * Issue 11 §1: transactions as C xenstored 4.17 runs them (docs/notes/xenstore.md §4). Each
  * scenario runs on xenmm and on the C peer; both must give the exact replies listed
  * here, and every reply and watch event must be the same on both.
  * Conn 0 runs the transaction, conn 1 changes things "outside"; conn 1 watches /t.

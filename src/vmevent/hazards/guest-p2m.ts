@@ -1,6 +1,6 @@
 /**
  * A window of a guest's p2m (GFN → MFN) over a SharedArrayBuffer, so that a guest balloon
- * driver in one thread and the toolstack in another act on the same table (research/vm_event.md
+ * driver in one thread and the toolstack in another act on the same table (docs/notes/vm_event.md
  * §3.2, §5.8). The window is one 1 GiB region of guest RAM, mapped by one 1 GiB superpage at
  * start; taking a single 4 KiB GFN out of a superpage shatters it (1 GiB → 512 × 2 MiB, the
  * 2 MiB one holding the GFN → 512 × 4 KiB), and the splits are counted.

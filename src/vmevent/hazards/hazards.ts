@@ -1,5 +1,5 @@
 /**
- * `xenmm ring hazards`: the GFN-based ring's hazards (issue 12 §3, research/vm_event.md §5.8),
+ * `xenmm ring hazards`: the GFN-based ring's hazards (issue 12 §3, docs/notes/vm_event.md §5.8),
  * each run against the legacy ring and the redesign, with the hostile guest in its own
  * worker thread (guest-roles.ts) acting on shared memory.
  *  - scribble:  the guest writes garbage into guest memory while events flow (scribble.ts);
@@ -8,7 +8,7 @@
  *  - superpage: the ring GFN leaves the physmap (the XSA-99 step of xc_vm_event_enable)
  *               from inside a superpage-mapped RAM range, which shatters it. An assumption:
  *               Xen's default monitor GFN sits in the special-page area below 4 GiB, which
- *               the domain builder may populate with 4 KiB pages (research §9: inference).
+ *               the domain builder may populate with 4 KiB pages (docs/notes/vm_event.md §9: inference).
  * The legacy connect follows xc_vm_event_enable (§3.2): populate the ring GFN if it is a
  * hole, map it, enable, then remove it from the physmap. Where the guest put its own page at
  * the GFN, the model refuses (-EBUSY) rather than hand the guest a ring it can write.

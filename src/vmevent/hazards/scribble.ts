@@ -1,5 +1,5 @@
 /**
- * The scribbling guest (issue 12 §3, research/vm_event.md §5.8): a guest thread writes random
+ * The scribbling guest (issue 12 §3, docs/notes/vm_event.md §5.8): a guest thread writes random
  * words into guest memory while Xen and the agent move events.
  *  - legacy: the ring is a guest page, so the writes land in its header and slots. Xen's
  *    producer (FrontRing) and the agent (BackRing) re-check every shared index and refuse

@@ -1,7 +1,7 @@
 /**
  * Named loads for `ring sim|sweep|size --scenario` (issue 12 §1). Each sets the event rates
  * and the agent's service time; flags given explicitly still win. No events-per-second figure
- * for vm_event rings is published (research/vm_event.md §7), so every rate here is a choice,
+ * for vm_event rings is published (docs/notes/vm_event.md §7), so every rate here is a choice,
  * stated with its reason.
  */
 import { UsageError } from "../../errors.js";
@@ -26,12 +26,12 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   "sync-only": {
     name: "sync-only",
     settings: { syncRateHz: 2500, asyncRateHz: 0, serviceUs: 50, serviceDist: "exp" },
-    why: "the notes' worst case (research §3.7): every event sync, 2500/s per vCPU (the default's total), 50 µs each; each vCPU holds at most one slot, so the waitqueue starts where `ring slots` says",
+    why: "the notes' worst case (docs/notes/vm_event.md §3.7): every event sync, 2500/s per vCPU (the default's total), 50 µs each; each vCPU holds at most one slot, so the waitqueue starts where `ring slots` says",
   },
   "introspection-typical": {
     name: "introspection-typical",
     settings: { syncRateHz: 100, asyncRateHz: 200, serviceUs: 48, serviceDist: "exp" },
-    why: "breakpoint handling at 48 µs mean (exponential; between the 15 µs and 81 µs published, research §7); per vCPU 100 breakpoints/s " +
+    why: "breakpoint handling at 48 µs mean (exponential; between the 15 µs and 81 µs published, docs/notes/vm_event.md §7); per vCPU 100 breakpoints/s " +
       "and 200 async mem-access events/s (chosen: no rate is published; at 48 µs one agent then keeps up with ~69 vCPUs, so losses come " +
       "from bursts, which ring size can absorb, not from steady overload)",
   },
