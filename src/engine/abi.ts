@@ -28,6 +28,30 @@ export interface WasmExports {
   put_page_batch(ctx: number, src: number, n: number): number;
 }
 
+/**
+ * Each export's parameter count. The type makes the compiler hold every entry to the
+ * signature above; `checkExports` holds the module to these at load time.
+ */
+const EXPORT_ARITY: { readonly [K in keyof WasmExports]: Parameters<WasmExports[K]>["length"] } = {
+  heap_base: 0,
+  pfn_to_pdx: 2, pdx_to_pfn: 2, maddr_to_directmapoff: 2, directmapoff_to_maddr: 2,
+  pdx_is_region_compressible: 3, mfn_valid: 2,
+  mfn_to_page: 2, page_to_mfn: 2, get_page: 2, put_page: 2, page_count: 2,
+  convert_batch: 5, convert_batch_scalar: 5, offset_select_prepare: 1, convert_batch_offset: 6,
+  mfn_valid_batch: 4, region_compressible_batch: 5, mfn_to_page_batch: 4, page_to_mfn_batch: 4,
+  get_page_batch: 3, put_page_batch: 3,
+};
+
+/** The module's functions, once each is found with the parameter count `WasmExports` declares. */
+export function checkExports(exports: WebAssembly.Exports): WasmExports {
+  for (const [name, arity] of Object.entries(EXPORT_ARITY)) {
+    const f = exports[name];
+    if (typeof f !== "function") throw new Error(`the WASM module does not export function ${name}`);
+    if (f.length !== arity) throw new Error(`the WASM export ${name} takes ${f.length} parameters, the engine expects ${arity}`);
+  }
+  return exports as unknown as WasmExports;
+}
+
 const LAYOUT_NAMES = [
   "SCHEME_NONE", "SCHEME_MASK", "SCHEME_OFFSET",
   "CTX_SCHEME", "CTX_PAGE_SHIFT", "CTX_BOTTOM_MASK", "CTX_MA_VA_BOTTOM_MASK", "CTX_TOP_MASK", "CTX_MA_TOP_MASK",

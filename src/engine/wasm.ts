@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError } from "../errors.js";
 import { describeValue } from "../u64.js";
-import { readLayout, type Layout, type WasmExports } from "./abi.js";
+import { checkExports, readLayout, type Layout, type WasmExports } from "./abi.js";
 import { WASM_BASE64 } from "./wasm-binary.generated.js";
 
 let compiled: Promise<WebAssembly.Module> | undefined;
@@ -35,7 +35,7 @@ export async function instantiateEngine(module: WebAssembly.Module, memory: WebA
   if (!(memory instanceof WebAssembly.Memory)) throw new InvalidArgumentError("instantiateEngine(memory)", `expected a shared WebAssembly.Memory, got ${describeValue(memory)}`);
   try {
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
-    return { exports: instance.exports as unknown as WasmExports, layout: readLayout(instance.exports) };
+    return { exports: checkExports(instance.exports), layout: readLayout(instance.exports) };
   } catch (e) {
     // Another module, or a memory that is not shared or too small: the caller's input.
     throw new InvalidArgumentError("instantiateEngine", `the module does not instantiate as the engine over this memory: ${(e as Error).message}`);
