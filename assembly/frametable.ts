@@ -9,7 +9,7 @@ import {
   ctxU32, ctxU64, CTX_COUNT_INFO_OFFSET, CTX_FRAMETABLE_BASE_PDX, CTX_GROUP_BITMAP, CTX_GROUP_CHUNKS, CTX_GROUP_LIMIT,
   CTX_GROUP_ORDER, CTX_HOLE_MASK, CTX_MA_VA_BOTTOM_MASK, CTX_MAX_PAGE, CTX_PAGE_INFO_SIZE, CTX_PAGE_SHIFT,
   CTX_PFN_BASES, CTX_PFN_INDEX_SHIFT, CTX_REGION_SIZE, CTX_SCHEME, CTX_TABLE_MASK, PAGE_COUNT_OVERFLOW,
-  PAGE_COUNT_UNDERFLOW, PAGE_UNBACKED, PGC_COUNT_MASK, SCHEME_MASK, SCHEME_OFFSET,
+  PAGE_COUNT_UNDERFLOW, PAGE_UNBACKED, CTX_PGC_COUNT_MASK, SCHEME_MASK, SCHEME_OFFSET,
 } from "./layout";
 import { convert, OP_PDX_TO_PFN, OP_PFN_TO_PDX } from "./pdx";
 
@@ -105,32 +105,34 @@ export function pageInfoAddress(ctx: usize, mfn: u64): usize {
 export function getPage(ctx: usize, mfn: u64): i64 {
   const p = countInfo(ctx, mfn);
   if (p == 0) return PAGE_UNBACKED;
+  const countMask = ctxU64(ctx, CTX_PGC_COUNT_MASK);
   let old = atomic.load<u64>(p);
   for (;;) {
-    if ((old & PGC_COUNT_MASK) == PGC_COUNT_MASK) return PAGE_COUNT_OVERFLOW;
+    if ((old & countMask) == countMask) return PAGE_COUNT_OVERFLOW;
     const seen = atomic.cmpxchg<u64>(p, old, old + 1);
     if (seen == old) break;
     old = seen;
   }
-  return <i64>((old + 1) & PGC_COUNT_MASK);
+  return <i64>((old + 1) & countMask);
 }
 
 /** `put_page`'s release; refuses to go below zero. Returns the new count or an error code. */
 export function putPage(ctx: usize, mfn: u64): i64 {
   const p = countInfo(ctx, mfn);
   if (p == 0) return PAGE_UNBACKED;
+  const countMask = ctxU64(ctx, CTX_PGC_COUNT_MASK);
   let old = atomic.load<u64>(p);
   for (;;) {
-    if ((old & PGC_COUNT_MASK) == 0) return PAGE_COUNT_UNDERFLOW;
+    if ((old & countMask) == 0) return PAGE_COUNT_UNDERFLOW;
     const seen = atomic.cmpxchg<u64>(p, old, old - 1);
     if (seen == old) break;
     old = seen;
   }
-  return <i64>((old - 1) & PGC_COUNT_MASK);
+  return <i64>((old - 1) & countMask);
 }
 
 /** The reference count of an MFN's page, or PAGE_UNBACKED. */
 export function pageCount(ctx: usize, mfn: u64): i64 {
   const p = countInfo(ctx, mfn);
-  return p == 0 ? PAGE_UNBACKED : <i64>(atomic.load<u64>(p) & PGC_COUNT_MASK);
+  return p == 0 ? PAGE_UNBACKED : <i64>(atomic.load<u64>(p) & ctxU64(ctx, CTX_PGC_COUNT_MASK));
 }

@@ -41,6 +41,13 @@ export interface ArchProfile {
   readonly source: string;
 }
 
+/**
+ * The reference-count bits of `page_info.count_info`: those below PGC_count_width =
+ * BITS_PER_LONG − 10, with the 64-bit count_info the engine models for every arch. The
+ * WASM reads it from the context block.
+ */
+export const PGC_COUNT_MASK = (1n << 54n) - 1n;
+
 const GiB = 1n << 30n;
 const MiB = 1n << 20n;
 

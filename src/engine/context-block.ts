@@ -2,7 +2,7 @@
  * Writes a Platform (the result of PDX setup) into a context block in linear memory,
  * at the offsets the WASM module exports (assembly/layout.ts draws the block).
  */
-import { pdxGroupOrder } from "../arch.js";
+import { PGC_COUNT_MASK, pdxGroupOrder } from "../arch.js";
 import { U64_MAX } from "../pdx/bits.js";
 import type { Platform } from "../pdx/platform.js";
 import type { Layout } from "./abi.js";
@@ -44,6 +44,7 @@ export function writeContextBlock(mem: LinearMemory, layout: Layout, p: Platform
   set32(layout.CTX_GROUP_ORDER, pdxGroupOrder(p.arch));
   set32(layout.CTX_PAGE_INFO_SIZE, p.arch.pageInfoSize);
   set32(layout.CTX_COUNT_INFO_OFFSET, p.arch.countInfoOffset);
+  set64(layout.CTX_PGC_COUNT_MASK, PGC_COUNT_MASK);
   set32(layout.CTX_GROUP_BITMAP, bitmap);
   set32(layout.CTX_GROUP_CHUNKS, 0);
   set32(layout.CTX_GROUP_LIMIT, groupLimit);

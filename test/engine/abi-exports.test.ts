@@ -3,7 +3,8 @@
  * time (issue 14 §1): a missing export or a changed parameter count is refused, by name.
  */
 import { describe, expect, it } from "vitest";
-import { checkExports } from "../../src/engine/abi.js";
+import { PGC_COUNT_MASK } from "../../src/arch.js";
+import { checkExports, readLayout } from "../../src/engine/abi.js";
 import { engineModule, instantiateEngine } from "../../src/engine/wasm.js";
 
 async function realExports(): Promise<WebAssembly.Exports> {
@@ -36,5 +37,15 @@ describe("WASM export signatures", () => {
     const memory = new WebAssembly.Memory({ initial: 32, maximum: 1024, shared: true });
     const engine = await instantiateEngine(await engineModule(), memory);
     expect(typeof engine.exports.heap_base()).toBe("number");
+  });
+
+  it("count_info's mask is an arch number carried in the context block, not a WASM constant", async () => {
+    const exports = await realExports();
+    expect(exports.PGC_COUNT_MASK).toBeUndefined();
+    const layout = readLayout(exports);
+    expect(layout.CTX_PGC_COUNT_MASK % 8).toBe(0);
+    expect(layout.CTX_PGC_COUNT_MASK).toBeGreaterThan(layout.CTX_GROUP_LIMIT);
+    expect(layout.CTX_PFN_PDX_LOOKUP).toBe(layout.CTX_PGC_COUNT_MASK + 8);
+    expect(PGC_COUNT_MASK).toBe((1n << 54n) - 1n);
   });
 });
