@@ -14,17 +14,28 @@ function commandOf(usage: string): string {
 const looksLikeFlag = (value: string) => /^-[^\d.]/.test(value);
 
 /**
+ * Thrown by parseCommand for `--help`/`-h`: main prints the usage on stdout and exits 0,
+ * so no verb handles help itself.
+ */
+export class HelpRequested {
+  constructor(readonly usage: string) {}
+}
+
+/**
  * `util.parseArgs` with xenmm's own one-line messages: unknown flags (with the nearest
  * known one), missing or unexpected values, and more than `maxPositionals` arguments.
- * Node's own parse errors never reach the user.
+ * Node's own parse errors never reach the user. Every command takes `--help`/`-h`, which
+ * wins over everything else on the line (HelpRequested).
  */
-export function parseCommand<T extends Options>(argv: string[], options: T, usage: string, maxPositionals = Infinity): Parsed<T> {
+export function parseCommand<T extends Options>(argv: string[], verbOptions: T, usage: string, maxPositionals = Infinity): Parsed<T> {
+  const options: Options = { ...verbOptions, help: { type: "boolean", short: "h" } };
   const known = Object.keys(options).flatMap((name) => {
     const short = options[name]!.short;
     return short === undefined ? [`--${name}`] : [`--${name}`, `-${short}`];
   });
   const help = `(see ${commandOf(usage)} --help)`;
   const { values, positionals, tokens } = parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true });
+  if (tokens.some((t) => t.kind === "option" && t.name === "help")) throw new HelpRequested(usage);
   for (const token of tokens) {
     if (token.kind !== "option") continue;
     const flag = token.rawName;

@@ -82,9 +82,8 @@ export const verb: Verb = {
   async run(argv) {
     const { values } = parseCommand(argv, {
       quick: { type: "boolean" }, json: { type: "string" }, html: { type: "string" }, items: { type: "string" },
-      threads: { type: "string" }, verify: { type: "boolean" }, native: { type: "boolean" }, "offset-kernels": { type: "boolean" }, help: { type: "boolean", short: "h" },
+      threads: { type: "string" }, verify: { type: "boolean" }, native: { type: "boolean" }, "offset-kernels": { type: "boolean" },
     }, USAGE, 0);
-    if (values.help) { console.log(USAGE); return 0; }
     const items = intFlag("items", values.items, PDX_BENCH_DEFAULTS.items, 1024, 16_000_000);
     const threads = intFlag("threads", values.threads, PDX_BENCH_DEFAULTS.threads, 1, 16);
     const engine = await Engine.create({ maxMemoryBytes: 1536 << 20 });

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { UsageError } from "../errors.js";
+import { HelpRequested } from "./args.js";
 import { reportFailure } from "./failure.js";
 import { didYouMean, quoteWord } from "./suggest.js";
 import type { Verb } from "./verb.js";
@@ -87,5 +88,8 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? p
 
 main(argv).then(
   (status) => { process.exitCode = status; },
-  (e: unknown) => { process.exitCode = fail(e); },
+  (e: unknown) => {
+    if (e instanceof HelpRequested) console.log(e.usage);
+    process.exitCode = e instanceof HelpRequested ? 0 : fail(e);
+  },
 );

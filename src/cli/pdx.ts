@@ -30,7 +30,7 @@ harness (Xen's unit-test parameters) only when asked for. --scheme auto runs the
 
 const OPTIONS = {
   arch: { type: "string" }, scheme: { type: "string" }, "max-order": { type: "string" }, base: { type: "string" },
-  "table-order": { type: "string" }, probe: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
+  "table-order": { type: "string" }, probe: { type: "string" }, json: { type: "boolean" },
 } as const;
 
 function addressFlag(name: string, value: string): bigint {
@@ -76,7 +76,6 @@ export const verb: Verb = {
   summary: "which PDX scheme Xen picks for a memory map, its parameters and frame-table sizes",
   async run(argv) {
     const { values, positionals } = parseCommand(argv, OPTIONS, USAGE);
-    if (values.help) { console.log(USAGE); return 0; }
     if (positionals.length > 1) throw new UsageError(`expected one MAPFILE, got ${positionals.length}\n${USAGE}`);
     const flag = values.arch === undefined ? undefined : resolveArch(values.arch);
     const scheme = choiceFlag("scheme", values.scheme, "auto", ["auto", ...SCHEMES]);

@@ -74,8 +74,7 @@ function html(all: SchemeComparison[]): string {
 export const verb: Verb = {
   summary: "PDX report over the embedded catalogue of real memory maps (npm start)",
   async run(argv) {
-    const { values } = parseCommand(argv, { html: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, USAGE, 0);
-    if (values.help) { console.log(USAGE); return 0; }
+    const { values } = parseCommand(argv, { html: { type: "string" }, json: { type: "boolean" } }, USAGE, 0);
     const all = CATALOGUE.map((e) => compareSchemes(catalogueMap(e), resolveArch(e.arch)));
     if (values.json) {
       console.log(JSON.stringify(all.map((c) => ({

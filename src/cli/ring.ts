@@ -44,7 +44,6 @@ const SIM_OPTIONS = {
   "duration-ms": { type: "string" },
   seed: { type: "string" },
   json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 const SIM_FLAGS = `  --design legacy|new|both   which design (default both)
@@ -159,7 +158,6 @@ function sweepWithProgress(task: string, s: SimSettings): SimRun[] {
 
 async function sim(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, SIM_OPTIONS, USAGE.sim, 0);
-  if (values.help) return print(USAGE.sim);
   const s = simSettings(values, DEFAULT_VCPU_LIST);
   const runs = sweepWithProgress("ring sim", s);
   return print(values.json ? simJson(runs) : simText(s, runs));
@@ -173,7 +171,6 @@ async function writeOut(file: string, text: string): Promise<void> {
 async function sweepVerb(argv: string[]): Promise<number> {
   const options = { ...SIM_OPTIONS, html: { type: "string" }, "svg-dir": { type: "string" } } as const;
   const { values } = parseCommand(argv, options, USAGE.sweep, 0);
-  if (values.help) return print(USAGE.sweep);
   const s = simSettings(values, SWEEP_VCPUS);
   const runs = sweepWithProgress("ring sweep", s);
   if (values.html) {
@@ -192,7 +189,6 @@ async function sweepVerb(argv: string[]): Promise<number> {
 async function size(argv: string[]): Promise<number> {
   const options = { ...SIM_OPTIONS, target: { type: "string" }, html: { type: "string" }, svg: { type: "string" } } as const;
   const { values } = parseCommand(argv, options, USAGE.size, 0);
-  if (values.help) return print(USAGE.size);
   if (values.design !== undefined || values.pages !== undefined) throw new UsageError(`ring size answers with the new design's --pages: leave out --design and --pages\n${USAGE.size}`);
   const s = simSettings(values, [8, 16, 64]);
   const target = numberFlag("target", values.target, DEFAULT_LOSS_TARGET, 1e-6, 1);
@@ -211,8 +207,7 @@ async function size(argv: string[]): Promise<number> {
 }
 
 async function hazards(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, { events: { type: "string" }, seed: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const, USAGE.hazards, 0);
-  if (values.help) return print(USAGE.hazards);
+  const { values } = parseCommand(argv, { events: { type: "string" }, seed: { type: "string" }, json: { type: "boolean" } } as const, USAGE.hazards, 0);
   const events = intFlag("events", values.events, 20_000, 1, 10_000_000);
   const seed = intFlag("seed", values.seed, 1, 0, 0xffffffff);
   const { startRoles } = await import("../vmevent/workers/node-host.js");
@@ -221,8 +216,7 @@ async function hazards(argv: string[]): Promise<number> {
 }
 
 async function slots(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, { pages: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const, USAGE.slots, 0);
-  if (values.help) return print(USAGE.slots);
+  const { values } = parseCommand(argv, { pages: { type: "string" }, json: { type: "boolean" } } as const, USAGE.slots, 0);
   const pages = intFlag("pages", values.pages, 1, MIN_ASYNC_PAGES, MAX_ASYNC_PAGES);
   const t = slotTables(pages);
   if (values.json) return print(JSON.stringify(t, null, 2));
@@ -255,8 +249,7 @@ async function ringbufVersion(): Promise<string> {
 }
 
 async function bench(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, { quick: { type: "boolean" }, json: { type: "string" }, help: { type: "boolean", short: "h" } } as const, USAGE.bench, 0);
-  if (values.help) return print(USAGE.bench);
+  const { values } = parseCommand(argv, { quick: { type: "boolean" }, json: { type: "string" } } as const, USAGE.bench, 0);
   const file = values.json ?? "out/bench-ring.json";
   const { runRingBench } = await import("../../bench/ring.js");
   const { startRoles } = await import("../vmevent/workers/node-host.js");
@@ -301,7 +294,7 @@ export const verb: Verb = {
   async run(argv) {
     // `ring`, `ring --help` and `ring help` list the sub-verbs; other flags here are unknown.
     return dispatch("ring", argv, { ...SUBVERBS, help: async () => print(USAGE.ring) }, async (flags) => {
-      parseCommand(flags, { help: { type: "boolean", short: "h" } } as const, USAGE.ring, 0);
+      parseCommand(flags, {} as const, USAGE.ring, 0);
       return print(USAGE.ring);
     });
   },

@@ -23,7 +23,7 @@ Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy set, so the page is
 cross-origin isolated. Defaults: --host ${DEFAULT_HOST} --port ${DEFAULT_PORT} (0 picks a free port).
 Stop with Ctrl-C.`;
 
-const OPTIONS = { port: { type: "string" }, host: { type: "string" }, help: { type: "boolean", short: "h" } } as const;
+const OPTIONS = { port: { type: "string" }, host: { type: "string" } } as const;
 
 /** dist/src/cli/serve.js → dist/web/. */
 const WEB_ROOT = fileURLToPath(new URL("../../web/", import.meta.url));
@@ -81,7 +81,6 @@ export const verb: Verb = {
   summary: "serve the browser playground (dist/web), cross-origin isolated",
   async run(argv) {
     const { values, positionals } = parseCommand(argv, OPTIONS, USAGE);
-    if (values.help) { console.log(USAGE); return 0; }
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'\n${USAGE}`);
     const port = intFlag("port", values.port, DEFAULT_PORT, 0, 65535);
     const host = values.host ?? DEFAULT_HOST;

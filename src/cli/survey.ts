@@ -20,7 +20,7 @@ Reads every file under each PATH (maps and boot logs of any supported format; a
 /sys/firmware/memmap copy counts as one machine), or the embedded real-host corpus when no
 PATH is given, and reports per machine and per arch what Xen's PDX setup does.`;
 
-const OPTIONS = { json: { type: "string" }, html: { type: "string" }, csv: { type: "string" }, help: { type: "boolean", short: "h" } } as const;
+const OPTIONS = { json: { type: "string" }, html: { type: "string" }, csv: { type: "string" } } as const;
 
 /** Directories nest at most this deep; deeper ones are listed as failed, as are symlink loops. */
 const MAX_DEPTH = 32;
@@ -74,7 +74,6 @@ export const verb: Verb = {
   summary: "which real machines need PDX: per-machine and per-arch numbers over maps and boot logs (default: the embedded corpus)",
   async run(argv) {
     const { values, positionals } = parseCommand(argv, OPTIONS, USAGE);
-    if (values.help) { console.log(USAGE); return 0; }
     const seen = new Set<string>();
     const survey = runSurvey(positionals.length ? positionals.flatMap((p) => [...sourcesUnder(p, seen)]) : corpusSources());
     console.log(printed(survey));

@@ -4,12 +4,11 @@
  */
 import { intFlag, parseCommand } from "./args.js";
 
-const QUICK_JSON = { quick: { type: "boolean" }, json: { type: "string" }, help: { type: "boolean", short: "h" } } as const;
+const QUICK_JSON = { quick: { type: "boolean" }, json: { type: "string" } } as const;
 
 /** `bench [--quick] [--json FILE]`: request latency and throughput over the unix socket. */
 export async function xenstoreBench(argv: string[], usage: string): Promise<number> {
   const { values } = parseCommand(argv, QUICK_JSON, usage, 0);
-  if (values.help) { console.log(usage); return 0; }
   const { runXenstoreBench } = await import("../../bench/xenstore.js");
   return runXenstoreBench({ quick: !!values.quick, jsonPath: values.json ?? "out/bench-xenstore.json" });
 }
@@ -17,7 +16,6 @@ export async function xenstoreBench(argv: string[], usage: string): Promise<numb
 /** `bench-vs-c [--quick] [--rounds N] [--json FILE]`: latency against C xenstored. */
 export async function xenstoreBenchVsC(argv: string[], usage: string): Promise<number> {
   const { values } = parseCommand(argv, { ...QUICK_JSON, rounds: { type: "string" } }, usage, 0);
-  if (values.help) { console.log(usage); return 0; }
   const { runXenstoreVsC } = await import("../../bench/xenstore-vs-c.js");
   return runXenstoreVsC({
     quick: !!values.quick, rounds: intFlag("rounds", values.rounds, values.quick ? 4 : 20, 1, 200),
@@ -28,7 +26,6 @@ export async function xenstoreBenchVsC(argv: string[], usage: string): Promise<n
 /** `soak [--quick] [--seconds S] [--json FILE]`: hostile guests and clients for a bounded time. */
 export async function xenstoreSoak(argv: string[], usage: string): Promise<number> {
   const { values } = parseCommand(argv, { ...QUICK_JSON, seconds: { type: "string" } }, usage, 0);
-  if (values.help) { console.log(usage); return 0; }
   const { runXenstoreSoak } = await import("../../bench/xenstore-soak.js");
   return runXenstoreSoak({
     seconds: intFlag("seconds", values.seconds, values.quick ? 10 : 30, 5, 3600),

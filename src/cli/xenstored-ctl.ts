@@ -20,12 +20,7 @@ export async function runCtl(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(argv, {
     socket: { type: "string" },
     evtchn: { type: "string" },
-    help: { type: "boolean", short: "h" },
   }, CTL_USAGE, 2);
-  if (values.help) {
-    console.log(CTL_USAGE);
-    return 0;
-  }
   if (values.socket === undefined) throw new UsageError("ctl: --socket PATH is required (the running server's socket)");
   const [action, rawDomid] = positionals;
   if (!(ACTIONS as readonly string[]).includes(action ?? "")) throw new UsageError(`ctl: the action is one of ${ACTIONS.join(", ")}`);

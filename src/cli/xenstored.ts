@@ -51,12 +51,7 @@ async function runServer(argv: string[]): Promise<number> {
     "log-level": { type: "string" },
     design: { type: "string" },
     interfaces: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
   }, USAGE, 0);
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const design = choiceFlag("design", values.design, "new", DESIGNS);
   if (values.interfaces) {
     const { XenstoreServer } = await import("../xenstore/server.js");
@@ -120,12 +115,7 @@ async function runSim(argv: string[]): Promise<number> {
     html: { type: "string" },
     svg: { type: "string" },
     json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
   }, USAGE, 0);
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const { DEFAULT_HOP_US, DEFAULT_QUERY_COST_US, simulateReleaseStorm } = await import("../xenstore/release-storm.js");
   const report = await import("../xenstore/storm-report.js");
   const { STORM_LIMITS } = report;
