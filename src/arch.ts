@@ -51,6 +51,7 @@ export const PGC_COUNT_MASK = (1n << 54n) - 1n;
 const GiB = 1n << 30n;
 const MiB = 1n << 20n;
 
+// Deliberately one literal per arch (duplicates pairs them by shape): each row is checked against its source.
 export const ARCHES: Readonly<Record<ArchName, ArchProfile>> = {
   "x86-64": {
     name: "x86-64", description: "x86-64, default build (16 TiB frame table)",

@@ -96,6 +96,7 @@ export function crossedEvent(oldProd: number, newProd: number, event: number): b
   return u32(newProd - event) < u32(newProd - oldProd);
 }
 
+// FrontRing and BackRing mirror each other on purpose, as ring.h's front and back macros do.
 /** The request producer / response consumer (Xen in vm_event). */
 export class FrontRing {
   /** Requests written but maybe not yet pushed. */
