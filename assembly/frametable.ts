@@ -98,37 +98,35 @@ export function pageInfoAddress(ctx: usize, mfn: u64): usize {
 }
 
 /**
- * `get_page`'s reference: a compare-and-swap loop on count_info, so two threads never
- * lose an increment; refuses to carry the count into the flag bits above it.
- * Returns the new count, or PAGE_UNBACKED / PAGE_COUNT_OVERFLOW.
+ * Moves the count in count_info by one with a compare-and-swap loop, so two threads never
+ * lose an update. `up` refuses to carry the count into the flag bits above it, down refuses
+ * to go below zero. Returns the new count, or PAGE_UNBACKED / `refused`.
  */
-export function getPage(ctx: usize, mfn: u64): i64 {
+// @ts-ignore: decorator
+@inline function moveCount(ctx: usize, mfn: u64, up: bool, refused: i64): i64 {
   const p = countInfo(ctx, mfn);
   if (p == 0) return PAGE_UNBACKED;
   const countMask = ctxU64(ctx, CTX_PGC_COUNT_MASK);
+  const stop = up ? countMask : 0;
+  const delta: u64 = up ? 1 : <u64>-1; // adding 2^64 - 1 wraps to subtracting one
   let old = atomic.load<u64>(p);
   for (;;) {
-    if ((old & countMask) == countMask) return PAGE_COUNT_OVERFLOW;
-    const seen = atomic.cmpxchg<u64>(p, old, old + 1);
+    if ((old & countMask) == stop) return refused;
+    const seen = atomic.cmpxchg<u64>(p, old, old + delta);
     if (seen == old) break;
     old = seen;
   }
-  return <i64>((old + 1) & countMask);
+  return <i64>((old + delta) & countMask);
 }
 
-/** `put_page`'s release; refuses to go below zero. Returns the new count or an error code. */
+/** `get_page`'s reference. Returns the new count, or PAGE_UNBACKED / PAGE_COUNT_OVERFLOW. */
+export function getPage(ctx: usize, mfn: u64): i64 {
+  return moveCount(ctx, mfn, true, PAGE_COUNT_OVERFLOW);
+}
+
+/** `put_page`'s release. Returns the new count, or PAGE_UNBACKED / PAGE_COUNT_UNDERFLOW. */
 export function putPage(ctx: usize, mfn: u64): i64 {
-  const p = countInfo(ctx, mfn);
-  if (p == 0) return PAGE_UNBACKED;
-  const countMask = ctxU64(ctx, CTX_PGC_COUNT_MASK);
-  let old = atomic.load<u64>(p);
-  for (;;) {
-    if ((old & countMask) == 0) return PAGE_COUNT_UNDERFLOW;
-    const seen = atomic.cmpxchg<u64>(p, old, old - 1);
-    if (seen == old) break;
-    old = seen;
-  }
-  return <i64>((old - 1) & countMask);
+  return moveCount(ctx, mfn, false, PAGE_COUNT_UNDERFLOW);
 }
 
 /** The reference count of an MFN's page, or PAGE_UNBACKED. */
