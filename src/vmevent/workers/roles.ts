@@ -250,12 +250,20 @@ function paired(spec: PairedSpec, control: Int32Array): RoleResult {
   return { role: spec.role, batches, parts: [ours.result(n[0]), theirs.result(n[1])] };
 }
 
+/** What both ends of the sync round trip hold: the one vCPU's slot, both event channels and an entry each way. */
+function syncEnds(spec: SyncSpec) {
+  return {
+    region: new SyncSlotRegion(spec.slots, 0, 1),
+    toAgent: new EventChannelSet(spec.toAgent, 0, 1),
+    toXen: new EventChannelSet(spec.toXen, 0, 1),
+    request: newEntry(),
+    response: newEntry(),
+  };
+}
+
 function syncXen(spec: SyncSpec, control: Int32Array): RoleResult {
-  const xen = new SyncSlotsXen(new SyncSlotRegion(spec.slots, 0, 1));
-  const toAgent = new EventChannelSet(spec.toAgent, 0, 1);
-  const toXen = new EventChannelSet(spec.toXen, 0, 1);
-  const request = newEntry();
-  const response = newEntry();
+  const { region, toAgent, toXen, request, response } = syncEnds(spec);
+  const xen = new SyncSlotsXen(region);
   const samples: number[] = [];
   const batches = batchLoop(control, true, () => {
     for (let i = 0; i < spec.perBatch; i++) {
@@ -274,11 +282,8 @@ function syncXen(spec: SyncSpec, control: Int32Array): RoleResult {
 }
 
 function syncAgent(spec: SyncSpec, control: Int32Array): RoleResult {
-  const agent = new SyncSlotsConsumer(new SyncSlotRegion(spec.slots, 0, 1));
-  const toAgent = new EventChannelSet(spec.toAgent, 0, 1);
-  const toXen = new EventChannelSet(spec.toXen, 0, 1);
-  const request = newEntry();
-  const response = newEntry();
+  const { region, toAgent, toXen, request, response } = syncEnds(spec);
+  const agent = new SyncSlotsConsumer(region);
   let served = 0;
   // A server, not a batch participant: it answers until told to stop.
   while (!Atomics.load(control, CONTROL.stop)) {
