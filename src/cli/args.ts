@@ -90,8 +90,14 @@ export function numberFlag(name: string, value: string | undefined, fallback: nu
 /** A comma-separated list of integers, e.g. `--vcpus 1,2,4,8`. */
 export function intListFlag(name: string, value: string | undefined, fallback: number[], min: number, max: number): number[] {
   if (value === undefined) return fallback;
-  return value.split(",").map((part) => intFlag(name, part, 0, min, max));
+  const parts = value.split(",");
+  // Each entry is a whole run: a pasted list of 100,000 must not mean hours of work.
+  if (parts.length > LIST_MAX) throw new UsageError(`--${name}: ${parts.length} entries; at most ${LIST_MAX}`);
+  return parts.map((part) => intFlag(name, part, 0, min, max));
 }
+
+/** The most entries a list flag takes. */
+export const LIST_MAX = 1024;
 
 /** One of a fixed set of words. */
 export function choiceFlag<C extends string>(name: string, value: string | undefined, fallback: C, choices: readonly C[]): C {
