@@ -8,6 +8,12 @@ export function quantile(xs: readonly number[], q: number): number {
   return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
 }
 
+/** `x` rounded to `digits` decimals, for reports. */
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
 /** A value with its spread: the median and the middle half (first to third quartile). */
 export interface Spread { median: number; low: number; high: number }
 

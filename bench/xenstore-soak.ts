@@ -34,6 +34,7 @@ import { RingTransport } from "../src/xenstore/ring-transport.js";
 import { XenstoreServer } from "../src/xenstore/server.js";
 import { UnixSocketTransport } from "../src/xenstore/socket-transport.js";
 import { machineInfo } from "./machine.js";
+import { round } from "./stats.js";
 
 export interface SoakRow extends EventDrops {
   attack: string;
@@ -259,9 +260,4 @@ export async function runXenstoreSoak({ seconds: total, jsonPath: out }: Xenstor
 function jsMib(): number {
   const m = process.memoryUsage();
   return round((m.heapUsed + m.external) / MIB, 1);
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

@@ -22,7 +22,8 @@ import { textTable } from "../src/report/table.js";
 import { connectUnix, type SocketClient } from "../src/xenstore/socket-client.js";
 import type { XsClient } from "../src/xenstore/client.js";
 import { startCPeer } from "./xenstore-c-peer.js";
-import { round, startXenmmServer } from "./xenstore.js";
+import { quantile, round } from "./stats.js";
+import { startXenmmServer } from "./xenstore.js";
 import { machineInfo } from "./machine.js";
 
 /** One measured operation: `prepare` (untimed), then `run` (timed). */
@@ -114,10 +115,7 @@ async function sample(c: XsClient, op: Operation, first: number, count: number):
   return out;
 }
 
-function median(xs: number[]): number {
-  const s = Float64Array.from(xs).sort();
-  return s.length === 0 ? 0 : s[Math.floor(s.length / 2)]!;
-}
+const median = (xs: readonly number[]): number => (xs.length === 0 ? 0 : quantile(xs, 0.5));
 
 export interface VsCRow {
   operation: string;

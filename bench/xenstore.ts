@@ -19,6 +19,7 @@ import { percentile } from "../src/vmevent/sim/stats.js";
 import { connectUnix, type SocketClient } from "../src/xenstore/socket-client.js";
 import type { XsClient } from "../src/xenstore/client.js";
 import { machineInfo } from "./machine.js";
+import { round } from "./stats.js";
 
 export interface XsBenchResult {
   name: string;
@@ -120,10 +121,6 @@ async function measure(name: string, clients: SocketClient[], mix: Mix, seconds:
   };
 }
 
-export function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
 
 export interface XenstoreBenchOptions {
   /** 0.3 s per mix instead of 2 s. */
