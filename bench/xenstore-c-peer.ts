@@ -39,15 +39,20 @@ export function peerScriptsDir(): string {
   }
 }
 
+/** Where setup.sh unpacks xen-utils-4.17 and builds the shim (its XSD_CACHE; scripts/provision-tests.mjs says the same). */
+export function cPeerCacheDir(): string {
+  return process.env.XSD_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "xenmm-c-xenstored");
+}
+
 /** Whether setup.sh has already unpacked the daemon and built the shim. */
 export function cPeerProvisioned(): boolean {
-  const cache = process.env.XSD_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "xenmm-c-xenstored");
+  const cache = cPeerCacheDir();
   return existsSync(join(cache, "xu/usr/lib/xen-4.17/bin/xenstored")) && existsSync(join(cache, "shim.so"));
 }
 
-/** The command a user runs to provision the peer (root with apt). */
+/** The command a user runs to provision the peer (root with apt), keeping the user's cache. */
 export function cPeerSetupCommand(): string {
-  return `sudo ${join(peerScriptsDir(), "setup.sh")}`;
+  return `sudo env XSD_CACHE=${cPeerCacheDir()} bash ${join(peerScriptsDir(), "setup.sh")}`;
 }
 
 /** Starts a C xenstored in a new temp run dir. Throws with the setup command if it cannot. */

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { NO_TX, req, runBoth } from "./c-diff.js";
 import { requireCPeer } from "./c-peer.js";
 import type { Step } from "./wire-session.js";
+import "../support/system-tools.js";
 
 /** Runs `steps` on both servers; the replies, side by side. */
 async function answers(steps: Step[]): Promise<{ c: string[]; xenmm: string[] }> {

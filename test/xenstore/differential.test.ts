@@ -13,6 +13,7 @@ import { runBoth, type ScriptResult } from "./c-diff.js";
 import { requireCPeer } from "./c-peer.js";
 import type { Step } from "./wire-session.js";
 import { scriptArb } from "./wire-steps.js";
+import "../support/system-tools.js";
 
 const RUNS = Number(process.env.XS_DIFF_RUNS ?? 150);
 const SEED = Number(process.env.XS_DIFF_SEED ?? 20261202);

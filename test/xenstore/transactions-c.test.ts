@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { NO_TX, TX, req, runBoth, write, type ScriptResult } from "./c-diff.js";
 import { requireCPeer } from "./c-peer.js";
 import type { Step } from "./wire-session.js";
+import "../support/system-tools.js";
 
 /** A reply in short form: `OK`, `a`, `x|y` (strings of a list), `ENOENT` (errors). */
 function short(reply: string): string {
