@@ -1,7 +1,8 @@
 /**
- * `xenmm bench [--quick] [--json FILE] [--html FILE] [--items N] [--threads N]`
- * (also `npm run bench`): PDX schemes against the flat lookup, WASM against JS, in one
- * run on this machine; prints a table and the targets, writes JSON (and HTML).
+ * `xenmm bench [--quick] [--no-native] [--json FILE] [--html FILE] [--items N] [--threads N]`
+ * (also `npm run bench`): PDX schemes against the flat lookup, WASM against JS and against
+ * native C (when a compiler is found), in one run on this machine; prints a table and the
+ * targets, writes JSON (and HTML).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -17,18 +18,21 @@ import { NodeWorkerPool } from "../engine/node-pool.js";
 import { htmlPage, htmlTable } from "../report/html.js";
 import { barChart, escapeXml } from "../report/svg.js";
 import { textTable } from "../report/table.js";
+import { UsageError } from "../errors.js";
 import { intFlag, parseCommand } from "./args.js";
 import type { Verb } from "./verb.js";
 import { startProgress } from "./progress.js";
 
-const USAGE = `usage: xenmm bench [--quick] [--native] [--offset-kernels] [--json FILE] [--html FILE] [--items N] [--threads N]
+const USAGE = `usage: xenmm bench [--quick] [--no-native] [--offset-kernels] [--json FILE] [--html FILE] [--items N] [--threads N]
   --quick      short timings and only the 1 GiB frame table (under a minute here)
   --json FILE  results as JSON (default out/bench-pdx.json)
   --html FILE  a self-contained page with a chart per workload
   --items N    PFNs per conversion batch (default 1000000)
   --threads N  worker threads for the multi-thread rows (default 2; 1 disables them)
-  --native     also build the conversions in C ($CC or cc; -O3, and -O3 -march=native) and
-               time them in the same rounds: native-c rows and vs_native on the WASM rows
+  --no-native  leave out native C. By default the conversions are also built in C ($CC or
+               cc; -O3, and -O3 -march=native) and timed in the same rounds: native-c rows
+               and vs_native on the WASM rows; without a compiler both rows are listed
+               under skipped with the reason (--native, the former opt-in, is accepted)
   --offset-kernels  instead, time each offset kernel (lanes, select, the engine's choice)
                against the flat copy for 1–8 RAM regions (JSON: out/bench-offset-kernels.json)
   --verify     run every case once, check its output against the bigint reference, time nothing`;
@@ -82,8 +86,10 @@ export const verb: Verb = {
   async run(argv) {
     const { values } = parseCommand(argv, {
       quick: { type: "boolean" }, json: { type: "string" }, html: { type: "string" }, items: { type: "string" },
-      threads: { type: "string" }, verify: { type: "boolean" }, native: { type: "boolean" }, "offset-kernels": { type: "boolean" },
+      threads: { type: "string" }, verify: { type: "boolean" }, native: { type: "boolean" }, "no-native": { type: "boolean" },
+      "offset-kernels": { type: "boolean" },
     }, USAGE, 0);
+    if (values.native && values["no-native"]) throw new UsageError("--native and --no-native contradict each other");
     const items = intFlag("items", values.items, PDX_BENCH_DEFAULTS.items, 1024, 16_000_000);
     const threads = intFlag("threads", values.threads, PDX_BENCH_DEFAULTS.threads, 1, 16);
     const engine = await Engine.create({ maxMemoryBytes: 1536 << 20 });
@@ -91,7 +97,7 @@ export const verb: Verb = {
     const pool = threads >= 2 ? await NodeWorkerPool.create(engine, threads) : undefined;
     try {
       const progress = startProgress("bench");
-      const report = await runPdxBench(engine, { quick: values.quick, items, pool, verifyOnly: values.verify, native: values.native ? nodeNativeToolchain() : undefined, onProgress: progress.update });
+      const report = await runPdxBench(engine, { quick: values.quick, items, pool, verifyOnly: values.verify, native: values["no-native"] ? undefined : nodeNativeToolchain(), onProgress: progress.update });
       progress.finish(`${report.results.length} cases`);
       if (values.verify) {
         console.log(`verified ${report.results.length} benchmark cases: every output equals the bigint reference`);

@@ -85,19 +85,41 @@ describe("the benchmark with native rows", () => {
   }, 120_000);
 });
 
-describe("xenmm bench --native without a compiler", () => {
-  it("lists both native rows in skipped with the reason and runs the rest", async () => {
+describe("xenmm bench: native rows by default", () => {
+  const bench = (args: string[], env: NodeJS.ProcessEnv = process.env) => {
     const json = join(mkdtempSync(join(tmpdir(), "xenmm-native-")), "verify.json");
-    const { stdout } = await promisify(execFile)(process.execPath, [CLI, "bench", "--verify", "--native", "--quick", "--items", "4096", "--json", json],
-      { env: { ...process.env, CC: "/nonexistent/xenmm-cc" } });
+    return promisify(execFile)(process.execPath, [CLI, "bench", "--verify", "--quick", "--items", "4096", "--json", json, ...args], { env })
+      .then(({ stdout }) => ({ stdout, report: JSON.parse(readFileSync(json, "utf8")) as { skipped: string[]; results: PdxBenchResult[] } }));
+  };
+  const nativeImpls = (results: PdxBenchResult[]) => [...new Set(results.filter((r) => r.impl.startsWith("native")).map((r) => r.impl))];
+
+  it("with a compiler and no flag: native-c and native-c-march rows, each output checked against the reference", async () => {
+    const { stdout, report } = await bench([]);
     expect(stdout).toMatch(/^verified \d+ benchmark cases/);
-    const report = JSON.parse(readFileSync(json, "utf8"));
+    expect(report.skipped).toEqual([]);
+    expect(nativeImpls(report.results)).toEqual(["native-c", "native-c-march"]);
+    // every conversion of every quick map and scheme, once per build
+    expect(report.results.filter((r) => r.impl === "native-c")).toHaveLength(NATIVE_OPS.length * 5);
+  }, 60_000);
+
+  it.each([[[]], [["--native"]]])("without a compiler (flags %j): both native rows listed in skipped with the reason, the rest runs", async (flags) => {
+    const { stdout, report } = await bench(flags, { ...process.env, CC: "/nonexistent/xenmm-cc" });
+    expect(stdout).toMatch(/^verified \d+ benchmark cases/);
     expect(report.skipped).toEqual([
       "native-c (/nonexistent/xenmm-cc -O3): no C compiler: /nonexistent/xenmm-cc not found (set CC to one)",
       "native-c-march (/nonexistent/xenmm-cc -O3 -march=native): no C compiler: /nonexistent/xenmm-cc not found (set CC to one)",
     ]);
-    expect(report.results.some((r: PdxBenchResult) => r.impl.startsWith("native"))).toBe(false);
+    expect(nativeImpls(report.results)).toEqual([]);
     expect(report.results.some((r: PdxBenchResult) => r.impl === "wasm-simd")).toBe(true);
   }, 60_000);
-});
 
+  it("--no-native leaves the native rows out without listing them as skipped", async () => {
+    const { report } = await bench(["--no-native"], { ...process.env, CC: "/nonexistent/xenmm-cc" });
+    expect(report.skipped).toEqual([]);
+    expect(nativeImpls(report.results)).toEqual([]);
+  }, 60_000);
+
+  it("--native with --no-native is a usage error", async () => {
+    await expect(bench(["--native", "--no-native"])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--native and --no-native contradict each other/) });
+  });
+});
