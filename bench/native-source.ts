@@ -15,6 +15,17 @@ import type { OffsetState, PdxState } from "../src/index.js";
 /** The conversions in the engine's OP order (OP_PFN_TO_PDX = 0 … OP_DIRECTMAPOFF_TO_MADDR = 3). */
 export const NATIVE_OPS = ["pfn_to_pdx", "pdx_to_pfn", "maddr_to_directmapoff", "directmapoff_to_maddr"] as const;
 
+/**
+ * Where the arrays sit modulo 4 KiB, in this program and in the WASM rows (bench/pdx.ts):
+ * every input at a page boundary, the output this many bytes past one, so WASM and C run
+ * over the same layout. With the output a little ahead of an input modulo 4 KiB, a load can
+ * falsely wait for an older store whose address matches in the low 12 bits ("4K aliasing");
+ * about half a page keeps every store far from the loads in flight. (Before, malloc put
+ * C's arrays at one offset and the engine's bump allocator put WASM's 8 MB arrays 512 bytes
+ * apart modulo 4 KiB.)
+ */
+export const OUTPUT_STAGGER = 2112;
+
 const hex = (x: bigint) => `0x${x.toString(16)}ULL`;
 
 /** `table[(x >> shift) & mask]`, where a shift of 64 or more leaves index 0 (bigint semantics, not C's UB). */
@@ -78,12 +89,17 @@ static u64 now_ns(void) {
 int main(int argc, char **argv) {
   if (argc != 4) { fprintf(stderr, "usage: %s INPUT ITEMS OUTPUT\\n", argv[0]); return 2; }
   const size_t n = strtoull(argv[2], NULL, 10);
-  u64 *in[${NATIVE_OPS.length}], *out = malloc(n * sizeof *out);
+  /* inputs at a page boundary, the output ${OUTPUT_STAGGER} bytes past one (as in the WASM rows) */
+  u64 *in[${NATIVE_OPS.length}], *out;
+  void *block;
+  if (posix_memalign(&block, 4096, n * sizeof *out + 4096)) { perror("posix_memalign"); return 1; }
+  out = (u64 *)((char *)block + ${OUTPUT_STAGGER});
   FILE *f = fopen(argv[1], "rb");
-  if (!f || !out) { perror(argv[1]); return 1; }
+  if (!f) { perror(argv[1]); return 1; }
   for (int k = 0; k < ${NATIVE_OPS.length}; k++) {
-    in[k] = malloc(n * sizeof *in[k]);
-    if (!in[k] || fread(in[k], sizeof *in[k], n, f) != n) { fprintf(stderr, "%s: short input\\n", argv[1]); return 1; }
+    if (posix_memalign(&block, 4096, n * sizeof *in[k] + 4096)) { perror("posix_memalign"); return 1; }
+    in[k] = block;
+    if (fread(in[k], sizeof *in[k], n, f) != n) { fprintf(stderr, "%s: short input\\n", argv[1]); return 1; }
   }
   fclose(f);
   char line[128];

@@ -24,8 +24,8 @@ import { SeededRandom } from "../src/vmevent/sim/prng.js";
 import { numberKernel } from "./js-number.js";
 import { machineInfo, type MachineInfo } from "./machine.js";
 import { NATIVE_BUILDS, type NativeImpl, type NativeToolchain } from "./native.js";
-import { NATIVE_OPS } from "./native-source.js";
-import { roundRobin, timeCalls, TIMING, type SampledCase } from "./round-robin.js";
+import { NATIVE_OPS, OUTPUT_STAGGER } from "./native-source.js";
+import { roundRobinSession, timeCalls, TIMING, type SampledCase } from "./round-robin.js";
 import { PDX_BENCH_DEFAULTS, ratioRows, withVsNative, type RatioRow } from "./summary.js";
 
 export type Impl = "wasm-simd" | "wasm-batch" | "wasm-call" | "js-bigint" | "js-number" | NativeImpl;
@@ -115,12 +115,22 @@ function diff(what: string, got: ArrayLike<bigint | number>, want: ArrayLike<big
 /** A group of cases sharing set-up (and memory) that is released when they are done. */
 interface Group { label: string; count: number; plan(): Promise<Planned[]>; release(): Promise<void> }
 
+/** The conversions' arrays sit as in the native program: inputs at a page boundary, the output OUTPUT_STAGGER bytes past one. */
+const PAGE = 4096;
+
 /** allocU64 (and anything else to undo) remembered, so a group can give it all back. */
 function arena(engine: Engine) {
   const arrays: BigUint64Array[] = [];
   const undo: Array<() => unknown> = [];
+  const u64 = (n: number) => { const a = engine.allocU64(n); arrays.push(a); return a; };
   return {
-    u64: (n: number) => { const a = engine.allocU64(n); arrays.push(a); return a; },
+    u64,
+    /** `n` u64 starting `at` bytes past a 4 KiB boundary (a view into a slightly larger array). */
+    placed: (n: number, at: number) => {
+      const a = u64(n + PAGE / 8);
+      const skip = (((at - a.byteOffset) % PAGE) + PAGE) % PAGE;
+      return a.subarray(skip / 8, skip / 8 + n);
+    },
     defer: (fn: () => unknown) => { undo.push(fn); },
     release: async () => {
       for (const a of arrays.splice(0)) engine.freeU64(a);
@@ -160,15 +170,15 @@ async function conversionCases(ctx: PlanContext, mem: Arena, pdx: Pdx, mapId: st
   const p = pdx.platform;
   const s = p.state;
   const shift = BigInt(p.arch.pageShift);
-  const pfns = mem.u64(items);
+  const pfns = mem.placed(items, 0);
   pfns.set(ramPfns(catalogueMap(catalogueEntry(mapId)!), p.arch.pageShift, items));
-  const pdxs = mem.u64(items);
+  const pdxs = mem.placed(items, 0);
   pdx.convert("pfnToPdx", pfns, { out: pdxs });
-  const maddrs = mem.u64(items);
+  const maddrs = mem.placed(items, 0);
   maddrs.set(pfns.map((x) => (x << shift) | 0x123n));
-  const offs = mem.u64(items);
+  const offs = mem.placed(items, 0);
   pdx.convert("maddrToDirectmapoff", maddrs, { out: offs });
-  const out = mem.u64(items);
+  const out = mem.placed(items, OUTPUT_STAGGER);
   const jsOut = new BigUint64Array(items);
   const halves = (a: BigUint64Array) => new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
   const rows: Planned[] = [];
@@ -343,6 +353,8 @@ function plan(ctx: PlanContext, o: { quick?: boolean; frametableGiB: number[] })
 const quoted = (row: Planned["row"]) => (row.impl === "wasm-simd" && row.threads === 1) || row.impl === "native-c";
 /** The quoted set takes this many times the rounds: its cases are fast, and its ratios are the ones compared across runs. */
 const QUOTED_ROUNDS = 3;
+/** Slices each set's rounds are taken in, the group's sets in turn (bench/round-robin.ts). */
+const PASSES = 5;
 
 /** Splits a group's cases into the sets timed round robin: per workload, the quoted rows apart from the rest. */
 function sets(planned: Planned[]): Planned[][] {
@@ -383,11 +395,23 @@ export async function runPdxBench(engine: Engine, options: PdxBenchOptions = {})
       const timed = new Map<Planned, Pick<PdxBenchResult, "ns_per_op" | "ops_per_s" | "rme" | "samples">>();
       if (o.verifyOnly) for (const c of planned) timed.set(c, { ns_per_op: NaN, ops_per_s: NaN, rme: NaN, samples: [] });
       else {
-        for (const set of sets(planned)) {
-          const r = await roundRobin(set, { ...timing, rounds: timing.rounds * (quoted(set[0].row) ? QUOTED_ROUNDS : 1) });
+        // The group's sets are taken in PASSES slices each, in turn, so every set's rounds
+        // spread over the whole group's time rather than one stretch of it.
+        const runs = sets(planned).map((set) => {
+          const rounds = timing.rounds * (quoted(set[0].row) ? QUOTED_ROUNDS : 1);
+          return { set, rounds, session: roundRobinSession(set, { ...timing, rounds }) };
+        });
+        for (const r of runs) await r.session.calibrate();
+        for (let pass = 0; pass < PASSES; pass++) {
+          for (const r of runs) {
+            await r.session.rounds(Math.ceil(r.rounds * (pass + 1) / PASSES) - Math.ceil(r.rounds * pass / PASSES));
+            if (pass === PASSES - 1) done += r.set.length;
+            o.onProgress?.(done, total, r.set[0].name);
+          }
+        }
+        for (const { set, session } of runs) {
+          const r = session.results();
           set.forEach((c, i) => timed.set(c, { ns_per_op: r[i].ns_per_op, ops_per_s: r[i].ops_per_s, rme: r[i].rme, samples: r[i].samples }));
-          done += set.length;
-          o.onProgress?.(done, total, set[0].name);
         }
       }
       for (const c of planned) results.push({ ...c.row, ...timed.get(c)! });

@@ -49,31 +49,61 @@ export function timeCalls(fn: () => void | Promise<unknown>, async = false): Sam
   };
 }
 
-export async function roundRobin(cases: readonly SampledCase[], o: RoundRobinOptions): Promise<SampledResult[]> {
-  // Calibrate on the second of two single calls (the first warms up the JIT and caches).
+/**
+ * A round robin that can be taken in slices: `calibrate` once, then `rounds(k)` as often as
+ * wanted (the rotation and the slow cases' strides continue across slices), then `results`.
+ * Slices of several sets taken in turn spread each set's rounds over a longer stretch of
+ * time, so one busy stretch of a shared machine does not land on a whole set.
+ */
+export interface RoundRobinSession {
+  calibrate(): Promise<void>;
+  rounds(k: number): Promise<void>;
+  results(): SampledResult[];
+}
+
+/** `o.rounds` is the total the strides are planned for; `onSample` counts rounds against it. */
+export function roundRobinSession(cases: readonly SampledCase[], o: RoundRobinOptions): RoundRobinSession {
   const reps: number[] = [];
   const stride: number[] = [];
-  for (const c of cases) {
-    await c.run(1);
-    const once = Math.max(await c.run(1), 1);
-    const samplesPerCall = once / (o.sampleMs * 1e6);
-    reps.push(Math.max(1, Math.round(1 / samplesPerCall)));
-    stride.push(Math.max(1, Math.min(Math.floor(o.rounds / 3), Math.round(samplesPerCall / 4))));
-  }
   const samples = cases.map((): number[] => []);
-  for (let round = 0; round < o.rounds; round++) {
-    for (let k = 0; k < cases.length; k++) {
-      const i = (k + round) % cases.length;
-      if ((round + i) % stride[i] !== 0) continue;
-      // One untimed call first, so a sample never pays for the caches the previous case
-      // (or another process: the native kernels keep their own copy of the inputs) left.
-      if (reps[i] > 1) await cases[i].run(1);
-      samples[i].push((await cases[i].run(reps[i])) / (reps[i] * cases[i].itemsPerCall));
-    }
-    o.onSample?.(round + 1, o.rounds, cases[0]?.name ?? "");
-  }
-  return cases.map((c, i) => {
-    const median = quantile(samples[i], 0.5);
-    return { name: c.name, ns_per_op: median, ops_per_s: 1e9 / median, rme: rme(samples[i]), samples: samples[i] };
-  });
+  let round = 0;
+  return {
+    async calibrate() {
+      // Calibrate on the second of two single calls (the first warms up the JIT and caches).
+      for (const c of cases) {
+        await c.run(1);
+        const once = Math.max(await c.run(1), 1);
+        const samplesPerCall = once / (o.sampleMs * 1e6);
+        reps.push(Math.max(1, Math.round(1 / samplesPerCall)));
+        stride.push(Math.max(1, Math.min(Math.floor(o.rounds / 3), Math.round(samplesPerCall / 4))));
+      }
+    },
+    async rounds(k) {
+      for (const last = round + k; round < last; round++) {
+        for (let j = 0; j < cases.length; j++) {
+          const i = (j + round) % cases.length;
+          if ((round + i) % stride[i] !== 0) continue;
+          // One untimed call first, so a sample never pays for the caches the previous case
+          // (or another process: the native kernels keep their own copy of the inputs) left.
+          if (reps[i] > 1) await cases[i].run(1);
+          samples[i].push((await cases[i].run(reps[i])) / (reps[i] * cases[i].itemsPerCall));
+        }
+        o.onSample?.(round + 1, o.rounds, cases[0]?.name ?? "");
+      }
+    },
+    results() {
+      return cases.map((c, i) => {
+        const median = quantile(samples[i], 0.5);
+        return { name: c.name, ns_per_op: median, ops_per_s: 1e9 / median, rme: rme(samples[i]), samples: samples[i] };
+      });
+    },
+  };
+}
+
+/** All of `o.rounds` in one go. */
+export async function roundRobin(cases: readonly SampledCase[], o: RoundRobinOptions): Promise<SampledResult[]> {
+  const session = roundRobinSession(cases, o);
+  await session.calibrate();
+  await session.rounds(o.rounds);
+  return session.results();
 }

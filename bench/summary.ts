@@ -167,3 +167,38 @@ export function copyCeiling(report: PdxBenchReport): { threads: number; gbPerS: 
   const gb = copies.map((r) => 16 / r.ns_per_op);
   return { threads: copies[0].threads, gbPerS: [Math.min(...gb), Math.max(...gb)], shares: [Math.min(...shares), Math.max(...shares)] };
 }
+
+/**
+ * The ratios the README quotes, by name: each scheme's cost over PDX_NONE for the one-thread
+ * wasm-simd and native-c rows, and wasm-simd's speed against native-c (vs_native), per map
+ * and workload. Two runs are compared on these (`agreement`).
+ */
+export function quotedRatios(report: Pick<PdxBenchReport, "ratios">): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of report.ratios) {
+    if (r.threads !== 1 || !Number.isFinite(r.median)) continue;
+    if ((r.ratio === "vs_none" && (r.impl === "wasm-simd" || r.impl === "native-c")) || (r.ratio === "vs_native" && r.impl === "wasm-simd"))
+      out.set(`${r.ratio} ${r.map} ${r.scheme} ${r.workload} ${r.impl}`, r.median);
+  }
+  return out;
+}
+
+export interface Agreement {
+  /** Quoted ratios present in both runs. */
+  compared: number;
+  /** Of those, how many differ by at most `tolerance` (relative to the first run's value). */
+  within: number;
+  tolerance: number;
+  /** Every compared ratio, largest relative difference first. */
+  rows: Array<{ name: string; a: number; b: number; diff: number }>;
+}
+
+/** How far two runs' quoted ratios agree: |b − a| / a ≤ tolerance counts as agreeing. */
+export function agreement(a: Pick<PdxBenchReport, "ratios">, b: Pick<PdxBenchReport, "ratios">, tolerance = 0.1): Agreement {
+  const qa = quotedRatios(a), qb = quotedRatios(b);
+  const rows = [...qa].flatMap(([name, x]) => {
+    const y = qb.get(name);
+    return y === undefined ? [] : [{ name, a: x, b: y, diff: Math.abs(y - x) / x }];
+  }).sort((p, q) => q.diff - p.diff);
+  return { compared: rows.length, within: rows.filter((r) => r.diff <= tolerance + 1e-12).length, tolerance, rows };
+}

@@ -4,7 +4,7 @@
  * native C (when a compiler is found), in one run on this machine; prints a table and the
  * targets, writes JSON (and HTML).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { runPdxBench, type PdxBenchReport } from "../../bench/pdx.js";
 import { buildLine, machineInfo } from "../../bench/machine.js";
@@ -12,7 +12,7 @@ import { nodeNativeToolchain } from "../../bench/native-runner.js";
 import { runOffsetKernels } from "../../bench/offset-kernels.js";
 import { TIMING } from "../../bench/round-robin.js";
 import type { Spread } from "../../bench/stats.js";
-import { copyCeiling, PDX_BENCH_DEFAULTS, ratios, targetsTable, workloadSeries } from "../../bench/summary.js";
+import { agreement, copyCeiling, PDX_BENCH_DEFAULTS, ratios, targetsTable, workloadSeries } from "../../bench/summary.js";
 import { Engine } from "../engine/engine.js";
 import { NodeWorkerPool } from "../engine/node-pool.js";
 import { htmlPage, htmlTable } from "../report/html.js";
@@ -23,7 +23,7 @@ import { intFlag, parseCommand } from "./args.js";
 import type { Verb } from "./verb.js";
 import { startProgress } from "./progress.js";
 
-const USAGE = `usage: xenmm bench [--quick] [--no-native] [--offset-kernels] [--json FILE] [--html FILE] [--items N] [--threads N]
+const USAGE = `usage: xenmm bench [--quick] [--no-native] [--offset-kernels] [--json FILE] [--html FILE] [--items N] [--threads N] [--compare FILE]
   --quick      short timings and only the 1 GiB frame table (under a minute here)
   --json FILE  results as JSON (default out/bench-pdx.json)
   --html FILE  a self-contained page with a chart per workload
@@ -35,6 +35,8 @@ const USAGE = `usage: xenmm bench [--quick] [--no-native] [--offset-kernels] [--
                under skipped with the reason (--native, the former opt-in, is accepted)
   --offset-kernels  instead, time each offset kernel (lanes, select, the engine's choice)
                against the flat copy for 1–8 RAM regions (JSON: out/bench-offset-kernels.json)
+  --compare FILE  also print how many ratios the README quotes agree within ±10 % with
+               an earlier run's JSON (e.g. two consecutive --quick runs)
   --verify     run every case once, check its output against the bigint reference, time nothing`;
 
 const num = (x: number | undefined, digits = 2) => (x === undefined ? "" : x.toFixed(digits));
@@ -74,6 +76,25 @@ async function offsetKernels(engine: Engine, items: number, quick: boolean, json
   return 0;
 }
 
+/** An earlier run's JSON for --compare, read before this run starts. */
+function earlierRun(path: string): Pick<PdxBenchReport, "ratios"> {
+  try {
+    const earlier = JSON.parse(readFileSync(path, "utf8"));
+    if (!Array.isArray(earlier?.ratios)) throw new Error("no ratios array");
+    return earlier;
+  } catch (e) {
+    throw new UsageError(`--compare ${path}: not a xenmm bench JSON (${(e as Error).message})`);
+  }
+}
+
+/** This run's quoted ratios against an earlier run's. */
+function compareWith(path: string, earlier: Pick<PdxBenchReport, "ratios">, report: PdxBenchReport): string {
+  const a = agreement(earlier, report);
+  const worst = a.rows[0];
+  return `against ${path}: ${a.within} of ${a.compared} quoted ratios within ±${a.tolerance * 100} %` +
+    (worst ? ` (worst: ${worst.name} ${num(worst.a)} → ${num(worst.b)}, ${num(worst.diff * 100, 0)} %)` : "");
+}
+
 function write(path: string, text: string): string {
   const full = resolve(path);
   mkdirSync(dirname(full), { recursive: true });
@@ -86,12 +107,13 @@ export const verb: Verb = {
   async run(argv) {
     const { values } = parseCommand(argv, {
       quick: { type: "boolean" }, json: { type: "string" }, html: { type: "string" }, items: { type: "string" },
-      threads: { type: "string" }, verify: { type: "boolean" }, native: { type: "boolean" }, "no-native": { type: "boolean" },
+      threads: { type: "string" }, compare: { type: "string" }, verify: { type: "boolean" }, native: { type: "boolean" }, "no-native": { type: "boolean" },
       "offset-kernels": { type: "boolean" },
     }, USAGE, 0);
     if (values.native && values["no-native"]) throw new UsageError("--native and --no-native contradict each other");
     const items = intFlag("items", values.items, PDX_BENCH_DEFAULTS.items, 1024, 16_000_000);
     const threads = intFlag("threads", values.threads, PDX_BENCH_DEFAULTS.threads, 1, 16);
+    const earlier = values.compare === undefined ? undefined : earlierRun(values.compare);
     const engine = await Engine.create({ maxMemoryBytes: 1536 << 20 });
     if (values["offset-kernels"]) return offsetKernels(engine, items, !!values.quick, values.json);
     const pool = threads >= 2 ? await NodeWorkerPool.create(engine, threads) : undefined;
@@ -113,6 +135,7 @@ export const verb: Verb = {
       console.log(textTable(targets.header, targets.rows));
       const ceiling = copyCeiling(report);
       if (ceiling) console.log(`\n${ceiling.threads}-thread copy ceiling (PDX_NONE memory.copy, 16 bytes per item): ${num(ceiling.gbPerS[0], 1)}–${num(ceiling.gbPerS[1], 1)} GB/s; the ${ceiling.threads}-thread mask and offset rows reach ${num(ceiling.shares[0])}–${num(ceiling.shares[1])} of it`);
+      if (earlier) console.log(`\n${compareWith(values.compare!, earlier, report)}`);
       console.error(`JSON: ${write(values.json ?? "out/bench-pdx.json", JSON.stringify(report, null, 2))}`);
       if (values.html) console.error(`HTML: ${write(values.html, html(report))}`);
       return 0;

@@ -10,9 +10,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { numberKernel } from "../../bench/js-number.js";
 import { runCases } from "../../bench/harness.js";
-import { roundRobin } from "../../bench/round-robin.js";
+import { roundRobin, roundRobinSession } from "../../bench/round-robin.js";
 import type { PdxBenchReport, PdxBenchResult } from "../../bench/pdx.js";
-import { checkTargets, copyCeiling, ratios } from "../../bench/summary.js";
+import { agreement, checkTargets, copyCeiling, quotedRatios, ratioRows, ratios } from "../../bench/summary.js";
 import { toPfnRanges } from "../../src/pdx/params.js";
 import { pdxToPfn, pfnToPdx } from "../../src/pdx/reference.js";
 import { compressionSetup } from "../../src/pdx/setup.js";
@@ -68,6 +68,25 @@ describe("ratios and targets come from the rows of one run", () => {
     expect(r.get(simd)!.vsNative).toEqual({ median: 0.5, low: 0.5, high: 0.5 });
     expect(r.get(mask)!.vsNative).toBeUndefined();
   });
+  it("two runs agree on the quoted ratios (scheme/none of wasm-simd and native-c, wasm-simd vs native-c) within ±10 %", () => {
+    const rows = (f: number) => [
+      row({ scheme: "none", impl: "native-c", samples: [1, 1] }), row({ scheme: "mask", impl: "native-c", samples: [1.2, 1.2] }),
+      row({ scheme: "none", samples: [1, 1] }), row({ scheme: "mask", samples: [1.2 * f, 1.2 * f] }),
+      row({ scheme: "mask", impl: "js-number", samples: [9, 9] }), row({ scheme: "mask", threads: 2, samples: [0.1, 0.1] }),
+    ];
+    const run = (f: number) => ({ ratios: ratioRows(rows(f)) });
+    expect([...quotedRatios(run(1)).keys()].sort()).toEqual([
+      "vs_native m mask pfn_to_pdx wasm-simd", "vs_native m none pfn_to_pdx wasm-simd",
+      "vs_none m mask pfn_to_pdx native-c", "vs_none m mask pfn_to_pdx wasm-simd",
+    ]);
+    expect(agreement(run(1), run(1.1))).toMatchObject({ compared: 4, within: 4 });
+    const apart = agreement(run(1), run(1.25));
+    // wasm-simd mask moved 25 %: its ratio to none (1.2 → 1.5) and to native-c (1 → 0.8)
+    expect(apart).toMatchObject({ compared: 4, within: 2 });
+    expect(apart.rows.slice(0, 2).map((r) => [r.name, Number(r.diff.toFixed(3))])).toEqual([
+      ["vs_none m mask pfn_to_pdx wasm-simd", 0.25], ["vs_native m mask pfn_to_pdx wasm-simd", 0.2],
+    ]);
+  });
   it("the two-thread copy ceiling: the flat copy's bandwidth on two threads, and each two-thread row's share of it", () => {
     const c = copyCeiling(report)!;
     expect(c.threads).toBe(2);
@@ -102,6 +121,21 @@ describe("round robin", () => {
     const res = await roundRobin([make("fast", 100), make("slow", 100_000)], { rounds: 12, sampleMs: 0.001 });
     expect(res.map((r) => r.samples.length)).toEqual([12, 3]); // slow: 100 samples' time per call → every 4th round (12 / 3)
     expect(counts).toEqual({ fast: 2 + 2 * 12, slow: 2 + 3 }); // the slow case, one call per sample, is not warmed first
+  });
+  it("taken in slices, two sets interleave and each gets exactly the calls and samples of one go", async () => {
+    const log: string[] = [];
+    const make = (name: string, ns: number) => ({ name, itemsPerCall: 1, run: async (reps: number) => { log.push(name); return reps * ns; } });
+    const oneGo = await roundRobin([make("a", 100), make("b", 100_000)], { rounds: 12, sampleMs: 0.001 });
+    const single = log.splice(0);
+    const first = roundRobinSession([make("a", 100), make("b", 100_000)], { rounds: 12, sampleMs: 0.001 });
+    const second = roundRobinSession([make("x", 200)], { rounds: 12, sampleMs: 0.001 });
+    await first.calibrate();
+    await second.calibrate();
+    for (const k of [5, 0, 4, 3]) { await first.rounds(k); await second.rounds(k); }
+    expect(log.filter((n) => n !== "x")).toEqual(single); // same calls in the same order
+    expect(log.indexOf("x", 6)).toBeLessThan(log.lastIndexOf("a")); // x's rounds fall between a's
+    expect(first.results()).toEqual(oneGo);
+    expect(second.results()[0].samples).toHaveLength(12);
   });
 });
 
