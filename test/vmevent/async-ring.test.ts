@@ -7,9 +7,9 @@ import { RingCorruptionError } from "../../src/vmevent/errors.js";
 
 const PAYLOAD = 16;
 
-function setup(policy: LossPolicy, pages = 1, releaseEvery = 1) {
+function setup(policy: LossPolicy, pages = 1, releaseEvery = 1, publishEvery = 1) {
   const region = AsyncRingRegion.create(pages, policy, PAYLOAD);
-  return { region, producer: new AsyncRingProducer(region, policy), consumer: new AsyncRingConsumer(region, policy, { releaseEvery }) };
+  return { region, producer: new AsyncRingProducer(region, policy, { publishEvery }), consumer: new AsyncRingConsumer(region, policy, { releaseEvery }) };
 }
 
 const event = (seq: number) => {
@@ -57,6 +57,56 @@ describe("async ring, drop-newest", () => {
   });
 });
 
+describe("async ring, producer publishing in groups (publishEvery)", () => {
+  it("makes entries visible every publishEvery writes and at flush(), not before", () => {
+    const { region, producer, consumer } = setup("drop", 1, 1, 4);
+    for (let i = 0; i < 3; i++) producer.write(event(i));
+    expect(region.loadHeader("prodIdx")).toBe(0);
+    expect(consumer.available()).toBe(0);
+    producer.write(event(3));
+    expect(consumer.available()).toBe(4);
+    producer.write(event(4));
+    expect(consumer.available()).toBe(4);
+    producer.flush();
+    expect(consumer.available()).toBe(5);
+    producer.flush(); // nothing new: no store
+    expect(region.loadHeader("prodIdx")).toBe(5);
+    const out = new Uint8Array(PAYLOAD);
+    const seqs: number[] = [];
+    while (consumer.read(out) >= 0) seqs.push(seqOf(out));
+    expect(seqs).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("publishes everything before it drops, so a full ring is always visible to the consumer", () => {
+    const { region, producer, consumer } = setup("drop", 1, 1, 1000); // capped at nr_slots
+    const n = region.geometry.nrSlots;
+    for (let i = 0; i < n - 1; i++) producer.write(event(i));
+    expect(consumer.available()).toBe(0);
+    producer.write(event(n - 1)); // the nr_slots-th write reaches the cap
+    expect(consumer.available()).toBe(n);
+    expect(producer.write(event(n))).toBe(false);
+    expect(consumer.available()).toBe(n);
+    expect(region.dropped()).toBe(1);
+  });
+
+  it("asks for a notification only for what it published (cons_event crossed at flush)", () => {
+    const { producer, consumer } = setup("drop", 1, 1, 8);
+    expect(consumer.finalCheck()).toBe(false); // wake me at entry 1
+    producer.write(event(0));
+    expect(producer.shouldNotify()).toBe(false); // written, not published
+    producer.flush();
+    expect(producer.shouldNotify()).toBe(true);
+    producer.write(event(1));
+    producer.flush();
+    expect(producer.shouldNotify()).toBe(false); // cons_event (1) was crossed by the earlier publish
+  });
+
+  it("refuses a group size that is not a positive integer", () => {
+    const region = AsyncRingRegion.create(1, "drop", PAYLOAD);
+    for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => new AsyncRingProducer(region, "drop", { publishEvery: bad })).toThrow(/publishEvery/);
+  });
+});
+
 describe("async ring, overwrite-oldest", () => {
   it("overwrites unread entries and the consumer counts each one it missed", () => {
     const { region, producer, consumer } = setup("overwrite");
@@ -90,8 +140,8 @@ const schedule = fc.array(fc.record({
 describe("loss accounting under random schedules: produced = consumed + dropped + overwritten", () => {
   for (const policy of ["drop", "overwrite"] as const)
     it(`holds exactly for ${policy}, and every delivered event is intact and in order`, () => {
-      fc.assert(fc.property(schedule, fc.constantFrom(1, 2), fc.constantFrom(1, 3), (ops: Op[], pages, releaseEvery) => {
-        const { region, producer, consumer } = setup(policy, pages, releaseEvery);
+      fc.assert(fc.property(schedule, fc.constantFrom(1, 2), fc.constantFrom(1, 3), fc.constantFrom(1, 5), (ops: Op[], pages, releaseEvery, publishEvery) => {
+        const { region, producer, consumer } = setup(policy, pages, releaseEvery, publishEvery);
         const out = new Uint8Array(PAYLOAD);
         const bulk = new Uint8Array(40 * PAYLOAD);
         const lengths = new Uint32Array(40);
@@ -108,7 +158,10 @@ describe("loss accounting under random schedules: produced = consumed + dropped 
           last = s;
         };
         for (const op of ops) {
-          if (op.kind === "write") for (let i = 0; i < op.n; i++) producer.write(event(seq++));
+          if (op.kind === "write") {
+            for (let i = 0; i < op.n; i++) producer.write(event(seq++));
+            if (op.n % 2 === 0) producer.flush(); // a group producer flushes at the end of some bursts, not all
+          }
           else if (op.kind === "read") for (let i = 0; i < op.n && consumer.read(out) >= 0; i++) check(out);
           else {
             // The bulk path delivers what read() would, one payload stride per event.
@@ -120,6 +173,7 @@ describe("loss accounting under random schedules: produced = consumed + dropped 
             }
           }
         }
+        producer.flush();
         while (consumer.read(out) >= 0) check(out);
         const c = consumer.counters;
         expect(producer.counters.produced).toBe(seq);
