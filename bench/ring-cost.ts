@@ -31,14 +31,15 @@ function clock(): Clock {
 export function ringCost(payloadBytes: number, pages: number, rounds: number, fillsPerRound: number): CostRow {
   const region = AsyncRingRegion.create(pages, "drop", payloadBytes);
   const n = region.geometry.nrSlots;
-  const producer = new AsyncRingProducer(region, "drop");
+  // The same publish and release groups as the two-thread benchmark (bench/ring.ts).
+  const producer = new AsyncRingProducer(region, "drop", { publishEvery: Math.max(1, n / 8) });
   const consumer = new AsyncRingConsumer(region, "drop", { releaseEvery: Math.max(1, n / 8) });
   const bulk = new Uint8Array(n * payloadBytes);
   const rb = new RingBuffer(RingBuffer.getStorageForCapacity(n * payloadBytes, Uint8Array as never), Uint8Array as never);
   const popped = new Uint8Array(rb.capacity());
   const message = new Uint8Array(payloadBytes);
   const fills = [
-    () => { for (let i = 0; i < n; i++) producer.write(message); consumer.readBatch(bulk, Infinity); },
+    () => { for (let i = 0; i < n; i++) producer.write(message); producer.flush(); consumer.readBatch(bulk, Infinity); },
     () => { for (let i = 0; i < n; i++) rb.push(message, payloadBytes); rb.pop(popped, n * payloadBytes); },
   ];
   const c = clock();

@@ -8,8 +8,18 @@
  *  - sync-slot round trip between two workers (submit → agent answers → Xen takes the
  *    response), timed per round trip inside the Xen worker for p50/p99.
  * Each batch of `perBatch` messages (or round trips) is timed as a whole, so per-op numbers
- * include the (amortised) batch hand-off. No benchmark.js here: it cannot run in a worker,
- * and the playground runs this file in one.
+ * include the (amortised) batch hand-off; throughput batches are timed inside the two workers
+ * (the main thread's own wake-up is left out). No benchmark.js here: it cannot run in a
+ * worker, and the playground runs this file in one.
+ *
+ * Fairness (issue 12 §4): both rings run in the same two threads, pinned where the host can,
+ * with the same batch of messages, the same waits (control.ts pollUntil: spin up to 50 µs,
+ * then poll every 20 µs) and the same bulk consumer (all whole messages waiting, at once).
+ * Producers write one message per call, as events arrive. The xenmm producer publishes
+ * prod_idx every eighth of its ring and before it waits (its publishEvery option), as its
+ * consumer returns slots every eighth (releaseEvery); ringbuf.js's push publishes on every
+ * call, which its API does not let a caller defer. So the same rounds also run the xenmm ring
+ * publishing on every event (`publish_each`), to show what that option is worth.
  */
 import { RingBuffer } from "ringbuf.js";
 import { REQUEST_BYTES } from "../src/vmevent/abi.js";
@@ -18,7 +28,7 @@ import { EventChannelSet, SPIN_THEN_BLOCK, BLOCKING, type WaitStrategy } from ".
 import { SyncSlotRegion } from "../src/vmevent/sync-slots.js";
 import { newControl } from "../src/vmevent/workers/control.js";
 import type { RoleGroup } from "../src/vmevent/workers/role-group.js";
-import type { RoleResult, RoleSpec } from "../src/vmevent/workers/roles.js";
+import type { RoleResult, RoleSpec, ThreadPlacement } from "../src/vmevent/workers/roles.js";
 import type { BenchResult } from "./harness.js";
 import { machineInfo, type MachineInfo } from "./machine.js";
 import { percentile } from "../src/vmevent/sim/stats.js";
@@ -31,7 +41,7 @@ export interface RoleHost {
 
 export interface RingBenchOptions {
   quick?: boolean;
-  /** Rounds per payload, each a batch of both implementations in alternating order (default 24; 2 with quick). */
+  /** Rounds per payload, each a batch of every implementation in alternating order (default 150; 2 with quick). */
   rounds?: number;
   /** Async ring pages for the throughput cases. */
   pages?: number;
@@ -41,7 +51,7 @@ export interface RingBenchOptions {
 }
 
 export interface ThroughputRow extends BenchResult {
-  impl: "xenmm async ring" | "ringbuf.js";
+  impl: "xenmm async ring" | "ringbuf.js" | "xenmm async ring, publish each event";
   payload_bytes: number;
   /** Payload bytes moved per second. */
   bytes_per_s: number;
@@ -72,6 +82,12 @@ export interface RingBenchReport {
   /** Per payload, one thread doing both sides: what the code costs, free of scheduling (ring-cost.ts). */
   one_thread_cost: CostRow[];
   sync_round_trip: SyncRow[];
+  /** The xenmm ring publishing prod_idx on every event (publishEvery 1), in the same rounds: its median row per payload, and its per-round ratio to ringbuf.js. */
+  publish_each: { throughput: ThroughputRow[]; ratio_spread: Record<string, RatioSpread> };
+  /** What every throughput round did, so a reader can rerun it. */
+  settings: ThroughputSettings;
+  /** Per throughput case, where each worker thread was allowed to run (Node on Linux pins them; null where unknown). */
+  threads: Array<{ payload_bytes: number; role: string } & ThreadPlacement>;
   /** Issue 4 §7 targets, as measured in this run (speed is never asserted in tests). */
   targets: {
     throughput_at_least_ringbuf: Record<string, boolean>;
@@ -80,44 +96,64 @@ export interface RingBenchReport {
   };
 }
 
+export interface ThroughputSettings {
+  messages_per_batch: number;
+  warmup_rounds: number;
+  rounds: number;
+  pages: number;
+  /** Per payload ("400B"): the xenmm producer's publishEvery and consumer's releaseEvery (entries). */
+  publish_every: Record<string, number>;
+  release_every: Record<string, number>;
+  timing: string;
+  wait: string;
+}
+
 const PAYLOADS = [REQUEST_BYTES, 64];
-const IMPLS = ["xenmm async ring", "ringbuf.js"] as const;
+const IMPLS = ["xenmm async ring", "ringbuf.js", "xenmm async ring, publish each event"] as const;
+/** The two rings the targets compare (IMPLS[0] / IMPLS[1]); IMPLS[2] is the publish-each control. */
+const [OURS, THEIRS, OURS_EACH] = [0, 1, 2];
 /** Issue 12 §4: xenmm / ringbuf.js message rates to reach, by payload. */
 export const RATIO_TARGETS: Record<string, number> = { "400B": 2, "64B": 1.5 };
 
+/** Slots handed back (consumer) and published (producer) in groups of an eighth of the ring: one shared-line write per group. */
+const groupOf = (nrSlots: number) => Math.max(1, nrSlots / 8);
+
 /**
- * One payload size: one producer and one consumer thread hold both rings and run them batch
- * by batch, alternating which goes first in each round, so both see the same two cores and
- * the same machine weather. A round is a batch of each; its ratio is what is compared.
+ * One payload size: one producer and one consumer thread hold all three rings and run them
+ * batch by batch, alternating the order in each round, so all see the same two cores and the
+ * same machine weather. A round is a batch of each; its ratio is what is compared.
  */
-async function throughputRounds(host: RoleHost, payloadBytes: number, pages: number, rounds: number, perBatch: number): Promise<ThroughputRow[]> {
+async function throughputRounds(host: RoleHost, payloadBytes: number, pages: number, rounds: number, warmups: number, perBatch: number):
+    Promise<{ rows: ThroughputRow[]; threads: RingBenchReport["threads"] }> {
   const nrSlots = AsyncRingRegion.create(pages, "drop", payloadBytes).geometry.nrSlots;
   const control = newControl().buffer as SharedArrayBuffer;
   const select = new Int32Array(new SharedArrayBuffer(4));
-  const ours = {
+  const times = new Float64Array(new SharedArrayBuffer(16));
+  const xenmm = (publishEvery: number) => ({
     ring: AsyncRingRegion.create(pages, "drop", payloadBytes).buffer, pages, payloadBytes, policy: "drop" as const, perBatch,
-    // The consumer hands slots back in groups of an eighth of the ring (one shared-line write per group).
-    waitForSpace: true, verify: false, releaseEvery: Math.max(1, nrSlots / 8),
-  };
+    waitForSpace: true, verify: false, releaseEvery: groupOf(nrSlots), publishEvery,
+  });
   // The same payload bytes in flight: capacity = our slot count × payload size.
   const theirs = { ring: RingBuffer.getStorageForCapacity(nrSlots * payloadBytes, Uint8Array as never), payloadBytes, perBatch };
-  const base = { control, participants: 2, ours, theirs, select: select.buffer as SharedArrayBuffer };
+  const base = { control, participants: 2, ours: xenmm(groupOf(nrSlots)), theirs, oursAlt: xenmm(1), select: select.buffer as SharedArrayBuffer, times: times.buffer as SharedArrayBuffer };
   const group = host.startRoles([{ ...base, role: "paired-producer" }, { ...base, role: "paired-consumer" }], 2);
   await group.ready(); // a Web Worker host must not block before its workers run
   const timeBatch = (impl: number) => {
     Atomics.store(select, 0, impl);
-    const t0 = performance.now();
     group.runBatch();
-    return (performance.now() - t0) / 1000;
+    // The slower of the two threads' own timings (the consumer's, unless it started late).
+    return Math.max(times[0], times[1]) / 1000;
   };
   const rows: ThroughputRow[] = [];
+  let results: RoleResult[] = [];
   try {
-    for (let i = 0; i < 2; i++) timeBatch(i); // warm-up: JIT both paths, first faults on the rings
+    // Warm-up: JIT every path to its optimised code, first faults on the rings.
+    for (let i = 0; i < warmups; i++) for (let impl = 0; impl < IMPLS.length; impl++) timeBatch(impl);
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? [0, 1] : [1, 0];
-      const seconds = [0, 0];
+      const order = round % 2 === 0 ? [OURS, THEIRS, OURS_EACH] : [OURS_EACH, THEIRS, OURS];
+      const seconds = [0, 0, 0];
       for (const impl of order) seconds[impl] = timeBatch(impl);
-      for (const impl of [0, 1]) {
+      for (let impl = 0; impl < IMPLS.length; impl++) {
         const ops = perBatch / seconds[impl];
         rows.push({
           name: `${IMPLS[impl]} ${payloadBytes} B`, impl: IMPLS[impl], payload_bytes: payloadBytes, round,
@@ -126,9 +162,18 @@ async function throughputRounds(host: RoleHost, payloadBytes: number, pages: num
       }
     }
   } finally {
-    await group.finish();
+    results = await group.finish();
   }
-  return rows;
+  const threads = results.map((r) => ({ payload_bytes: payloadBytes, role: r.role, requested_cpu: r.thread?.requested_cpu ?? null, cpus_allowed: r.thread?.cpus_allowed ?? null }));
+  return { rows, threads };
+}
+
+/** Per round, the rate of implementation `a` over that of `b`. */
+function perRoundRatios(rows: ThroughputRow[], rounds: number, a: number, b: number): number[] {
+  return Array.from({ length: rounds }, (_, round) => {
+    const [x, y] = [a, b].map((impl) => rows.find((r) => r.round === round && r.impl === IMPLS[impl])!);
+    return x.ops_per_s / y.ops_per_s;
+  });
 }
 
 /** The round with the median rate, per implementation; its rme is the spread of the rounds' rates. */
@@ -173,24 +218,33 @@ async function syncCase(host: RoleHost, strategy: WaitStrategy, quick: boolean):
 export async function runRingBench(host: RoleHost, options: RingBenchOptions = {}): Promise<RingBenchReport> {
   const quick = options.quick ?? false;
   const pages = options.pages ?? 16;
-  const rounds = options.rounds ?? (quick ? 2 : 24);
+  const rounds = options.rounds ?? (quick ? 2 : 150);
+  const warmups = quick ? 2 : 15;
   const perBatch = quick ? 2_000 : 10_000;
   const all: ThroughputRow[] = [];
   const throughput: ThroughputRow[] = [];
   const ratio: Record<string, number> = {};
   const ratioSpread: Record<string, RatioSpread> = {};
+  const publishEach: RingBenchReport["publish_each"] = { throughput: [], ratio_spread: {} };
+  const threads: RingBenchReport["threads"] = [];
+  const groups: Record<string, number> = {};
   for (const payload of PAYLOADS) {
     options.onCase?.(`both rings, ${payload} B, ${rounds} rounds`);
-    const rows = await throughputRounds(host, payload, pages, rounds, perBatch);
+    const { rows, threads: placed } = await throughputRounds(host, payload, pages, rounds, warmups, perBatch);
     all.push(...rows);
-    for (const impl of IMPLS) throughput.push(medianRow(rows.filter((r) => r.impl === impl)));
-    const perRound = Array.from({ length: rounds }, (_, round) => {
-      const [ours, theirs] = IMPLS.map((impl) => rows.find((r) => r.round === round && r.impl === impl)!);
-      return ours.ops_per_s / theirs.ops_per_s;
-    });
-    ratioSpread[`${payload}B`] = spreadOf(perRound);
+    threads.push(...placed);
+    groups[`${payload}B`] = groupOf(rows[0].ring_messages);
+    for (const impl of [OURS, THEIRS]) throughput.push(medianRow(rows.filter((r) => r.impl === IMPLS[impl])));
+    publishEach.throughput.push(medianRow(rows.filter((r) => r.impl === IMPLS[OURS_EACH])));
+    ratioSpread[`${payload}B`] = spreadOf(perRoundRatios(rows, rounds, OURS, THEIRS));
     ratio[`${payload}B`] = ratioSpread[`${payload}B`].median;
+    publishEach.ratio_spread[`${payload}B`] = spreadOf(perRoundRatios(rows, rounds, OURS_EACH, THEIRS));
   }
+  const settings: ThroughputSettings = {
+    messages_per_batch: perBatch, warmup_rounds: warmups, rounds, pages, publish_every: groups, release_every: groups,
+    timing: "each batch inside the producer and consumer threads, from release to done; the slower of the two",
+    wait: "both rings: spin up to 50 µs, then poll every 20 µs (pollUntil)",
+  };
   const cost = PAYLOADS.map((payload) => {
     options.onCase?.(`one-thread cost, ${payload} B`);
     return ringCost(payload, pages, quick ? 4 : 16, quick ? 20 : 100);
@@ -205,5 +259,8 @@ export async function runRingBench(host: RoleHost, options: RingBenchOptions = {
     sync_p50_at_most_10us: sync.some((s) => s.p50_us <= 10),
     ratio_at_least: Object.fromEntries(Object.entries(RATIO_TARGETS).map(([k, target]) => [k, { target, met: ratio[k] >= target }])),
   };
-  return { machine: await machineInfo(), versions: options.versions ?? {}, throughput, throughput_rounds: all, ratio_vs_ringbuf: ratio, ratio_spread: ratioSpread, one_thread_cost: cost, sync_round_trip: sync, targets };
+  return {
+    machine: await machineInfo(), versions: options.versions ?? {}, throughput, throughput_rounds: all, ratio_vs_ringbuf: ratio, ratio_spread: ratioSpread,
+    one_thread_cost: cost, sync_round_trip: sync, publish_each: publishEach, settings, threads, targets,
+  };
 }

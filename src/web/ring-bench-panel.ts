@@ -8,7 +8,7 @@ import type { RingBenchReply, RingBenchRequest } from "./ring-bench-worker.js";
 
 function results(r: RingBenchReport, ms: number): HTMLElement[] {
   return [
-    h("p", { class: "help" }, `${r.throughput_rounds.length / 2} rounds per payload in ${(ms / 1000).toFixed(1)} s on ${r.machine.runtime} (${r.machine.cores} logical cores). Both rings ran in the same two Web Workers, batch by batch.`),
+    h("p", { class: "help" }, `${r.settings.rounds} rounds per payload in ${(ms / 1000).toFixed(1)} s on ${r.machine.runtime} (${r.machine.cores} logical cores). Both rings ran in the same two Web Workers, batch by batch.`),
     table(["ring (2 Web Workers)", "payload", "msgs/s (median round)", "±% over rounds"],
       r.throughput.map((t) => [t.impl, `${t.payload_bytes} B`, t.ops_per_s.toFixed(0), t.rme.toFixed(1)]), { class: "mono", "data-testid": "ring-throughput" }),
     table(["xenmm / ringbuf.js", "median", "p25–p75", "target", "met"],

@@ -1,9 +1,19 @@
 import { mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { xenmm } from "../run-cli.js";
 import { expectRefused } from "./refused.js";
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync("taskset", ["-p", String(process.pid)], { stdio: "ignore" });
+    return process.platform === "linux";
+  } catch {
+    return false;
+  }
+}
 
 describe("xenmm ring (compiled CLI)", () => {
   it("sim --json reports the issue's fields and the waitqueue threshold at 9 vCPUs", async () => {
@@ -99,6 +109,18 @@ describe("xenmm ring (compiled CLI)", () => {
     expect(report.targets.ratio_at_least).toEqual({ "400B": { target: 2, met: report.ratio_vs_ringbuf["400B"] >= 2 }, "64B": { target: 1.5, met: report.ratio_vs_ringbuf["64B"] >= 1.5 } });
     expect(report.one_thread_cost.map((c: { payload_bytes: number; clock: string }) => [c.payload_bytes, c.clock])).toEqual([[400, "cpu"], [64, "cpu"]]);
     expect(r.stdout).toContain("One thread doing both sides");
+    // Every round ran all three rings, and the control (xenmm publishing each event) is reported beside them.
+    expect(report.throughput_rounds).toHaveLength(2 * 3 * 2);
+    expect(report.publish_each.throughput.map((t: { impl: string; payload_bytes: number }) => `${t.impl} ${t.payload_bytes}`))
+      .toEqual(["xenmm async ring, publish each event 400", "xenmm async ring, publish each event 64"]);
+    expect(Object.keys(report.publish_each.ratio_spread)).toEqual(["400B", "64B"]);
+    expect(report.settings).toMatchObject({ rounds: 2, pages: 16, publish_every: { "400B": 16, "64B": 64 }, release_every: { "400B": 16, "64B": 64 } });
+    // Each role says where it ran; on Linux with taskset, each is pinned to the CPU it was given.
+    const cores = availableParallelism();
+    expect(report.threads.map((t: { payload_bytes: number; role: string; requested_cpu: number }) => [t.payload_bytes, t.role, t.requested_cpu]))
+      .toEqual([[400, "paired-producer", 0], [400, "paired-consumer", 1 % cores], [64, "paired-producer", 0], [64, "paired-consumer", 1 % cores]]);
+    if (hasTaskset()) for (const t of report.threads) expect(t.cpus_allowed).toBe(String(t.requested_cpu));
+    expect(r.stdout).toMatch(/pinned: paired-producer → CPU 0 \(allowed [^)]+\), paired-consumer → CPU/);
   });
 
   it("rejects bad flags with exit status 2 and says which flag", async () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { AsyncRingRegion, type LossPolicy } from "../../src/vmevent/async-ring.js";
 import { BLOCKING, EventChannelSet, SPIN_THEN_BLOCK } from "../../src/vmevent/event-channel.js";
@@ -46,6 +47,19 @@ describe("async ring between two worker threads", () => {
     expect(producer.dropped).toBe(0);
     expect(consumer.corrupt).toBe(0);
     expect(producer.batches).toBe(3);
+  });
+
+  it("loses nothing when the producer publishes in groups (publishEvery), and each thread says where it ran", async () => {
+    const specs = asyncSpecs("drop", 50_000, true, 2, 400).map((s) => ({ ...s, publishEvery: 16 }));
+    const group = startRoles(specs, 2, { workerUrl, pinToCpus: true });
+    for (let i = 0; i < 2; i++) group.runBatch();
+    const [producer, consumer] = await group.finish();
+    expect(producer.produced).toBe(100_000);
+    expect(consumer.consumed).toBe(100_000);
+    expect(producer.dropped).toBe(0);
+    expect(consumer.corrupt).toBe(0); // every 400-byte payload intact (copied through the per-slot views)
+    expect([producer.thread?.requested_cpu, consumer.thread?.requested_cpu]).toEqual([0, 1 % availableParallelism()]);
+    if (process.platform === "linux") expect(producer.thread?.cpus_allowed).toMatch(/^[0-9][0-9,-]*$/);
   });
 });
 

@@ -34,6 +34,8 @@ export interface AsyncSpec extends RoleCommon {
   verify: boolean;
   /** Consumer publishes cons_idx every this many entries (see AsyncConsumerOptions). */
   releaseEvery?: number;
+  /** Producer publishes prod_idx every this many entries, and before it waits and at the end of each batch (see AsyncProducerOptions). */
+  publishEvery?: number;
 }
 
 export interface RingbufSpec extends RoleCommon {
@@ -57,11 +59,26 @@ export interface PairedSpec extends RoleCommon {
   role: "paired-producer" | "paired-consumer";
   ours: Omit<AsyncSpec, "role" | keyof RoleCommon>;
   theirs: Omit<RingbufSpec, "role" | keyof RoleCommon>;
-  /** One Int32 word: which implementation runs the next batch (0 ours, 1 ringbuf.js). */
+  /** Optional third ring: the xenmm async ring again, on its own buffer, with other options (select 2). */
+  oursAlt?: Omit<AsyncSpec, "role" | keyof RoleCommon>;
+  /** One Int32 word: which implementation runs the next batch (0 ours, 1 ringbuf.js, 2 oursAlt). */
   select: SharedArrayBuffer;
+  /**
+   * Two Float64 words: how long the last batch took on the producer's and on the consumer's
+   * thread (ms, each from the moment it saw the batch released to the moment its part was
+   * done). Timing in the workers leaves out the main thread's own wake-up.
+   */
+  times?: SharedArrayBuffer;
 }
 
 export type RoleSpec = AsyncSpec | RingbufSpec | SyncSpec | PairedSpec | ScribblerSpec | BalloonSpec;
+
+export interface ThreadPlacement {
+  /** The CPU the host asked the thread to pin itself to, or null for none. */
+  requested_cpu: number | null;
+  /** The thread's own Cpus_allowed_list from /proc/thread-self/status, or null if unreadable. */
+  cpus_allowed: string | null;
+}
 
 export interface RoleResult {
   role: RoleSpec["role"];
@@ -83,6 +100,8 @@ export interface RoleResult {
   parts?: RoleResult[];
   /** Words a hostile guest wrote (guest-scribbler). */
   hostileWrites?: number;
+  /** Where the thread ran, as the thread itself saw it at the end (Node on Linux; absent elsewhere). */
+  thread?: ThreadPlacement;
   /** Result of each balloon-driver action (guest-balloon). */
   balloonResults?: string[];
 }
@@ -132,17 +151,21 @@ function runWork(control: Int32Array, work: Work): RoleResult {
 }
 
 function asyncProducer(spec: AsyncSpec, control: Int32Array): Work {
-  const producer = new AsyncRingProducer(asyncRegion(spec), spec.policy);
+  const producer = new AsyncRingProducer(asyncRegion(spec), spec.policy, { publishEvery: spec.publishEvery });
   const payload = new Uint8Array(spec.payloadBytes);
   const view = new DataView(payload.buffer);
   let seq = 0;
   const batch = (batch: number) => {
     for (let i = 0; i < spec.perBatch; i++) {
       // Benchmarks measure transfer capacity, so they wait for space; the producer itself never blocks.
-      if (spec.waitForSpace && producer.free() === 0) pollUntil(() => producer.free() > 0);
+      if (spec.waitForSpace && producer.free() === 0) {
+        producer.flush(); // what is written becomes visible before we wait for the consumer
+        pollUntil(() => producer.free() > 0);
+      }
       fillPayload(view, payload, seq++, spec.verify);
       producer.write(payload);
     }
+    producer.flush();
     Atomics.store(control, CONTROL.producedBatch, batch); // everything of this batch is written
   };
   return {
@@ -232,22 +255,28 @@ function ringbufConsumer(spec: RingbufSpec): Work {
 
 /**
  * Both implementations in the same two threads, batch by batch (benchmarks): wherever the
- * host put these two threads, each ring sees the same cores. The word in `select` says which
- * one runs the next batch: 0 the xenmm async ring, 1 ringbuf.js.
+ * host put these two threads, each ring sees the same cores, the same waits (pollUntil) and
+ * the same batch sizes. The word in `select` says which one runs the next batch: 0 the xenmm
+ * async ring, 1 ringbuf.js, 2 the optional second xenmm ring (`oursAlt`).
  */
 function paired(spec: PairedSpec, control: Int32Array): RoleResult {
   const common = { control: spec.control, participants: spec.participants };
   const producer = spec.role === "paired-producer";
-  const ours = producer ? asyncProducer({ ...spec.ours, ...common, role: "async-producer" }, control) : asyncConsumer({ ...spec.ours, ...common, role: "async-consumer" }, control);
+  const xenmm = (o: PairedSpec["ours"]) => producer ? asyncProducer({ ...o, ...common, role: "async-producer" }, control) : asyncConsumer({ ...o, ...common, role: "async-consumer" }, control);
   const theirs = producer ? ringbufProducer({ ...spec.theirs, ...common, role: "ringbuf-producer" }, control) : ringbufConsumer({ ...spec.theirs, ...common, role: "ringbuf-consumer" });
+  const works = [xenmm(spec.ours), theirs, ...(spec.oursAlt ? [xenmm(spec.oursAlt)] : [])];
   const select = new Int32Array(spec.select);
-  const n = [0, 0];
+  const times = spec.times ? new Float64Array(spec.times) : undefined;
+  const n = works.map(() => 0);
   const batches = batchLoop(control, true, (batch) => {
-    const which = Atomics.load(select, 0) === 0 ? 0 : 1;
+    const which = Math.min(Math.max(Atomics.load(select, 0), 0), works.length - 1);
     n[which]++;
-    (which === 0 ? ours : theirs).batch(batch);
+    const t0 = performance.now();
+    works[which].batch(batch);
+    // Published to the main thread by batchLoop's Atomics.add on `done`.
+    if (times) times[producer ? 0 : 1] = performance.now() - t0;
   });
-  return { role: spec.role, batches, parts: [ours.result(n[0]), theirs.result(n[1])] };
+  return { role: spec.role, batches, parts: works.map((w, i) => w.result(n[i])) };
 }
 
 /** What both ends of the sync round trip hold: the one vCPU's slot, both event channels and an entry each way. */
