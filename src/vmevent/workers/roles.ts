@@ -155,12 +155,13 @@ function asyncProducer(spec: AsyncSpec, control: Int32Array): Work {
   const payload = new Uint8Array(spec.payloadBytes);
   const view = new DataView(payload.buffer);
   let seq = 0;
+  const hasSpace = () => producer.free() > 0; // made once: a closure per wait would be garbage per wait
   const batch = (batch: number) => {
     for (let i = 0; i < spec.perBatch; i++) {
       // Benchmarks measure transfer capacity, so they wait for space; the producer itself never blocks.
       if (spec.waitForSpace && producer.free() === 0) {
         producer.flush(); // what is written becomes visible before we wait for the consumer
-        pollUntil(() => producer.free() > 0);
+        pollUntil(hasSpace);
       }
       fillPayload(view, payload, seq++, spec.verify);
       producer.write(payload);
@@ -188,12 +189,15 @@ function asyncConsumer(spec: AsyncSpec, control: Int32Array): Work {
   let lastSeq = -1;
   let lastLost = 0;
   const drained = (batch: number) => Atomics.load(control, CONTROL.producedBatch) === batch && consumer.available() === 0;
+  let current = 0;
+  const dataOrDone = () => consumer.available() > 0 || Atomics.load(control, CONTROL.producedBatch) === current;
   const batch = (batch: number) => {
+    current = batch;
     if (!spec.verify) {
       for (;;) {
         if (consumer.readBatch(bulk, Infinity) > 0) continue;
         if (drained(batch)) return;
-        pollUntil(() => consumer.available() > 0 || Atomics.load(control, CONTROL.producedBatch) === batch);
+        pollUntil(dataOrDone);
       }
     }
     for (;;) {
@@ -201,7 +205,7 @@ function asyncConsumer(spec: AsyncSpec, control: Int32Array): Work {
       if (len < 0) {
         // Empty: done once the producer has finished this batch and nothing arrived since.
         if (drained(batch)) return;
-        pollUntil(() => consumer.available() > 0 || Atomics.load(control, CONTROL.producedBatch) === batch);
+        pollUntil(dataOrDone);
         continue;
       }
       if (Atomics.load(control, CONTROL.producedBatch) !== batch) readsWhileProducing++;
@@ -224,9 +228,10 @@ function ringbufProducer(spec: RingbufSpec, control: Int32Array): Work {
   const payload = new Uint8Array(spec.payloadBytes);
   const view = new DataView(payload.buffer);
   let seq = 0;
+  const hasSpace = () => rb.available_write() >= spec.payloadBytes;
   const batch = (batch: number) => {
     for (let i = 0; i < spec.perBatch; i++) {
-      if (rb.available_write() < spec.payloadBytes) pollUntil(() => rb.available_write() >= spec.payloadBytes);
+      if (rb.available_write() < spec.payloadBytes) pollUntil(hasSpace);
       view.setUint32(0, seq++, true);
       rb.push(payload, spec.payloadBytes);
     }
@@ -240,10 +245,11 @@ function ringbufConsumer(spec: RingbufSpec): Work {
   // Pop as many whole messages as are there at once: ringbuf.js used the way it is meant to be.
   const out = new Uint8Array(rb.capacity());
   let consumed = 0;
+  const hasMessage = () => rb.available_read() >= spec.payloadBytes;
   const batch = () => {
     let left = spec.perBatch;
     while (left > 0) {
-      if (rb.available_read() < spec.payloadBytes) pollUntil(() => rb.available_read() >= spec.payloadBytes);
+      if (rb.available_read() < spec.payloadBytes) pollUntil(hasMessage);
       const whole = Math.min(Math.floor(rb.available_read() / spec.payloadBytes), left);
       rb.pop(out, whole * spec.payloadBytes);
       left -= whole;
