@@ -86,6 +86,14 @@ export interface RingBenchReport {
   publish_each: { throughput: ThroughputRow[]; ratio_spread: Record<string, RatioSpread> };
   /** What every throughput round did, so a reader can rerun it. */
   settings: ThroughputSettings;
+  /** os.loadavg() (1, 5, 15 min) when the run started and when it ended (Node only; absent in the browser). */
+  load_average?: { start: number[]; end: number[] };
+  /**
+   * What else the machine did during the run (Linux): CPU seconds all CPUs spent busy, minus
+   * this process's own; and the seconds the hypervisor gave the CPUs to others (steal). A load
+   * average lags and counts this run's own threads; these do not.
+   */
+  machine_load?: { wall_s: number; others_cpu_s: number; steal_s: number };
   /** Per throughput case, where each worker thread was allowed to run (Node on Linux pins them; null where unknown). */
   threads: Array<{ payload_bytes: number; role: string } & ThreadPlacement>;
   /** Issue 4 §7 targets, as measured in this run (speed is never asserted in tests). */
@@ -215,7 +223,39 @@ async function syncCase(host: RoleHost, strategy: WaitStrategy, quick: boolean):
   };
 }
 
+const isNode = () => typeof process !== "undefined" && !!process.versions?.node;
+
+/** os.loadavg() in Node; undefined in a browser (this file also runs in a Web Worker). */
+async function loadAverage(): Promise<number[] | undefined> {
+  if (!isNode()) return undefined;
+  return (await import("node:os")).loadavg().map((v) => Math.round(v * 100) / 100);
+}
+
+interface CpuSample { wall: number; busy: number; steal: number; own: number }
+
+/** Busy and steal seconds of all CPUs (/proc/stat, in USER_HZ = 100 ticks/s) and this process's CPU seconds; undefined off Linux. */
+async function cpuSample(): Promise<CpuSample | undefined> {
+  if (!isNode()) return undefined;
+  try {
+    const line = (await import("node:fs")).readFileSync("/proc/stat", "utf8").split("\n")[0];
+    // cpu user nice system idle iowait irq softirq steal …
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const own = process.cpuUsage();
+    return { wall: performance.now() / 1000, busy: (user + nice + system + irq + softirq) / 100, steal: steal / 100, own: (own.user + own.system) / 1e6 };
+  } catch {
+    return undefined;
+  }
+}
+
+function machineLoad(a: CpuSample | undefined, b: CpuSample | undefined): RingBenchReport["machine_load"] {
+  if (!a || !b) return undefined;
+  const r = (v: number) => Math.round(v * 100) / 100;
+  return { wall_s: r(b.wall - a.wall), others_cpu_s: r(Math.max(0, b.busy - a.busy - (b.own - a.own))), steal_s: r(b.steal - a.steal) };
+}
+
 export async function runRingBench(host: RoleHost, options: RingBenchOptions = {}): Promise<RingBenchReport> {
+  const loadAtStart = await loadAverage();
+  const cpuAtStart = await cpuSample();
   const quick = options.quick ?? false;
   const pages = options.pages ?? 16;
   const rounds = options.rounds ?? (quick ? 2 : 150);
@@ -259,7 +299,11 @@ export async function runRingBench(host: RoleHost, options: RingBenchOptions = {
     sync_p50_at_most_10us: sync.some((s) => s.p50_us <= 10),
     ratio_at_least: Object.fromEntries(Object.entries(RATIO_TARGETS).map(([k, target]) => [k, { target, met: ratio[k] >= target }])),
   };
+  const loadAtEnd = await loadAverage();
+  const busy = machineLoad(cpuAtStart, await cpuSample());
   return {
+    ...(loadAtStart && loadAtEnd ? { load_average: { start: loadAtStart, end: loadAtEnd } } : {}),
+    ...(busy ? { machine_load: busy } : {}),
     machine: await machineInfo(), versions: options.versions ?? {}, throughput, throughput_rounds: all, ratio_vs_ringbuf: ratio, ratio_spread: ratioSpread,
     one_thread_cost: cost, sync_round_trip: sync, publish_each: publishEach, settings, threads, targets,
   };

@@ -261,7 +261,11 @@ async function bench(argv: string[]): Promise<number> {
     onCase: (name) => console.error(`  running ${name} …`),
   });
   const m = report.machine;
-  console.log(`${m.cpu} × ${m.cores}, ${m.runtime}, ${m.platform}; ringbuf.js ${report.versions["ringbuf.js"]}\n`);
+  console.log(`${m.cpu} × ${m.cores}, ${m.runtime}, ${m.platform}; ringbuf.js ${report.versions["ringbuf.js"]}`);
+  if (report.load_average) console.log(`load average (1, 5, 15 min): ${report.load_average.start.join(" ")} at the start, ${report.load_average.end.join(" ")} at the end`);
+  const ml = report.machine_load;
+  if (ml) console.log(`during the ${ml.wall_s} s run, other processes used ${ml.others_cpu_s} CPU-s of ${(ml.wall_s * m.cores).toFixed(1)} and the hypervisor stole ${ml.steal_s} s`);
+  console.log("");
   console.log(textTable(["async ring (2 workers)", "payload", "ring msgs", "msgs/s", "MB/s", "ns/msg", "±%"], report.throughput.map((t) => [
     t.impl, `${t.payload_bytes} B`, String(t.ring_messages), t.ops_per_s.toFixed(0), (t.bytes_per_s / 1e6).toFixed(0), t.ns_per_op.toFixed(1), t.rme.toFixed(1),
   ])));

@@ -120,6 +120,13 @@ describe("xenmm ring (compiled CLI)", () => {
     expect(report.threads.map((t: { payload_bytes: number; role: string; requested_cpu: number }) => [t.payload_bytes, t.role, t.requested_cpu]))
       .toEqual([[400, "paired-producer", 0], [400, "paired-consumer", 1 % cores], [64, "paired-producer", 0], [64, "paired-consumer", 1 % cores]]);
     if (hasTaskset()) for (const t of report.threads) expect(t.cpus_allowed).toBe(String(t.requested_cpu));
+    expect(report.load_average.start).toHaveLength(3);
+    if (process.platform === "linux") {
+      expect(report.machine_load.wall_s).toBeGreaterThan(0);
+      expect(report.machine_load.others_cpu_s).toBeGreaterThanOrEqual(0);
+      expect(r.stdout).toMatch(/other processes used [\d.]+ CPU-s of [\d.]+ and the hypervisor stole [\d.]+ s/);
+    }
+    expect(r.stdout).toMatch(/load average \(1, 5, 15 min\): [\d.]+ [\d.]+ [\d.]+ at the start/);
     expect(r.stdout).toMatch(/pinned: paired-producer → CPU 0 \(allowed [^)]+\), paired-consumer → CPU/);
   });
 
