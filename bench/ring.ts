@@ -41,7 +41,7 @@ export interface RoleHost {
 
 export interface RingBenchOptions {
   quick?: boolean;
-  /** Rounds per payload, each a batch of every implementation in alternating order (default 150; 2 with quick). */
+  /** Rounds per payload, each a batch of every implementation in alternating order (default 150; 10 with quick). */
   rounds?: number;
   /** Async ring pages for the throughput cases. */
   pages?: number;
@@ -258,9 +258,9 @@ export async function runRingBench(host: RoleHost, options: RingBenchOptions = {
   const cpuAtStart = await cpuSample();
   const quick = options.quick ?? false;
   const pages = options.pages ?? 16;
-  const rounds = options.rounds ?? (quick ? 2 : 150);
-  const warmups = quick ? 2 : 15;
-  const perBatch = quick ? 2_000 : 10_000;
+  const rounds = options.rounds ?? (quick ? 10 : 150);
+  const warmups = quick ? 5 : 15;
+  const perBatch = quick ? 5_000 : 10_000;
   const all: ThroughputRow[] = [];
   const throughput: ThroughputRow[] = [];
   const ratio: Record<string, number> = {};

@@ -104,17 +104,17 @@ describe("xenmm ring (compiled CLI)", () => {
       expect(spread.p25).toBeLessThanOrEqual(spread.median);
       expect(spread.median).toBeLessThanOrEqual(spread.p75);
       expect(spread.p75).toBeLessThanOrEqual(spread.max);
-      expect(spread.rounds).toBe(2);
+      expect(spread.rounds).toBe(10);
     }
     expect(report.targets.ratio_at_least).toEqual({ "400B": { target: 2, met: report.ratio_vs_ringbuf["400B"] >= 2 }, "64B": { target: 1.5, met: report.ratio_vs_ringbuf["64B"] >= 1.5 } });
     expect(report.one_thread_cost.map((c: { payload_bytes: number; clock: string }) => [c.payload_bytes, c.clock])).toEqual([[400, "cpu"], [64, "cpu"]]);
     expect(r.stdout).toContain("One thread doing both sides");
     // Every round ran all three rings, and the control (xenmm publishing each event) is reported beside them.
-    expect(report.throughput_rounds).toHaveLength(2 * 3 * 2);
+    expect(report.throughput_rounds).toHaveLength(10 * 3 * 2);
     expect(report.publish_each.throughput.map((t: { impl: string; payload_bytes: number }) => `${t.impl} ${t.payload_bytes}`))
       .toEqual(["xenmm async ring, publish each event 400", "xenmm async ring, publish each event 64"]);
     expect(Object.keys(report.publish_each.ratio_spread)).toEqual(["400B", "64B"]);
-    expect(report.settings).toMatchObject({ rounds: 2, pages: 16, publish_every: { "400B": 16, "64B": 64 }, release_every: { "400B": 16, "64B": 64 } });
+    expect(report.settings).toMatchObject({ rounds: 10, warmup_rounds: 5, messages_per_batch: 5000, pages: 16, publish_every: { "400B": 16, "64B": 64 }, release_every: { "400B": 16, "64B": 64 } });
     // Each role says where it ran; on Linux with taskset, each is pinned to the CPU it was given.
     const cores = availableParallelism();
     expect(report.threads.map((t: { payload_bytes: number; role: string; requested_cpu: number }) => [t.payload_bytes, t.role, t.requested_cpu]))
