@@ -352,9 +352,9 @@ function plan(ctx: PlanContext, o: { quick?: boolean; frametableGiB: number[] })
  */
 const quoted = (row: Planned["row"]) => (row.impl === "wasm-simd" && row.threads === 1) || row.impl === "native-c";
 /** The quoted set takes this many times the rounds: its cases are fast, and its ratios are the ones compared across runs. */
-const QUOTED_ROUNDS = 3;
+export const QUOTED_ROUNDS = 6;
 /** Slices each set's rounds are taken in, the group's sets in turn (bench/round-robin.ts). */
-const PASSES = 5;
+const PASSES = 10;
 
 /** Splits a group's cases into the sets timed round robin: per workload, the quoted rows apart from the rest. */
 function sets(planned: Planned[]): Planned[][] {

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { setFlagsFromString } from "node:v8";
 import { runPdxBench, type PdxBenchReport } from "../../bench/pdx.js";
 import { buildLine, machineInfo } from "../../bench/machine.js";
 import { nodeNativeToolchain } from "../../bench/native-runner.js";
@@ -114,6 +115,12 @@ export const verb: Verb = {
     const items = intFlag("items", values.items, PDX_BENCH_DEFAULTS.items, 1024, 16_000_000);
     const threads = intFlag("threads", values.threads, PDX_BENCH_DEFAULTS.threads, 1, 16);
     const earlier = values.compare === undefined ? undefined : earlierRun(values.compare);
+    // Before the engine's module is compiled (on first use, in Engine.create): every function
+    // straight to V8's optimising tier. Otherwise the kernels start on Liftoff's baseline code
+    // and are swapped for TurboFan's only after a background compile; on a busy 2-core machine
+    // that took seconds, and the first workload of the first map ran at up to twice its cost
+    // (README "Ratios from one run to the next").
+    setFlagsFromString("--no-liftoff");
     const engine = await Engine.create({ maxMemoryBytes: 1536 << 20 });
     if (values["offset-kernels"]) return offsetKernels(engine, items, !!values.quick, values.json);
     const pool = threads >= 2 ? await NodeWorkerPool.create(engine, threads) : undefined;

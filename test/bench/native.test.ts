@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { nodeNativeToolchain } from "../../bench/native-runner.js";
 import { NATIVE_OPS } from "../../bench/native-source.js";
-import { runPdxBench, type PdxBenchResult } from "../../bench/pdx.js";
+import { QUOTED_ROUNDS, runPdxBench, type PdxBenchResult } from "../../bench/pdx.js";
 import { Engine } from "../../src/engine/engine.js";
 import { makeMemoryMap } from "../../src/memmap/map.js";
 import { directmapoffToMaddr, maddrToDirectmapoff, pdxToPfn, pfnToPdx } from "../../src/pdx/reference.js";
@@ -59,9 +59,9 @@ describe("the benchmark with native rows", () => {
     expect(report.skipped).toEqual([]);
     const conversions = report.results.filter((r) => (NATIVE_OPS as readonly string[]).includes(r.workload));
     for (const r of conversions) {
-      // the quoted rows (one-thread wasm-simd, native-c) are timed in their own set, with 3× the rounds
+      // the quoted rows (one-thread wasm-simd, native-c) are timed in their own set, with QUOTED_ROUNDS × the rounds
       const inQuotedSet = (r.impl === "wasm-simd" && r.threads === 1) || r.impl === "native-c";
-      expect(r.samples).toHaveLength(inQuotedSet ? 9 : 3);
+      expect(r.samples).toHaveLength(inQuotedSet ? 3 * QUOTED_ROUNDS : 3);
       const native = conversions.find((n) => n.workload === r.workload && n.map === r.map && n.scheme === r.scheme && n.impl === "native-c")!;
       expect(native.ns_per_op).toBeGreaterThan(0);
       if (r.impl.startsWith("wasm")) {
