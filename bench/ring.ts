@@ -51,7 +51,7 @@ export interface RingBenchOptions {
 }
 
 export interface ThroughputRow extends BenchResult {
-  impl: "xenmm async ring" | "ringbuf.js" | "xenmm async ring, publish each event";
+  impl: "xenmm async ring" | "ringbuf.js" | "xenmm async ring, publish each event" | "ringbuf.js, grouped push";
   payload_bytes: number;
   /** Payload bytes moved per second. */
   bytes_per_s: number;
@@ -84,6 +84,12 @@ export interface RingBenchReport {
   sync_round_trip: SyncRow[];
   /** The xenmm ring publishing prod_idx on every event (publishEvery 1), in the same rounds: its median row per payload, and its per-round ratio to ringbuf.js. */
   publish_each: { throughput: ThroughputRow[]; ratio_spread: Record<string, RatioSpread> };
+  /**
+   * ringbuf.js pushing the same groups the xenmm producer publishes (settings.publish_every
+   * messages per push), in the same rounds: its median row per payload, and the per-round
+   * ratio xenmm / it. Both rings then publish equally often.
+   */
+  grouped_push: { throughput: ThroughputRow[]; ratio_spread: Record<string, RatioSpread> };
   /** What every throughput round did, so a reader can rerun it. */
   settings: ThroughputSettings;
   /** os.loadavg() (1, 5, 15 min) when the run started and when it ended (Node only; absent in the browser). */
@@ -117,9 +123,9 @@ export interface ThroughputSettings {
 }
 
 const PAYLOADS = [REQUEST_BYTES, 64];
-const IMPLS = ["xenmm async ring", "ringbuf.js", "xenmm async ring, publish each event"] as const;
-/** The two rings the targets compare (IMPLS[0] / IMPLS[1]); IMPLS[2] is the publish-each control. */
-const [OURS, THEIRS, OURS_EACH] = [0, 1, 2];
+const IMPLS = ["xenmm async ring", "ringbuf.js", "xenmm async ring, publish each event", "ringbuf.js, grouped push"] as const;
+/** The two rings the targets compare (IMPLS[0] / IMPLS[1]); IMPLS[2] and [3] are the controls. */
+const [OURS, THEIRS, OURS_EACH, THEIRS_GROUPED] = [0, 1, 2, 3];
 /** Issue 12 §4: xenmm / ringbuf.js message rates to reach, by payload. */
 export const RATIO_TARGETS: Record<string, number> = { "400B": 2, "64B": 1.5 };
 
@@ -143,7 +149,12 @@ async function throughputRounds(host: RoleHost, payloadBytes: number, pages: num
   });
   // The same payload bytes in flight: capacity = our slot count × payload size.
   const theirs = { ring: RingBuffer.getStorageForCapacity(nrSlots * payloadBytes, Uint8Array as never), payloadBytes, perBatch };
-  const base = { control, participants: 2, ours: xenmm(groupOf(nrSlots)), theirs, oursAlt: xenmm(1), select: select.buffer as SharedArrayBuffer, times: times.buffer as SharedArrayBuffer };
+  // ringbuf.js pushing the same groups as the xenmm producer publishes (messages built in place, one push per group).
+  const theirsGrouped = { ...theirs, ring: RingBuffer.getStorageForCapacity(nrSlots * payloadBytes, Uint8Array as never), pushEvery: groupOf(nrSlots) };
+  const base = {
+    control, participants: 2, ours: xenmm(groupOf(nrSlots)), theirs, oursAlt: xenmm(1), theirsAlt: theirsGrouped,
+    select: select.buffer as SharedArrayBuffer, times: times.buffer as SharedArrayBuffer,
+  };
   const group = host.startRoles([{ ...base, role: "paired-producer" }, { ...base, role: "paired-consumer" }], 2);
   await group.ready(); // a Web Worker host must not block before its workers run
   const timeBatch = (impl: number) => {
@@ -158,8 +169,8 @@ async function throughputRounds(host: RoleHost, payloadBytes: number, pages: num
     // Warm-up: JIT every path to its optimised code, first faults on the rings.
     for (let i = 0; i < warmups; i++) for (let impl = 0; impl < IMPLS.length; impl++) timeBatch(impl);
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? [OURS, THEIRS, OURS_EACH] : [OURS_EACH, THEIRS, OURS];
-      const seconds = [0, 0, 0];
+      const order = round % 2 === 0 ? [OURS, THEIRS, OURS_EACH, THEIRS_GROUPED] : [THEIRS_GROUPED, OURS_EACH, THEIRS, OURS];
+      const seconds = IMPLS.map(() => 0);
       for (const impl of order) seconds[impl] = timeBatch(impl);
       for (let impl = 0; impl < IMPLS.length; impl++) {
         const ops = perBatch / seconds[impl];
@@ -266,6 +277,7 @@ export async function runRingBench(host: RoleHost, options: RingBenchOptions = {
   const ratio: Record<string, number> = {};
   const ratioSpread: Record<string, RatioSpread> = {};
   const publishEach: RingBenchReport["publish_each"] = { throughput: [], ratio_spread: {} };
+  const groupedPush: RingBenchReport["grouped_push"] = { throughput: [], ratio_spread: {} };
   const threads: RingBenchReport["threads"] = [];
   const groups: Record<string, number> = {};
   for (const payload of PAYLOADS) {
@@ -279,6 +291,8 @@ export async function runRingBench(host: RoleHost, options: RingBenchOptions = {
     ratioSpread[`${payload}B`] = spreadOf(perRoundRatios(rows, rounds, OURS, THEIRS));
     ratio[`${payload}B`] = ratioSpread[`${payload}B`].median;
     publishEach.ratio_spread[`${payload}B`] = spreadOf(perRoundRatios(rows, rounds, OURS_EACH, THEIRS));
+    groupedPush.throughput.push(medianRow(rows.filter((r) => r.impl === IMPLS[THEIRS_GROUPED])));
+    groupedPush.ratio_spread[`${payload}B`] = spreadOf(perRoundRatios(rows, rounds, OURS, THEIRS_GROUPED));
   }
   const settings: ThroughputSettings = {
     messages_per_batch: perBatch, warmup_rounds: warmups, rounds, pages, publish_every: groups, release_every: groups,
@@ -305,6 +319,6 @@ export async function runRingBench(host: RoleHost, options: RingBenchOptions = {
     ...(loadAtStart && loadAtEnd ? { load_average: { start: loadAtStart, end: loadAtEnd } } : {}),
     ...(busy ? { machine_load: busy } : {}),
     machine: await machineInfo(), versions: options.versions ?? {}, throughput, throughput_rounds: all, ratio_vs_ringbuf: ratio, ratio_spread: ratioSpread,
-    one_thread_cost: cost, sync_round_trip: sync, publish_each: publishEach, settings, threads, targets,
+    one_thread_cost: cost, sync_round_trip: sync, publish_each: publishEach, grouped_push: groupedPush, settings, threads, targets,
   };
 }

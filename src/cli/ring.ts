@@ -287,6 +287,7 @@ async function bench(argv: string[]): Promise<number> {
       return ratioRow(k, r, `≥ ${t.target}×`, t.met ? "yes" : "no");
     }),
     ...Object.entries(report.publish_each.ratio_spread).map(([k, r]) => ratioRow(`${k}, publish each`, r, "", "")),
+    ...Object.entries(report.grouped_push.ratio_spread).map(([k, r]) => ratioRow(`${k}, vs grouped push`, r, "", "")),
   ]));
   console.log(`\nOne thread doing both sides (no scheduling timed; ${report.one_thread_cost[0]?.clock ?? "cpu"} time): ns per message, produce + consume.`);
   console.log(textTable(["payload", "xenmm ns", "ringbuf.js ns", "ringbuf.js / xenmm", "±% (IQR/2)", "min", "max", "rounds"],

@@ -109,8 +109,11 @@ describe("xenmm ring (compiled CLI)", () => {
     expect(report.targets.ratio_at_least).toEqual({ "400B": { target: 2, met: report.ratio_vs_ringbuf["400B"] >= 2 }, "64B": { target: 1.5, met: report.ratio_vs_ringbuf["64B"] >= 1.5 } });
     expect(report.one_thread_cost.map((c: { payload_bytes: number; clock: string }) => [c.payload_bytes, c.clock])).toEqual([[400, "cpu"], [64, "cpu"]]);
     expect(r.stdout).toContain("One thread doing both sides");
-    // Every round ran all three rings, and the control (xenmm publishing each event) is reported beside them.
-    expect(report.throughput_rounds).toHaveLength(10 * 3 * 2);
+    // Every round ran all four rings; the controls (xenmm publishing each event, ringbuf.js pushing groups) are reported beside them.
+    expect(report.throughput_rounds).toHaveLength(10 * 4 * 2);
+    expect(report.grouped_push.throughput.map((t: { impl: string; payload_bytes: number }) => `${t.impl} ${t.payload_bytes}`))
+      .toEqual(["ringbuf.js, grouped push 400", "ringbuf.js, grouped push 64"]);
+    expect(Object.keys(report.grouped_push.ratio_spread)).toEqual(["400B", "64B"]);
     expect(report.publish_each.throughput.map((t: { impl: string; payload_bytes: number }) => `${t.impl} ${t.payload_bytes}`))
       .toEqual(["xenmm async ring, publish each event 400", "xenmm async ring, publish each event 64"]);
     expect(Object.keys(report.publish_each.ratio_spread)).toEqual(["400B", "64B"]);

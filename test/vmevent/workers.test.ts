@@ -5,7 +5,8 @@ import { BLOCKING, EventChannelSet, SPIN_THEN_BLOCK } from "../../src/vmevent/ev
 import { SyncSlotRegion } from "../../src/vmevent/sync-slots.js";
 import { newControl } from "../../src/vmevent/workers/control.js";
 import { startRoles } from "../../src/vmevent/workers/node-host.js";
-import type { AsyncSpec, SyncSpec } from "../../src/vmevent/workers/roles.js";
+import type { AsyncSpec, RingbufSpec, SyncSpec } from "../../src/vmevent/workers/roles.js";
+import { RingBuffer } from "ringbuf.js";
 
 // Real worker_threads over one SharedArrayBuffer; the workers run the compiled roles from dist/.
 const workerUrl = new URL("../../dist/src/vmevent/workers/node-role-worker.js", import.meta.url);
@@ -60,6 +61,20 @@ describe("async ring between two worker threads", () => {
     expect(consumer.corrupt).toBe(0); // every 400-byte payload intact (copied through the per-slot views)
     expect([producer.thread?.requested_cpu, consumer.thread?.requested_cpu]).toEqual([0, 1 % availableParallelism()]);
     if (process.platform === "linux") expect(producer.thread?.cpus_allowed).toMatch(/^[0-9][0-9,-]*$/);
+  });
+});
+
+describe("ringbuf.js between two worker threads (the benchmark's baseline)", () => {
+  it("delivers every message when the producer pushes groups (pushEvery), the last one short", async () => {
+    const base = {
+      control: newControl().buffer as SharedArrayBuffer, participants: 2,
+      ring: RingBuffer.getStorageForCapacity(128 * 64, Uint8Array as never), payloadBytes: 64, perBatch: 10_007, pushEvery: 16,
+    };
+    const group = startRoles([{ ...base, role: "ringbuf-producer" }, { ...base, role: "ringbuf-consumer" }] satisfies RingbufSpec[], 2, { workerUrl });
+    for (let i = 0; i < 2; i++) group.runBatch();
+    const [producer, consumer] = await group.finish();
+    expect(producer.produced).toBe(20_014);
+    expect(consumer.consumed).toBe(20_014);
   });
 });
 

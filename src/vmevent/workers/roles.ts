@@ -43,6 +43,12 @@ export interface RingbufSpec extends RoleCommon {
   ring: SharedArrayBuffer;
   payloadBytes: number;
   perBatch: number;
+  /**
+   * Producer: messages per push (default 1). Above 1 it builds each message in place in a
+   * staging array of that many messages and pushes the whole group in one call (one publish
+   * of write_ptr), the only way ringbuf.js's API lets a caller publish less often.
+   */
+  pushEvery?: number;
 }
 
 export interface SyncSpec extends RoleCommon {
@@ -61,7 +67,9 @@ export interface PairedSpec extends RoleCommon {
   theirs: Omit<RingbufSpec, "role" | keyof RoleCommon>;
   /** Optional third ring: the xenmm async ring again, on its own buffer, with other options (select 2). */
   oursAlt?: Omit<AsyncSpec, "role" | keyof RoleCommon>;
-  /** One Int32 word: which implementation runs the next batch (0 ours, 1 ringbuf.js, 2 oursAlt). */
+  /** Optional fourth ring: ringbuf.js again, on its own buffer, with other options (select 3; needs oursAlt). */
+  theirsAlt?: Omit<RingbufSpec, "role" | keyof RoleCommon>;
+  /** One Int32 word: which implementation runs the next batch (0 ours, 1 ringbuf.js, 2 oursAlt, 3 theirsAlt). */
   select: SharedArrayBuffer;
   /**
    * Two Float64 words: how long the last batch took on the producer's and on the consumer's
@@ -225,16 +233,29 @@ function asyncConsumer(spec: AsyncSpec, control: Int32Array): Work {
 
 function ringbufProducer(spec: RingbufSpec, control: Int32Array): Work {
   const rb = new RingBuffer(spec.ring, Uint8Array as never);
-  const payload = new Uint8Array(spec.payloadBytes);
-  const view = new DataView(payload.buffer);
+  const group = spec.pushEvery ?? 1;
+  // Messages are built in place here, `group` at a time (one, the payload itself, by default).
+  const staged = new Uint8Array(group * spec.payloadBytes);
+  const view = new DataView(staged.buffer);
   let seq = 0;
-  const hasSpace = () => rb.available_write() >= spec.payloadBytes;
+  let k = 0;
+  let need = 0;
+  const hasSpace = () => rb.available_write() >= need;
+  const push = (messages: number) => {
+    need = messages * spec.payloadBytes;
+    if (rb.available_write() < need) pollUntil(hasSpace);
+    rb.push(staged, need);
+  };
   const batch = (batch: number) => {
     for (let i = 0; i < spec.perBatch; i++) {
-      if (rb.available_write() < spec.payloadBytes) pollUntil(hasSpace);
-      view.setUint32(0, seq++, true);
-      rb.push(payload, spec.payloadBytes);
+      view.setUint32(k * spec.payloadBytes, seq++, true);
+      if (++k === group) {
+        push(group);
+        k = 0;
+      }
     }
+    if (k > 0) push(k);
+    k = 0;
     Atomics.store(control, CONTROL.producedBatch, batch);
   };
   return { batch, result: (batches) => ({ role: spec.role, batches, produced: seq }) };
@@ -263,14 +284,14 @@ function ringbufConsumer(spec: RingbufSpec): Work {
  * Both implementations in the same two threads, batch by batch (benchmarks): wherever the
  * host put these two threads, each ring sees the same cores, the same waits (pollUntil) and
  * the same batch sizes. The word in `select` says which one runs the next batch: 0 the xenmm
- * async ring, 1 ringbuf.js, 2 the optional second xenmm ring (`oursAlt`).
+ * async ring, 1 ringbuf.js, 2 and 3 the optional second xenmm and ringbuf.js rings.
  */
 function paired(spec: PairedSpec, control: Int32Array): RoleResult {
   const common = { control: spec.control, participants: spec.participants };
   const producer = spec.role === "paired-producer";
   const xenmm = (o: PairedSpec["ours"]) => producer ? asyncProducer({ ...o, ...common, role: "async-producer" }, control) : asyncConsumer({ ...o, ...common, role: "async-consumer" }, control);
-  const theirs = producer ? ringbufProducer({ ...spec.theirs, ...common, role: "ringbuf-producer" }, control) : ringbufConsumer({ ...spec.theirs, ...common, role: "ringbuf-consumer" });
-  const works = [xenmm(spec.ours), theirs, ...(spec.oursAlt ? [xenmm(spec.oursAlt)] : [])];
+  const ringbuf = (o: PairedSpec["theirs"]) => producer ? ringbufProducer({ ...o, ...common, role: "ringbuf-producer" }, control) : ringbufConsumer({ ...o, ...common, role: "ringbuf-consumer" });
+  const works = [xenmm(spec.ours), ringbuf(spec.theirs), ...(spec.oursAlt ? [xenmm(spec.oursAlt)] : []), ...(spec.oursAlt && spec.theirsAlt ? [ringbuf(spec.theirsAlt)] : [])];
   const select = new Int32Array(spec.select);
   const times = spec.times ? new Float64Array(spec.times) : undefined;
   const n = works.map(() => 0);
