@@ -11,6 +11,10 @@
  *   stale        guest 7 stops reading with 4 watches; its events expire after the
  *                watch-event timeout (shortened here so the soak stays bounded)
  *   overlong     a dom0 watcher with a 4000-byte token, writes under 3000-byte paths
+ *   deaf-socket  a dom0 socket client watches /deaf with a 1000-byte token and stops
+ *                reading; another dom0 client writes 5,000 distinct children over and over
+ *                (events wait in the connection's queue, merged when identical, dropped
+ *                past 1 MiB; a guest writer would instead be held at 20 outstanding)
  *   slow-readers 30 socket clients each send 20,000 READs of a 4000-byte value and never
  *                read (80 MB of replies each if nothing stopped them), then close
  *
@@ -178,6 +182,30 @@ process.stdin.on("end", () => { for (const s of sockets) s.destroy(); process.ex
 process.stdin.resume();
 `;
 
+/** A dom0 socket client (a child process, like the slow readers) that watches `path` and never reads. */
+const DEAF_WATCHER_SCRIPT = `
+const net = require("node:net");
+const [path, watchHex] = process.argv.slice(1);
+const s = net.connect(path, () => { s.pause(); s.write(Buffer.from(watchHex, "hex")); process.stdout.write("watching\\n"); });
+s.on("error", () => {});
+process.stdin.on("end", () => { s.destroy(); process.exit(0); });
+process.stdin.resume();
+`;
+
+async function deafSocketAttack(bed: SoakBed, socketPath: string, ms: number): Promise<number> {
+  const path = "/deaf";
+  await bed.dom0.write(path, "");
+  const watch = encodeMessage({ type: MsgType.WATCH, reqId: 0, txId: 0, payload: joinStrings([path, "t".repeat(1000)]) });
+  const child = spawn(process.execPath, ["-e", DEAF_WATCHER_SCRIPT, socketPath, Buffer.from(watch).toString("hex")],
+    { stdio: ["pipe", "pipe", "inherit"] });
+  await new Promise((r) => child.stdout!.once("data", r));
+  while (![...bed.server.connections].some((c) => c.watches.length > 0 && c.output !== undefined)) await sleep(5);
+  const n = await forAWhile(performance.now() + ms, (i) => bed.dom0.write(`${path}/c${i % 5000}`, `${i}`).then(() => {}));
+  child.stdin!.end();
+  await new Promise((r) => child.once("exit", r));
+  return n;
+}
+
 async function slowReaders(socketPath: string, ms: number): Promise<number> {
   const read = encodeMessage({ type: MsgType.READ, reqId: 0, txId: 0, payload: joinStrings(["/big"]) });
   const one = Buffer.from(read).toString("hex");
@@ -197,7 +225,7 @@ export interface XenstoreSoakOptions {
 }
 
 export async function runXenstoreSoak({ seconds: total, jsonPath: out }: XenstoreSoakOptions): Promise<number> {
-  const slice = (total * 1000) / 8; // five attacks; the stale one also waits out its timeout
+  const slice = (total * 1000) / 9; // six attacks; the stale one also waits out its timeout
   const gc = collector();
   const rss = new RssSampler();
   const bed = new SoakBed();
@@ -213,6 +241,7 @@ export async function runXenstoreSoak({ seconds: total, jsonPath: out }: Xenstor
     ["flood-new", () => floodAttack(bed, slice, true), [15]],
     ["stale", () => staleAttack(bed, slice), [7]],
     ["overlong", () => overlongAttack(bed, slice), []],
+    ["deaf-socket", () => deafSocketAttack(bed, socket.path, slice), []],
     ["slow-readers", () => slowReaders(socket.path, slice * 2), []],
   ];
   try {
@@ -246,8 +275,8 @@ export async function runXenstoreSoak({ seconds: total, jsonPath: out }: Xenstor
     await rm(dir, { recursive: true, force: true });
   }
   console.log(textTable(
-    ["attack", "seconds", "attacker requests", "dup dropped", "timed out", "over quota", "over-long", "max domain KiB", "peak RSS MiB", "RSS after MiB", "JS after MiB"],
-    rows.map((r) => [r.attack, r.seconds, r.requests, r.duplicate, r.timeout, r.memory, r.overlong,
+    ["attack", "seconds", "attacker requests", "dup dropped", "timed out", "over quota", "over-long", "over 1 MiB unsent", "max domain KiB", "peak RSS MiB", "RSS after MiB", "JS after MiB"],
+    rows.map((r) => [r.attack, r.seconds, r.requests, r.duplicate, r.timeout, r.memory, r.overlong, r.backlog,
       round(r.max_domain_bytes / 1024, 1), r.peak_rss_mib, r.rss_after_mib, r.js_after_mib].map(String)),
   ));
   const quotas = { memory: bed.server.quotas.get("memory"), soft_memory: bed.server.quotas.get("soft-memory"), event_timeout_ms: SOAK_EVENT_TIMEOUT_MS };

@@ -19,6 +19,13 @@ export interface ConnectionOptions {
   /** Delivers one message (reply or watch event) to the peer at once (socket, in-process). */
   send?: (m: Message) => void;
   /**
+   * Sockets: whether `send` may be called now (the peer is reading). While it is not,
+   * messages wait in `connection.output` under C's event defences, at most `outputLimit`
+   * bytes of events, and the transport calls `flush` when the peer reads again.
+   */
+  ready?: () => boolean;
+  outputLimit?: number;
+  /**
    * Queued delivery (rings): messages wait in `connection.output` under C's event
    * defences, and `wake` is called after each one so the transport writes what fits.
    */
@@ -51,7 +58,7 @@ export class Connection implements Caller {
   requests = 0;
   events = 0;
 
-  /** Unsent messages, for transports that deliver through a queue (see `wake`). */
+  /** Unsent messages, for transports that deliver through a queue (see `wake` and `ready`). */
   readonly output?: OutputQueue;
 
   /** Bytes of this connection's watches (path + token), charged to its domain. */
@@ -59,7 +66,8 @@ export class Connection implements Caller {
   private readonly memory?: DomainMemory;
 
   constructor(private readonly options: ConnectionOptions, policy?: Omit<QueuePolicy, "domid" | "privileged">) {
-    if (options.wake && policy) this.output = new OutputQueue({ ...policy, domid: options.domid, privileged: options.privileged });
+    if ((options.wake || options.ready) && policy)
+      this.output = new OutputQueue({ ...policy, domid: options.domid, privileged: options.privileged, maxBytes: options.outputLimit });
     this.memory = policy?.memory;
     this.domid = options.domid;
     this.privileged = options.privileged;
@@ -68,11 +76,16 @@ export class Connection implements Caller {
     this.features = options.features ?? 0;
   }
 
+  /** Whether a message must wait in `output` (a ring always; a socket whose peer is behind). */
+  private mustQueue(): boolean {
+    return this.output !== undefined && (this.output.length > 0 || !(this.options.ready?.() ?? false));
+  }
+
   send(m: Message): void {
     if (this.closed) return;
-    if (this.output) {
-      this.output.pushReply(encodeMessage(m));
-      this.options.wake!();
+    if (this.mustQueue()) {
+      this.output!.pushReply(encodeMessage(m));
+      this.options.wake?.();
     } else this.options.send?.(m);
   }
 
@@ -83,13 +96,22 @@ export class Connection implements Caller {
    */
   sendEvent(m: Message, dedupKey: string | undefined, cause?: EventCause): boolean {
     if (this.closed) return false;
-    if (!this.output) {
+    if (!this.mustQueue()) {
       this.options.send?.(m);
       return true;
     }
-    const queued = this.output.pushEvent(encodeMessage(m), dedupKey, cause);
-    if (queued) this.options.wake!();
+    const queued = this.output!.pushEvent(encodeMessage(m), dedupKey, cause);
+    if (queued) this.options.wake?.();
     return queued;
+  }
+
+  /** A socket peer reads again: hands it what waited, while it keeps up. */
+  flush(write: (b: Uint8Array) => void): void {
+    this.output?.drain((b) => {
+      if (this.closed || !this.options.ready!()) return 0;
+      write(b);
+      return b.length;
+    });
   }
 
   /** Ask the transport to close the peer (it then calls server.disconnect). */

@@ -9,7 +9,10 @@
  *     is dropped;
  *   - queued bytes (16-byte header + payload) are charged to the connection's domain
  *     (`DomainMemory`); an event that would take the domain to its hard memory quota is
- *     dropped. Replies are always queued: the transport stops reading requests instead.
+ *     dropped. Replies are always queued: the transport stops reading requests instead;
+ *   - a privileged connection has no quota in C, and no bound on what waits for a peer
+ *     that stops reading; here its events are dropped once `maxBytes` wait (a deliberate
+ *     difference: the socket's memory stays bounded whatever a guest makes it watch).
  *
  * Every drop is counted in the shared `EventDrops`. The transport drains the queue into
  * the ring as space allows (`drain`), in order, a message possibly split across rounds.
@@ -27,9 +30,11 @@ export interface EventDrops {
   memory: number;
   /** Path + token over 4096 bytes: never sent (C xenstored). */
   overlong: number;
+  /** A privileged peer already had `maxBytes` unsent (not in C, which has no bound there). */
+  backlog: number;
 }
 
-export const newEventDrops = (): EventDrops => ({ duplicate: 0, timeout: 0, memory: 0, overlong: 0 });
+export const newEventDrops = (): EventDrops => ({ duplicate: 0, timeout: 0, memory: 0, overlong: 0, backlog: 0 });
 
 /** C xenstored's default watch-event timeout. */
 export const WATCH_EVENT_TIMEOUT_MS = 20_000;
@@ -42,6 +47,8 @@ export interface QueuePolicy {
   drops: EventDrops;
   /** 0 disables the timeout. */
   timeoutMs: number;
+  /** Privileged connections: queued bytes beyond which events are dropped (default: no bound). */
+  maxBytes?: number;
   now?: () => number;
 }
 
@@ -77,6 +84,11 @@ export class OutputQueue {
     return this.items.length;
   }
 
+  /** Bytes waiting (headers included). */
+  get bytes(): number {
+    return this.charged;
+  }
+
   /** Replies waiting (events excluded). */
   get pendingReplies(): number {
     return this.replies;
@@ -97,6 +109,10 @@ export class OutputQueue {
     }
     if (!privileged && !memory.admit(domid, encoded.length)) {
       drops.memory++;
+      return false;
+    }
+    if (privileged && this.charged + encoded.length > (this.policy.maxBytes ?? Infinity)) {
+      drops.backlog++;
       return false;
     }
     const deadline = !privileged && timeoutMs > 0 ? this.now() + timeoutMs : 0;

@@ -5,7 +5,8 @@
  *
  * Fairness: Node delivers socket reads round-robin, at most one chunk (≤ 64 KiB) per turn,
  * and a peer that stops reading its replies is paused once its output backs up, so a
- * flooding client cannot starve the others.
+ * flooding client cannot starve the others. Watch events for a peer that stops reading
+ * wait in its queue, merged when identical, up to the same bound.
  */
 import { chmod, unlink } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
@@ -14,8 +15,11 @@ import { PAYLOAD_MAX } from "./constants.js";
 import type { XenstoreServer } from "./server.js";
 import { claimSocketPath, socketPathFailure } from "./socket-path.js";
 
-/** Output bytes queued for a peer before we stop reading its requests. */
-const BACKPRESSURE_BYTES = 1 << 20;
+/**
+ * Output bytes waiting for a peer (Node's buffer and the connection's queue) beyond which
+ * its requests are not read and watch events for it are dropped (`drops.backlog`).
+ */
+export const OUTPUT_LIMIT_BYTES = 1 << 20;
 
 export class UnixSocketTransport {
   private readonly listener: Server;
@@ -65,11 +69,16 @@ export class UnixSocketTransport {
       send: (m) => {
         if (!socket.destroyed) socket.write(encodeMessage(m, Buffer.allocUnsafe));
       },
+      // Node's buffer is below its high-water mark: the peer keeps up. Past it, messages
+      // wait in the connection's queue, where identical events merge as in C.
+      ready: () => !socket.writableNeedDrain,
+      outputLimit: OUTPUT_LIMIT_BYTES,
       close: () => socket.destroy(),
     });
-    // Requests read but not yet handled because the peer's unsent replies passed the bound:
+    const unsent = () => socket.writableLength + conn.output!.bytes;
+    // Requests read but not yet handled because the peer's unsent output passed the bound:
     // they wait, with reading paused, until the peer reads (drain). So a peer that never
-    // reads pins at most BACKPRESSURE_BYTES + one reply of output and one chunk of input.
+    // reads pins at most OUTPUT_LIMIT_BYTES + one reply of output and one chunk of input.
     let backlog: Message[] = [];
     let next = 0;
     let overlongAfterBacklog = false;
@@ -79,11 +88,10 @@ export class UnixSocketTransport {
       // a lone request (the common case: one in flight) is answered with one plain write.
       const batch = backlog.length - next > 1;
       if (batch) socket.cork();
-      while (next < backlog.length && socket.writableLength <= BACKPRESSURE_BYTES) this.server.handle(conn, backlog[next++]!);
+      while (next < backlog.length && unsent() <= OUTPUT_LIMIT_BYTES) this.server.handle(conn, backlog[next++]!);
       if (batch) process.nextTick(uncork);
       if (next < backlog.length) {
         socket.pause();
-        socket.once("drain", work);
         return;
       }
       backlog = [];
@@ -91,6 +99,10 @@ export class UnixSocketTransport {
       if (overlongAfterBacklog) return this.server.protocolViolation(conn, `request longer than ${PAYLOAD_MAX} bytes`);
       if (socket.isPaused()) socket.resume();
     };
+    socket.on("drain", () => {
+      conn.flush((b) => socket.write(b));
+      if (next < backlog.length) work();
+    });
     socket.on("data", (chunk: Buffer) => {
       const { messages, overlong } = framer.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
       backlog = messages;

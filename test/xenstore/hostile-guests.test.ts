@@ -2,13 +2,14 @@
  * Guests and clients that try to grow the server (issue 11 §3): a guest that waits for
  * watch events without sending anything, a guest that stops reading while another makes
  * it a flood of events, over-long events, a guest that moves rsp_cons past rsp_prod, and
- * a socket client that never reads its replies.
+ * a socket client that never reads its replies or its watch events.
  */
 import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MsgType } from "../../src/xenstore/constants.js";
-import { encodeMessage, joinStrings, text } from "../../src/xenstore/codec.js";
+import { MessageFramer, encodeMessage, joinStrings, text } from "../../src/xenstore/codec.js";
+import { OUTPUT_LIMIT_BYTES } from "../../src/xenstore/socket-transport.js";
 import { connectInProcess } from "../../src/xenstore/inprocess-transport.js";
 import { EventChannel, RSP_CONS, RSP_PROD, RingError, RingPage } from "../../src/xenstore/ring.js";
 import { RingGuest } from "../../src/xenstore/ring-guest.js";
@@ -274,6 +275,47 @@ describe("a socket client that never reads its replies", () => {
       raw.destroy();
       while (xs.transport.peers > 1) await sleep(10);
       expect(xs.server.connections.size).toBe(1);
+    } finally {
+      await xs.stop();
+    }
+  });
+});
+
+describe("a socket watcher that never reads its events", () => {
+  it("identical waiting events merge, distinct ones stop at the bound, and every event is delivered or counted", async () => {
+    const xs = await startServer();
+    try {
+      const writer = (await xs.connect()).client;
+      await writer.write("/w", "");
+      const raw = connect(xs.path);
+      await new Promise((r) => raw.once("connect", r));
+      const token = "t".repeat(1000); // ~1 KiB per event: the 1 MiB bound holds about a thousand
+      raw.write(encodeMessage({ type: MsgType.WATCH, reqId: 1, txId: 0, payload: joinStrings(["/w", token]) }));
+      const framer = new MessageFramer();
+      const received: string[] = [];
+      const onData = (chunk: Buffer) => {
+        for (const m of framer.push(new Uint8Array(chunk)).messages)
+          if (m.type === MsgType.WATCH_EVENT) received.push(text(m.payload).split("\0")[0]!);
+      };
+      raw.on("data", onData);
+      while (received.length < 1) await sleep(5); // the watch's first event: registered
+      raw.pause(); // stops reading
+      const same = 20_000;
+      const distinct = 5_000;
+      for (let i = 0; i < same; i++) await writer.write("/w", String(i));
+      for (let i = 0; i < distinct; i++) await writer.write(`/w/c${i}`, "");
+      const conn = [...xs.server.connections].find((c) => c.watches.length === 1)!;
+      expect(conn.output!.bytes).toBeLessThanOrEqual(OUTPUT_LIMIT_BYTES);
+      expect(xs.server.drops.duplicate).toBeGreaterThan(0);
+      expect(xs.server.drops.backlog).toBeGreaterThan(0);
+      raw.resume(); // reads again: what waited arrives, in order
+      const fired = 1 + same + distinct;
+      const deadline = Date.now() + 10_000;
+      while (received.length + xs.server.drops.duplicate + xs.server.drops.backlog < fired && Date.now() < deadline) await sleep(20);
+      expect(received.length + xs.server.drops.duplicate + xs.server.drops.backlog).toBe(fired);
+      const children = received.filter((p) => p !== "/w").map((p) => Number(p.slice("/w/c".length)));
+      expect(children).toEqual([...children].sort((a, b) => a - b));
+      raw.destroy();
     } finally {
       await xs.stop();
     }
