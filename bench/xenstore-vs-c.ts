@@ -25,6 +25,7 @@ import { startCPeer } from "./xenstore-c-peer.js";
 import { quantile, round } from "./stats.js";
 import { startXenmmServer } from "./xenstore.js";
 import { machineInfo } from "./machine.js";
+import { pinToCpu } from "./cpu-affinity.js";
 
 /** One measured operation: `prepare` (untimed), then `run` (timed). */
 interface Operation {
@@ -132,10 +133,14 @@ export interface XenstoreVsCOptions {
   rounds: number;
   /** Where the JSON report goes. */
   jsonPath: string;
+  /** The one CPU the client and every server run on (bench/cpu-affinity.ts), or null to leave them unpinned. */
+  cpu: number | null;
 }
 
-export async function runXenstoreVsC({ quick, rounds, jsonPath }: XenstoreVsCOptions): Promise<number> {
+export async function runXenstoreVsC({ quick, rounds, jsonPath, cpu }: XenstoreVsCOptions): Promise<number> {
   const perRound = quick ? 100 : 300;
+  // Before any server starts, so each inherits the pin.
+  const pin = cpu === null ? { cpu: null, reason: "--cpu none", restore() {} } : pinToCpu(cpu);
 
   const peer = await startCPeer();
   const others: Array<{ stop(): Promise<void> }> = [];
@@ -170,6 +175,7 @@ export async function runXenstoreVsC({ quick, rounds, jsonPath }: XenstoreVsCOpt
     await Promise.all(clients.map((c) => c.close()));
     for (const o of others) await o.stop();
     await peer.stop();
+    pin.restore();
   }
 
   const rows: VsCRow[] = OPERATIONS.map((op) => {
@@ -186,10 +192,11 @@ export async function runXenstoreVsC({ quick, rounds, jsonPath }: XenstoreVsCOpt
     ["operation", "xenmm p50 µs", "C p50 µs", "xenmm / C"],
     [...rows.map((r) => [r.operation, r.xenmm_p50_us.toFixed(1), r.c_p50_us.toFixed(1), `${r.ratio.toFixed(2)}×`]), ["geomean", "", "", `${geomean.toFixed(2)}×`]],
   ));
+  console.log(pin.cpu === null ? `unpinned (${pin.reason}): cross-CPU wake-ups are timed too` : `client and all three servers pinned to CPU ${pin.cpu} (--cpu none leaves them unpinned)`);
   console.log(`Node floor (a server that only answers OK): read 1 B ${floorP50.toFixed(1)} µs = ${floorRatio.toFixed(2)}× C`);
   console.log(`target: geomean ≤ 1.00× C (${geomean <= 1 ? "met" : "missed"})`);
   await mkdir(dirname(jsonPath), { recursive: true });
-  await writeFile(jsonPath, JSON.stringify({ suite: "xenstore-vs-c", machine, quick, rounds, per_round: perRound, geomean, node_floor_read_p50_us: floorP50, node_floor_ratio: floorRatio, rows }, null, 2) + "\n");
+  await writeFile(jsonPath, JSON.stringify({ suite: "xenstore-vs-c", machine, quick, rounds, per_round: perRound, cpu: pin.cpu, ...(pin.cpu === null ? { cpu_unpinned_reason: pin.reason } : {}), geomean, node_floor_read_p50_us: floorP50, node_floor_ratio: floorRatio, rows }, null, 2) + "\n");
   console.log(`results written to ${jsonPath}`);
   return 0;
 }

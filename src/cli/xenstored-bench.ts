@@ -2,6 +2,7 @@
  * `xenmm xenstored bench | bench-vs-c | soak`: the flags of the three xenstored suites,
  * parsed here so that bench/ takes plain option objects and never imports the CLI.
  */
+import { cpus } from "node:os";
 import { intFlag, parseCommand } from "./args.js";
 
 const QUICK_JSON = { quick: { type: "boolean" }, json: { type: "string" } } as const;
@@ -13,12 +14,14 @@ export async function xenstoreBench(argv: string[], usage: string): Promise<numb
   return runXenstoreBench({ quick: !!values.quick, jsonPath: values.json ?? "out/bench-xenstore.json" });
 }
 
-/** `bench-vs-c [--quick] [--rounds N] [--json FILE]`: latency against C xenstored. */
+/** `bench-vs-c [--quick] [--rounds N] [--cpu N|none] [--json FILE]`: latency against C xenstored. */
 export async function xenstoreBenchVsC(argv: string[], usage: string): Promise<number> {
-  const { values } = parseCommand(argv, { ...QUICK_JSON, rounds: { type: "string" } }, usage, 0);
+  const { values } = parseCommand(argv, { ...QUICK_JSON, rounds: { type: "string" }, cpu: { type: "string" } }, usage, 0);
   const { runXenstoreVsC } = await import("../../bench/xenstore-vs-c.js");
+  const lastCpu = cpus().length - 1;
   return runXenstoreVsC({
     quick: !!values.quick, rounds: intFlag("rounds", values.rounds, values.quick ? 4 : 20, 1, 200),
+    cpu: values.cpu === "none" ? null : intFlag("cpu", values.cpu, lastCpu, 0, lastCpu),
     jsonPath: values.json ?? "out/bench-xenstore-vs-c.json",
   });
 }

@@ -27,7 +27,7 @@ const USAGE = `usage:
       (default out/bench-xenstore-soak.json)
   xenmm xenstored bench [--quick] [--json FILE]
       request latency/throughput over the unix socket (default out/bench-xenstore.json)
-  xenmm xenstored bench-vs-c [--quick] [--rounds N] [--json FILE]
+  xenmm xenstored bench-vs-c [--quick] [--rounds N] [--cpu N|none] [--json FILE]
       per-request latency against C xenstored 4.17 (test/peers/c-xenstored), alternating
       rounds (default out/bench-xenstore-vs-c.json)`;
 
