@@ -31,25 +31,24 @@ export function readNode(s: XenstoreServer, conn: Connection, tx: Tx, payload: U
 export function writeNode(s: XenstoreServer, conn: Connection, tx: Tx, payload: Uint8Array): Uint8Array {
   const nul = payload.indexOf(0);
   if (nul < 0) fail("EINVAL");
-  const path = pathArg(s, conn, text(payload.subarray(0, nul)));
-  const value = keepable(payload.subarray(nul + 1));
-  const view = viewOf(s, tx);
-  const existing = writableIfExists(s, conn, view, path);
-  if (existing) {
-    if (!conn.privileged) checkNodeSize(s, conn, { ...existing, value });
-    setValue(view, path, value);
-  } else {
-    create(s, conn, view, path, value);
-  }
-  nodeChanged(s, tx, path);
-  return OK;
+  return put(s, conn, tx, pathArg(s, conn, text(payload.subarray(0, nul))), keepable(payload.subarray(nul + 1)));
 }
 
 export function makeDirectory(s: XenstoreServer, conn: Connection, tx: Tx, payload: Uint8Array): Uint8Array {
-  const path = pathArg(s, conn, oneArg(payload));
+  return put(s, conn, tx, pathArg(s, conn, oneArg(payload)));
+}
+
+/** WRITE with a value; MKDIR without one, where an existing node keeps its value and nothing fires. */
+function put(s: XenstoreServer, conn: Connection, tx: Tx, path: string, value?: Uint8Array): Uint8Array {
   const view = viewOf(s, tx);
-  if (writableIfExists(s, conn, view, path)) return OK; // value untouched, nothing changed, no event
-  create(s, conn, view, path, EMPTY);
+  const existing = writableIfExists(s, conn, view, path);
+  if (existing && value === undefined) return OK;
+  if (existing) {
+    if (!conn.privileged) checkNodeSize(s, conn, { ...existing, value: value! });
+    setValue(view, path, value!);
+  } else {
+    create(s, conn, view, path, value ?? EMPTY);
+  }
   nodeChanged(s, tx, path);
   return OK;
 }
