@@ -99,6 +99,11 @@ export function intListFlag(name: string, value: string | undefined, fallback: n
 /** The most entries a list flag takes. */
 export const LIST_MAX = 1024;
 
+/** An option table of string flags (`--name VALUE`), for parseCommand. */
+export function stringFlags<K extends string>(...names: K[]): Record<K, { type: "string" }> {
+  return Object.fromEntries(names.map((n) => [n, { type: "string" }])) as Record<K, { type: "string" }>;
+}
+
 /** One of a fixed set of words. */
 export function choiceFlag<C extends string>(name: string, value: string | undefined, fallback: C, choices: readonly C[]): C {
   if (value === undefined) return fallback;

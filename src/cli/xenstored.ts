@@ -3,7 +3,7 @@
  * the interface report, and the benchmark.
  */
 import { UsageError } from "../errors.js";
-import { choiceFlag, dispatch, intFlag, numberFlag, parseCommand } from "./args.js";
+import { choiceFlag, dispatch, intFlag, numberFlag, parseCommand, stringFlags } from "./args.js";
 import { startProgress } from "./progress.js";
 import type { StormParams, StormRun } from "../xenstore/release-storm.js";
 import { DESIGNS, type Design } from "../xenstore/interfaces.js";
@@ -103,17 +103,8 @@ async function serve(path: string, level: LogLevel, design: Design): Promise<num
 /** `xenmm xenstored sim …`: one run per design, or the sweep with a chart. */
 async function runSim(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, {
-    domains: { type: "string" },
-    listeners: { type: "string" },
-    deaths: { type: "string" },
-    design: { type: "string" },
-    "query-cost-us": { type: "string" },
-    "hop-us": { type: "string" },
-    engine: { type: "string" },
+    ...stringFlags("domains", "listeners", "deaths", "design", "query-cost-us", "hop-us", "engine", "max-domains", "html", "svg"),
     sweep: { type: "boolean" },
-    "max-domains": { type: "string" },
-    html: { type: "string" },
-    svg: { type: "string" },
     json: { type: "boolean" },
   }, USAGE, 0);
   const { DEFAULT_HOP_US, DEFAULT_QUERY_COST_US, simulateReleaseStorm } = await import("../xenstore/release-storm.js");
