@@ -80,12 +80,7 @@ export const DOMID_IDLE = 0x7fff;
 export const DOMID_MAX_REAL = 0x7fef;
 
 /** Server feature bits (ring `server_features`, GET/SET_FEATURE). */
-export const Feature = {
-  RECONNECTION: 1,
-  ERROR: 2,
-  WATCHDEPTH: 4,
-  DOMID_ANY: 8,
-} as const;
+export const Feature = { RECONNECTION: 1, ERROR: 2, WATCHDEPTH: 4, DOMID_ANY: 8 } as const;
 /** What this server offers, like C xenstored 4.22: ERROR | WATCHDEPTH | DOMID_ANY = 14. */
 export const SERVER_FEATURES = Feature.ERROR | Feature.WATCHDEPTH | Feature.DOMID_ANY;
 

@@ -26,9 +26,10 @@ export interface DomainInfo {
 
 /** The global domctl lock: queries serialise on it. */
 export class DomctlLock {
+  constructor(public costNs: number) {}
+  /** Queries taken, and the lock hold time they add up to. */
   queries = 0;
   holdNs = 0;
-  constructor(public costNs: number) {}
   take(): void {
     this.queries++;
     this.holdNs += this.costNs;
