@@ -14,6 +14,11 @@ function results(r: RingBenchReport, ms: number): HTMLElement[] {
     table(["xenmm / ringbuf.js", "median", "p25–p75", "target", "met"],
       Object.entries(r.ratio_spread).map(([k, s]) => [k, `${s.median.toFixed(2)}×`, `${s.p25.toFixed(2)}–${s.p75.toFixed(2)}`, `≥ ${r.targets.ratio_at_least[k].target}×`, r.targets.ratio_at_least[k].met ? "yes" : "no"]),
       { class: "mono", "data-testid": "ring-ratio" }),
+    h("p", { class: "help" }, `xenmm publishes prod_idx every ${Object.entries(r.settings.publish_every).map(([k, v]) => `${v} (${k})`).join(", ")} events; the controls below change one side so both publish equally often.`),
+    table(["control", "median", "p25–p75"], [
+      ...Object.entries(r.publish_each.ratio_spread).map(([k, s]) => [`${k}: xenmm publishing each event / ringbuf.js`, `${s.median.toFixed(2)}×`, `${s.p25.toFixed(2)}–${s.p75.toFixed(2)}`]),
+      ...Object.entries(r.grouped_push.ratio_spread).map(([k, s]) => [`${k}: xenmm / ringbuf.js pushing the same groups`, `${s.median.toFixed(2)}×`, `${s.p25.toFixed(2)}–${s.p75.toFixed(2)}`]),
+    ], { class: "mono", "data-testid": "ring-ratio-controls" }),
     table(["one thread, both sides", "xenmm ns/msg", "ringbuf.js ns/msg", "ringbuf.js / xenmm", `±% (${r.one_thread_cost[0]?.clock ?? "wall"} time)`],
       r.one_thread_cost.map((c) => [`${c.payload_bytes} B`, c.xenmm_ns.toFixed(1), c.ringbuf_ns.toFixed(1), `${c.ratio.median.toFixed(2)}×`, c.ratio.spread_pct.toFixed(1)]),
       { class: "mono", "data-testid": "ring-cost" }),

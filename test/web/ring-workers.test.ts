@@ -50,6 +50,12 @@ test("the real ring workers run in Web Workers and move events both ways", async
   expect(throughput.map(([impl, payload]) => `${impl} ${payload}`)).toEqual(["xenmm async ring 400 B", "ringbuf.js 400 B", "xenmm async ring 64 B", "ringbuf.js 64 B"]);
   for (const row of throughput) expect(Number(row[2])).toBeGreaterThan(0);
   expect((await cells("ring-ratio")).map((r) => r[0])).toEqual(["400B", "64B"]);
+  const controls = await cells("ring-ratio-controls");
+  expect(controls.map((r) => r[0])).toEqual([
+    "400B: xenmm publishing each event / ringbuf.js", "64B: xenmm publishing each event / ringbuf.js",
+    "400B: xenmm / ringbuf.js pushing the same groups", "64B: xenmm / ringbuf.js pushing the same groups",
+  ]);
+  for (const row of controls) expect(Number.parseFloat(row[1])).toBeGreaterThan(0);
   expect((await cells("ring-cost")).map((r) => r[0])).toEqual(["400 B", "64 B"]);
   const sync = await cells("ring-sync");
   expect(sync.map((r) => r[0])).toEqual(["spin-then-block", "block"]);
