@@ -1,7 +1,8 @@
 /**
  * The Benchmark section: the PDX suite of bench/pdx.ts (each scheme against the flat
- * lookup, WASM against pure JS, one thread against two) run in this page with
- * benchmark.js, the two-thread rows on Web Workers over the engine's shared memory.
+ * lookup, WASM against pure JS, one thread against two) run in this page, round robin, the
+ * two-thread rows on Web Workers over the engine's shared memory; then the one-thread rows
+ * again in a Web Worker (bench-worker.ts), set beside the page's and Node's (README).
  */
 import { BENCH_MAPS, runPdxBench, type PdxBenchOptions, type PdxBenchReport, type PdxBenchResult } from "../../bench/pdx.js";
 import { PDX_BENCH_DEFAULTS, targetsTable, workloadSeries } from "../../bench/summary.js";
@@ -10,6 +11,60 @@ import type { EnginePool } from "../engine/worker-tasks.js";
 import { barChart } from "../report/svg.js";
 import { chart, fill, h, messageOf, select, table } from "./dom.js";
 import { WebWorkerPool } from "../engine/web-pool.js";
+import type { BenchWorkerReply, BenchWorkerRequest } from "./bench-worker.js";
+
+/**
+ * Node's ns per item for pfn_to_pdx, one thread, 1,000,000 items: the README's full run
+ * (`xenmm bench`, "Benchmarks: PDX against flat lookups"), keyed "map scheme impl".
+ */
+export const NODE_PFN_TO_PDX: { run: string; ns: Readonly<Record<string, number>> } = {
+  run: "README full run of 2026-12-02 (Node v20.20.2, AMD EPYC VM, 2 cores)",
+  ns: {
+    "arm-fvp none wasm-simd": 0.245, "arm-fvp none wasm-batch": 0.233, "arm-fvp none wasm-call": 14.3, "arm-fvp none js-bigint": 9.97, "arm-fvp none js-number": 0.29,
+    "arm-fvp mask wasm-simd": 0.229, "arm-fvp mask wasm-batch": 0.544, "arm-fvp mask wasm-call": 14.8, "arm-fvp mask js-bigint": 35.2, "arm-fvp mask js-number": 3.73,
+    "arm-fvp offset wasm-simd": 0.312, "arm-fvp offset wasm-batch": 0.79, "arm-fvp offset wasm-call": 15.1, "arm-fvp offset js-bigint": 59.2, "arm-fvp offset js-number": 4.62,
+    "amd-versal-gen2 none wasm-simd": 0.226, "amd-versal-gen2 none wasm-batch": 0.202, "amd-versal-gen2 none wasm-call": 14.3, "amd-versal-gen2 none js-bigint": 9.73, "amd-versal-gen2 none js-number": 0.283,
+    "amd-versal-gen2 mask wasm-simd": 0.208, "amd-versal-gen2 mask wasm-batch": 0.524, "amd-versal-gen2 mask wasm-call": 14.4, "amd-versal-gen2 mask js-bigint": 34.7, "amd-versal-gen2 mask js-number": 3.4,
+    "amd-versal-gen2 offset wasm-simd": 0.41, "amd-versal-gen2 offset wasm-batch": 0.773, "amd-versal-gen2 offset wasm-call": 14.9, "amd-versal-gen2 offset js-bigint": 56.2, "amd-versal-gen2 offset js-number": 4.58,
+    "xen-10 none wasm-simd": 0.232, "xen-10 none wasm-batch": 0.213, "xen-10 none wasm-call": 14.7, "xen-10 none js-bigint": 10.3, "xen-10 none js-number": 0.295,
+    "xen-10 mask wasm-simd": 0.248, "xen-10 mask wasm-batch": 0.542, "xen-10 mask wasm-call": 15.3, "xen-10 mask js-bigint": 34.9, "xen-10 mask js-number": 3.44,
+    "xen-10 offset wasm-simd": 0.333, "xen-10 offset wasm-batch": 0.784, "xen-10 offset wasm-call": 15.9, "xen-10 offset js-bigint": 58.6, "xen-10 offset js-number": 4.72,
+    "intel-gnr-4s none wasm-simd": 0.22, "intel-gnr-4s none wasm-batch": 0.218, "intel-gnr-4s none wasm-call": 14.4, "intel-gnr-4s none js-bigint": 9.97, "intel-gnr-4s none js-number": 0.297,
+    "intel-gnr-4s offset wasm-simd": 0.42, "intel-gnr-4s offset wasm-batch": 0.785, "intel-gnr-4s offset wasm-call": 15.3, "intel-gnr-4s offset js-bigint": 55.4, "intel-gnr-4s offset js-number": 8.08,
+  },
+};
+
+/** The one-thread pfn_to_pdx rows of the page's run beside the worker's and Node's. */
+function workerComparison(page: PdxBenchReport, worker: PdxBenchReport): HTMLElement[] {
+  const key = (r: PdxBenchResult) => `${r.map} ${r.scheme} ${r.impl}`;
+  const one = (rows: PdxBenchResult[]) => rows.filter((r) => r.workload === "pfn_to_pdx" && r.threads === 1);
+  const onPage = new Map(one(page.results).map((r) => [key(r), r.ns_per_op]));
+  const ns = (x: number | undefined) => (x === undefined ? "" : x.toPrecision(3));
+  return [
+    h("h3", {}, "One thread: the page's main thread, a Web Worker, and Node"),
+    h("p", { class: "help" }, `pfn_to_pdx, ns per item, ${worker.items.toLocaleString("en")} items per batch in this tab; Node: ${NODE_PFN_TO_PDX.run}, 1,000,000 items.`),
+    table(["map", "scheme", "impl", "main thread", "Web Worker", "Node"],
+      one(worker.results).map((r) => [r.map, r.scheme, r.impl, ns(onPage.get(key(r))), ns(r.ns_per_op), ns(NODE_PFN_TO_PDX.ns[key(r)])]),
+      { class: "mono", "data-testid": "bench-worker-table" }),
+  ];
+}
+
+/** Runs the suite's one-thread rows in a Web Worker. */
+function runInWorker(request: BenchWorkerRequest, onProgress: (done: number, total: number, label: string) => void): Promise<PdxBenchReport> {
+  return new Promise((resolve, reject) => {
+    // Vite bundles the worker from this exact `new Worker(new URL(…), …)` form.
+    const worker = new Worker(new URL("./bench-worker.ts", import.meta.url), { type: "module", name: "xenmm-pdx-bench" });
+    worker.onmessage = (e: MessageEvent<BenchWorkerReply>) => {
+      const m = e.data;
+      if (m.kind === "progress") { onProgress(m.done, m.total, m.label); return; }
+      worker.terminate();
+      if (m.kind === "done") resolve(m.report);
+      else reject(new Error(`in the Web Worker: ${m.error}`));
+    };
+    worker.onerror = (e) => { worker.terminate(); reject(new Error(`the benchmark worker failed: ${e.message || messageOf(e)}`)); };
+    worker.postMessage(request);
+  });
+}
 
 /** Quick: smaller batches and one frame-table size, so a run takes tens of seconds, not minutes. */
 const QUICK_MAPS = BENCH_MAPS.filter((m) => m.quick).map((m) => m.id).join(", ");
@@ -52,6 +107,7 @@ function report(r: PdxBenchReport, seconds: number): HTMLElement[] {
 export function mountBench(root: HTMLElement): void {
   const mode = select("Mode", "bench-mode", [["quick", `quick: ${QUICK_MAPS}, 100k items (~1 min)`], ["full", `full: ${ALL_MAPS}, 1M items (minutes)`]], "quick");
   const threads = h("input", { type: "checkbox", checked: true, "data-testid": "bench-threads" });
+  const inWorker = h("input", { type: "checkbox", checked: true, "data-testid": "bench-in-worker" });
   const start = h("button", { type: "button", class: "primary", "data-testid": "bench-run" }, "Run the benchmark");
   const progress = h("progress", { max: 1, value: 0, "aria-label": "benchmark progress" });
   const status = h("p", { class: "status", "data-testid": "bench-status", "aria-live": "polite" }, "Not run yet.");
@@ -77,8 +133,19 @@ export function mountBench(root: HTMLElement): void {
         },
       };
       const r = await runPdxBench(engine, options);
-      const seconds = (performance.now() - t0) / 1000;
+      let seconds = (performance.now() - t0) / 1000;
       fill(results, ...report(r, seconds));
+      if (inWorker.checked) {
+        await pool?.close();
+        pool = undefined;
+        const w = await runInWorker({ quick: m.quick, items: m.items }, (done, total, label) => {
+          progress.max = total;
+          progress.value = done;
+          status.textContent = `Web Worker: ${done} / ${total}: ${label}`;
+        });
+        seconds = (performance.now() - t0) / 1000;
+        results.append(...workerComparison(r, w));
+      }
       status.textContent = `Done: ${r.results.length} results in ${seconds.toFixed(1)} s.`;
       root.dataset.state = "done";
     } catch (e) {
@@ -93,9 +160,10 @@ export function mountBench(root: HTMLElement): void {
 
   fill(root,
     h("h2", { id: "bench-h" }, "Benchmark"),
-    h("p", { class: "lede" }, "PDX conversions in WASM (SIMD batch, scalar batch, one call per item) against pure-JS forms (bigint, and 32-bit number halves), with and without compression, timed by benchmark.js in this tab. The two-thread rows run on Web Workers that share the engine's memory."),
+    h("p", { class: "lede" }, "PDX conversions in WASM (SIMD batch, scalar batch, one call per item) against pure-JS forms (bigint, and 32-bit number halves), with and without compression, timed round robin in this tab. The two-thread rows run on Web Workers that share the engine's memory; afterwards the one-thread rows run again in a Web Worker, shown beside this page's and Node's."),
     h("div", { class: "controls" }, mode.wrap,
-      h("label", { class: "check" }, threads, " two-thread rows (Web Workers)")),
+      h("label", { class: "check" }, threads, " two-thread rows (Web Workers)"),
+      h("label", { class: "check" }, inWorker, " then the one-thread rows in a Web Worker")),
     h("div", { class: "controls" }, start, progress),
     status, results);
 }

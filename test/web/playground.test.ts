@@ -178,19 +178,29 @@ describe("playground in Chromium", () => {
     });
   });
 
-  test("benchmark: the PDX suite runs to completion in the page (quick, with Web Workers)", async () => {
+  test("benchmark: the PDX suite runs to completion in the page (quick, with Web Workers), then its one-thread rows in a Web Worker", async () => {
     await withShot("bench", async () => {
       await page.selectOption("[data-testid=bench-mode]", "quick");
       await page.click("[data-testid=bench-run]");
-      await page.locator("#bench[data-state=done], #bench[data-state=failed]").waitFor({ timeout: 120_000 });
+      await page.locator("#bench[data-state=done], #bench[data-state=failed]").waitFor({ timeout: 240_000 });
       expect(await page.textContent("[data-testid=bench-status]")).toMatch(/^Done/);
       const rows = await page.locator("[data-testid=bench-table] tbody tr").allTextContents();
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.some((r) => r.includes("wasm-simd") && /\b2\b/.test(r))).toBe(true); // two-thread rows ran
       await expect(page.locator("[data-testid=bench-chart] svg").count()).resolves.toBe(1);
+      // the worker's one-thread pfn_to_pdx rows: every quick map, scheme and impl, each with
+      // the page's number, the worker's and (for every row Node's README run has) Node's
+      const cells = await page.locator("[data-testid=bench-worker-table] tbody tr").evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+      const quick = ["arm-fvp none", "arm-fvp mask", "arm-fvp offset", "intel-gnr-4s none", "intel-gnr-4s offset"];
+      const impls = ["wasm-simd", "wasm-batch", "wasm-call", "js-bigint", "js-number"];
+      expect(cells.map((c) => c.slice(0, 3).join(" ")).sort()).toEqual(quick.flatMap((m) => impls.map((i) => `${m} ${i}`)).sort());
+      for (const [, , , main, worker, node] of cells) {
+        for (const x of [main, worker, node]) expect(Number(x)).toBeGreaterThan(0);
+      }
       await shot("bench", "#bench");
     });
-  }, 150_000);
+  }, 300_000);
 
   test("on a phone-sized screen nothing is wider than the screen", async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
