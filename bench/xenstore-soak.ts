@@ -22,23 +22,19 @@
  * charge, peak RSS, and RSS after the attack's connections are gone.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { textTable } from "../src/report/table.js";
-import { MsgType } from "../src/xenstore/constants.js";
-import { encodeMessage, joinStrings } from "../src/xenstore/codec.js";
-import { connectInProcess } from "../src/xenstore/inprocess-transport.js";
-import { newEventDrops, type EventDrops } from "../src/xenstore/output-queue.js";
-import { EventChannel, RingPage } from "../src/xenstore/ring.js";
-import { RingGuest } from "../src/xenstore/ring-guest.js";
-import { RingTransport } from "../src/xenstore/ring-transport.js";
-import { XenstoreServer } from "../src/xenstore/server.js";
-import { UnixSocketTransport } from "../src/xenstore/socket-transport.js";
-import { machineInfo } from "./machine.js";
+import { xenstore } from "../src/index.js";
+import { UnixSocketTransport } from "../src/node.js";
+import { machineInfo, type MachineInfo } from "./machine.js";
 import { round } from "./stats.js";
+
+const { EventChannel, MsgType, RingGuest, RingPage, RingTransport, XenstoreServer, connectInProcess, encodeMessage, joinStrings } = xenstore;
+type EventDrops = xenstore.EventDrops;
+type RingGuest = xenstore.RingGuest;
 
 export interface SoakRow extends EventDrops {
   attack: string;
@@ -220,11 +216,20 @@ async function slowReaders(socketPath: string, ms: number): Promise<number> {
 export interface XenstoreSoakOptions {
   /** Total run time in seconds, shared by the attacks. */
   seconds: number;
-  /** Where the JSON report goes. */
-  jsonPath: string;
+  /** Called after each attack. */
+  onProgress?: (done: number, total: number, attack: string) => void;
 }
 
-export async function runXenstoreSoak({ seconds: total, jsonPath: out }: XenstoreSoakOptions): Promise<number> {
+export interface SoakReport {
+  suite: "xenstore-soak";
+  machine: MachineInfo;
+  /** RSS and JS memory before the first attack. */
+  before: { rss_mib: number; js_mib: number };
+  quotas: { memory: number | undefined; soft_memory: number | undefined; event_timeout_ms: number };
+  rows: SoakRow[];
+}
+
+export async function runXenstoreSoak({ seconds: total, onProgress }: XenstoreSoakOptions): Promise<SoakReport> {
   const slice = (total * 1000) / 9; // six attacks; the stale one also waits out its timeout
   const gc = collector();
   const rss = new RssSampler();
@@ -235,7 +240,7 @@ export async function runXenstoreSoak({ seconds: total, jsonPath: out }: Xenstor
   await bed.dom0.write("/big", "v".repeat(4000));
   const rows: SoakRow[] = [];
   gc();
-  console.log(`before the attacks: RSS ${round(rss.sample() / MIB, 1)} MiB, JS ${jsMib()} MiB`);
+  const before = { rss_mib: round(rss.sample() / MIB, 1), js_mib: jsMib() };
   const attacks: Array<[string, () => Promise<number>, number[]]> = [
     ["flood-same", () => floodAttack(bed, slice, false), [5]],
     ["flood-new", () => floodAttack(bed, slice, true), [15]],
@@ -246,7 +251,7 @@ export async function runXenstoreSoak({ seconds: total, jsonPath: out }: Xenstor
   ];
   try {
     for (const [attack, run, victims] of attacks) {
-      const before = { ...bed.server.drops };
+      const dropsBefore = { ...bed.server.drops };
       bed.maxDomainBytes = 0;
       gc();
       rss.reset();
@@ -261,12 +266,13 @@ export async function runXenstoreSoak({ seconds: total, jsonPath: out }: Xenstor
         await sleep(100);
         gc();
       }
-      const drops = newEventDrops();
-      for (const k of Object.keys(drops) as Array<keyof EventDrops>) drops[k] = bed.server.drops[k] - before[k];
+      const drops = { ...dropsBefore };
+      for (const k of Object.keys(drops) as Array<keyof EventDrops>) drops[k] = bed.server.drops[k] - dropsBefore[k];
       rows.push({
         attack, seconds: round(seconds, 2), requests, ...drops, max_domain_bytes: bed.maxDomainBytes,
         peak_rss_mib: round(peak / MIB, 1), rss_after_mib: round(rss.sample() / MIB, 1), js_after_mib: jsMib(),
       });
+      onProgress?.(rows.length, attacks.length, attack);
     }
   } finally {
     rss.stop();
@@ -274,16 +280,8 @@ export async function runXenstoreSoak({ seconds: total, jsonPath: out }: Xenstor
     await bed.close();
     await rm(dir, { recursive: true, force: true });
   }
-  console.log(textTable(
-    ["attack", "seconds", "attacker requests", "dup dropped", "timed out", "over quota", "over-long", "over 1 MiB unsent", "max domain KiB", "peak RSS MiB", "RSS after MiB", "JS after MiB"],
-    rows.map((r) => [r.attack, r.seconds, r.requests, r.duplicate, r.timeout, r.memory, r.overlong, r.backlog,
-      round(r.max_domain_bytes / 1024, 1), r.peak_rss_mib, r.rss_after_mib, r.js_after_mib].map(String)),
-  ));
   const quotas = { memory: bed.server.quotas.get("memory"), soft_memory: bed.server.quotas.get("soft-memory"), event_timeout_ms: SOAK_EVENT_TIMEOUT_MS };
-  await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, JSON.stringify({ machine: await machineInfo(), quotas, rows }, null, 2) + "\n");
-  console.log(`JSON written to ${out}`);
-  return 0;
+  return { suite: "xenstore-soak", machine: await machineInfo(), before, quotas, rows };
 }
 
 function jsMib(): number {

@@ -15,17 +15,18 @@
  * Node server on net.Socket can beat here).
  */
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { textTable } from "../src/report/table.js";
-import { connectUnix, type SocketClient } from "../src/xenstore/socket-client.js";
-import type { XsClient } from "../src/xenstore/client.js";
+import { join } from "node:path";
+import type { xenstore } from "../src/index.js";
+import { connectUnix, type SocketClient } from "../src/node.js";
 import { startCPeer } from "./xenstore-c-peer.js";
 import { quantile, round } from "./stats.js";
 import { startXenmmServer } from "./xenstore.js";
-import { machineInfo } from "./machine.js";
+import { machineInfo, type MachineInfo } from "./machine.js";
 import { pinToCpu } from "./cpu-affinity.js";
+
+type XsClient = xenstore.XsClient;
 
 /** One measured operation: `prepare` (untimed), then `run` (timed). */
 interface Operation {
@@ -131,13 +132,28 @@ export interface XenstoreVsCOptions {
   quick: boolean;
   /** Alternating rounds per server. */
   rounds: number;
-  /** Where the JSON report goes. */
-  jsonPath: string;
+  /** Called after each round. */
+  onProgress?: (done: number, total: number) => void;
   /** The one CPU the client and every server run on (bench/cpu-affinity.ts), or null to leave them unpinned. */
   cpu: number | null;
 }
 
-export async function runXenstoreVsC({ quick, rounds, jsonPath, cpu }: XenstoreVsCOptions): Promise<number> {
+export interface XenstoreVsCReport {
+  suite: "xenstore-vs-c";
+  machine: MachineInfo;
+  quick: boolean;
+  rounds: number;
+  per_round: number;
+  /** The CPU everything ran on, or null (then `cpu_unpinned_reason` says why). */
+  cpu: number | null;
+  cpu_unpinned_reason?: string;
+  geomean: number;
+  node_floor_read_p50_us: number;
+  node_floor_ratio: number;
+  rows: VsCRow[];
+}
+
+export async function runXenstoreVsC({ quick, rounds, cpu, onProgress }: XenstoreVsCOptions): Promise<XenstoreVsCReport> {
   const perRound = quick ? 100 : 300;
   // Before any server starts, so each inherits the pin.
   const pin = cpu === null ? { cpu: null, reason: "--cpu none", restore() {} } : pinToCpu(cpu);
@@ -169,7 +185,7 @@ export async function runXenstoreVsC({ quick, rounds, jsonPath, cpu }: XenstoreV
         }
       }
       floor.push(...await sample(floorClient, OPERATIONS[0]!, 0, perRound));
-      process.stderr.write(`  round ${r + 1}/${rounds} done\n`);
+      onProgress?.(r + 1, rounds);
     }
   } finally {
     await Promise.all(clients.map((c) => c.close()));
@@ -186,17 +202,8 @@ export async function runXenstoreVsC({ quick, rounds, jsonPath, cpu }: XenstoreV
   const geomean = round(Math.exp(rows.reduce((a, r) => a + Math.log(r.ratio), 0) / rows.length), 3);
   const floorP50 = round(median(floor), 1);
   const floorRatio = round(floorP50 / rows[0]!.c_p50_us, 3);
-  const machine = await machineInfo();
-  console.log(`xenmm xenstored vs C xenstored 4.17, unix socket, ${rounds} alternating rounds × ${perRound} per operation — ${machine.cpu}, ${machine.cores} cores, ${machine.runtime}, ${machine.date.slice(0, 10)}`);
-  console.log(textTable(
-    ["operation", "xenmm p50 µs", "C p50 µs", "xenmm / C"],
-    [...rows.map((r) => [r.operation, r.xenmm_p50_us.toFixed(1), r.c_p50_us.toFixed(1), `${r.ratio.toFixed(2)}×`]), ["geomean", "", "", `${geomean.toFixed(2)}×`]],
-  ));
-  console.log(pin.cpu === null ? `unpinned (${pin.reason}): cross-CPU wake-ups are timed too` : `client and all three servers pinned to CPU ${pin.cpu} (--cpu none leaves them unpinned)`);
-  console.log(`Node floor (a server that only answers OK): read 1 B ${floorP50.toFixed(1)} µs = ${floorRatio.toFixed(2)}× C`);
-  console.log(`target: geomean ≤ 1.00× C (${geomean <= 1 ? "met" : "missed"})`);
-  await mkdir(dirname(jsonPath), { recursive: true });
-  await writeFile(jsonPath, JSON.stringify({ suite: "xenstore-vs-c", machine, quick, rounds, per_round: perRound, cpu: pin.cpu, ...(pin.cpu === null ? { cpu_unpinned_reason: pin.reason } : {}), geomean, node_floor_read_p50_us: floorP50, node_floor_ratio: floorRatio, rows }, null, 2) + "\n");
-  console.log(`results written to ${jsonPath}`);
-  return 0;
+  return {
+    suite: "xenstore-vs-c", machine: await machineInfo(), quick, rounds, per_round: perRound, cpu: pin.cpu,
+    ...(pin.cpu === null ? { cpu_unpinned_reason: pin.reason } : {}), geomean, node_floor_read_p50_us: floorP50, node_floor_ratio: floorRatio, rows,
+  };
 }

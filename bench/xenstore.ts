@@ -10,16 +10,16 @@
  * Targets (issue 5): median read ≤ 30 µs (C xenstored 4.17 here), ≥ 50,000 ops/s at 64.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { textTable } from "../src/report/table.js";
-import { percentile } from "../src/vmevent/sim/stats.js";
-import { connectUnix, type SocketClient } from "../src/xenstore/socket-client.js";
-import type { XsClient } from "../src/xenstore/client.js";
-import { machineInfo } from "./machine.js";
-import { round } from "./stats.js";
+import type { xenstore } from "../src/index.js";
+import { connectUnix, type SocketClient } from "../src/node.js";
+import { machineInfo, type MachineInfo } from "./machine.js";
+import { quantile, round } from "./stats.js";
+
+type XsClient = xenstore.XsClient;
 
 export interface XsBenchResult {
   name: string;
@@ -114,10 +114,9 @@ async function measure(name: string, clients: SocketClient[], mix: Mix, seconds:
     }
   }));
   const elapsed = (performance.now() - t0) / 1000;
-  const sorted = Float64Array.from(latencies).sort();
   return {
     name, connections: clients.length, requests, seconds: round(elapsed, 3),
-    ops_per_s: Math.round(requests / elapsed), p50_us: round(percentile(sorted, 50), 1), p99_us: round(percentile(sorted, 99), 1),
+    ops_per_s: Math.round(requests / elapsed), p50_us: round(quantile(latencies, 0.5), 1), p99_us: round(quantile(latencies, 0.99), 1),
   };
 }
 
@@ -125,11 +124,21 @@ async function measure(name: string, clients: SocketClient[], mix: Mix, seconds:
 export interface XenstoreBenchOptions {
   /** 0.3 s per mix instead of 2 s. */
   quick: boolean;
-  /** Where the JSON report goes. */
-  jsonPath: string;
+  /** Called after each mix. */
+  onProgress?: (done: number, total: number, label: string) => void;
 }
 
-export async function runXenstoreBench({ quick, jsonPath }: XenstoreBenchOptions): Promise<number> {
+export interface XenstoreBenchReport {
+  suite: "xenstore";
+  machine: MachineInfo;
+  quick: boolean;
+  results: XsBenchResult[];
+  targets: { read_p50_us: number; read_p50_met: boolean; read_64_ops_per_s: number; best_64_ops_per_s: number; best_64_met: boolean };
+}
+
+const CONNECTIONS = [1, 64];
+
+export async function runXenstoreBench({ quick, onProgress }: XenstoreBenchOptions): Promise<XenstoreBenchReport> {
   const seconds = quick ? 0.3 : 2;
   const dir = await mkdtemp(join(tmpdir(), "xenmm-bench-"));
   const socket = join(dir, "socket");
@@ -140,12 +149,11 @@ export async function runXenstoreBench({ quick, jsonPath }: XenstoreBenchOptions
     await setup.client.write("/bench/key", "value");
     for (let k = 0; k < 20; k++) await setup.client.write(`/bench/dir/child-${k}`, "");
     await setup.close();
-    for (const n of [1, 64]) {
+    for (const n of CONNECTIONS) {
       const clients = await Promise.all(Array.from({ length: n }, () => connectUnix(socket)));
       for (const mix of MIXES) {
-        const r = await measure(`${mix}`, clients, mix, seconds);
-        results.push(r);
-        process.stderr.write(`  ${mix} × ${n}: ${r.ops_per_s} req/s, p50 ${r.p50_us} µs\n`);
+        results.push(await measure(`${mix}`, clients, mix, seconds));
+        onProgress?.(results.length, CONNECTIONS.length * MIXES.length, `${mix} × ${n}`);
       }
       await Promise.all(clients.map((c) => c.close()));
     }
@@ -154,18 +162,11 @@ export async function runXenstoreBench({ quick, jsonPath }: XenstoreBenchOptions
     await new Promise((r) => server.once("exit", r));
     await rm(dir, { recursive: true, force: true });
   }
-  const machine = await machineInfo();
-  console.log(`xenmm xenstored over a unix socket — ${machine.cpu}, ${machine.cores} cores, ${machine.runtime}`);
-  console.log(textTable(
-    ["mix", "connections", "requests", "req/s", "p50 µs", "p99 µs"],
-    results.map((r) => [r.name, String(r.connections), String(r.requests), String(r.ops_per_s), String(r.p50_us), String(r.p99_us)]),
-  ));
-  const read1 = results.find((r) => r.name === "read" && r.connections === 1)!;
+  const find = (name: string, connections: number) => results.find((r) => r.name === name && r.connections === connections)!;
   const best64 = Math.max(...results.filter((r) => r.connections === 64).map((r) => r.ops_per_s));
-  console.log(`targets: median read ${read1.p50_us} µs (≤ 30: ${read1.p50_us <= 30 ? "met" : "missed"}); ` +
-    `64-connection read ${results.find((r) => r.name === "read" && r.connections === 64)!.ops_per_s} req/s, best ${best64} (≥ 50,000: ${best64 >= 50_000 ? "met" : "missed"})`);
-  await mkdir(dirname(jsonPath), { recursive: true });
-  await writeFile(jsonPath, JSON.stringify({ suite: "xenstore", machine, quick, results }, null, 2) + "\n");
-  console.log(`results written to ${jsonPath}`);
-  return 0;
+  const read1 = find("read", 1).p50_us;
+  return {
+    suite: "xenstore", machine: await machineInfo(), quick, results,
+    targets: { read_p50_us: read1, read_p50_met: read1 <= 30, read_64_ops_per_s: find("read", 64).ops_per_s, best_64_ops_per_s: best64, best_64_met: best64 >= 50_000 },
+  };
 }

@@ -13,5 +13,7 @@ export { DESIGNS, INTERFACES, InterfaceLog, type Component, type Design, type In
 export { Toolstack } from "./toolstack.js";
 export { WATCH_EVENT_TIMEOUT_MS, type EventDrops } from "./output-queue.js";
 export { MsgType, msgTypeName, type XsErrno } from "./constants.js";
+export { encodeMessage, joinStrings, MessageFramer, type Message } from "./codec.js";
+export { RingGuest } from "./ring-guest.js";
 export { RingPage, EventChannel } from "./ring.js";
 export { RingTransport, type GuestRing } from "./ring-transport.js";
