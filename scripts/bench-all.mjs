@@ -1,11 +1,11 @@
-// `npm run bench`: every benchmark suite in turn (PDX, vm_event rings, xenstored), each
+// `npm run bench`: every benchmark suite in turn (PDX, vm_event rings, xenstored and its soak), each
 // printing its table and writing its JSON under out/. `--quick` is passed to each.
 import { spawnSync } from "node:child_process";
 
 const cli = new URL("../dist/src/cli/main.js", import.meta.url).pathname;
 const quick = process.argv.includes("--quick") ? ["--quick"] : [];
 // The PDX suite also times native C by default; without a compiler it lists those rows as skipped.
-for (const suite of [["bench"], ["ring", "bench"], ["xenstored", "bench"]]) {
+for (const suite of [["bench"], ["ring", "bench"], ["xenstored", "bench"], ["xenstored", "soak"]]) {
   console.log(`\n== xenmm ${suite.join(" ")} ${quick.join(" ")}`);
   const { status } = spawnSync(process.execPath, [cli, ...suite, ...quick], { stdio: "inherit" });
   if (status !== 0) process.exit(status ?? 1);
