@@ -18,8 +18,9 @@
  * Producers write one message per call, as events arrive. The xenmm producer publishes
  * prod_idx every eighth of its ring and before it waits (its publishEvery option), as its
  * consumer returns slots every eighth (releaseEvery); ringbuf.js's push publishes on every
- * call, which its API does not let a caller defer. So the same rounds also run the xenmm ring
- * publishing on every event (`publish_each`), to show what that option is worth.
+ * call. So the same rounds also run two controls in which both sides publish equally often:
+ * the xenmm ring publishing on every event (`publish_each`), and ringbuf.js pushing the same
+ * groups, each message built in place in a group buffer, one push per group (`grouped_push`).
  */
 import { RingBuffer } from "ringbuf.js";
 import { REQUEST_BYTES } from "../src/vmevent/abi.js";
@@ -133,9 +134,10 @@ export const RATIO_TARGETS: Record<string, number> = { "400B": 2, "64B": 1.5 };
 const groupOf = (nrSlots: number) => Math.max(1, nrSlots / 8);
 
 /**
- * One payload size: one producer and one consumer thread hold all three rings and run them
- * batch by batch, alternating the order in each round, so all see the same two cores and the
- * same machine weather. A round is a batch of each; its ratio is what is compared.
+ * One payload size: one producer and one consumer thread hold all four rings (xenmm and
+ * ringbuf.js, each also in its control form) and run them batch by batch, alternating the
+ * order in each round, so all see the same two cores and the same machine weather. A round
+ * is a batch of each; its ratios are what is compared.
  */
 async function throughputRounds(host: RoleHost, payloadBytes: number, pages: number, rounds: number, warmups: number, perBatch: number):
     Promise<{ rows: ThroughputRow[]; threads: RingBenchReport["threads"] }> {

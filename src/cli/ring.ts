@@ -278,7 +278,7 @@ async function bench(argv: string[]): Promise<number> {
   console.log(`\nSame two worker threads for all rings, ${st.rounds} rounds of ${st.messages_per_batch} messages each after ${st.warmup_rounds} warm-up rounds, alternating the order; ` +
     `timed inside the workers. Both rings: the same waits (${st.wait.replace(/^both rings: /, "")}) and the same bulk consumer. ` +
     `xenmm publishes prod_idx and returns slots every ${Object.entries(st.publish_every).map(([k, v]) => `${v} (${k})`).join(", ")} entries; ` +
-    `"publish each" is the same ring publishing on every event. "±%" is half the interquartile range of the per-round ratios.`);
+    `"publish each" is the same ring publishing on every event; "vs grouped push" is against ringbuf.js pushing those same groups in one call each. "±%" is half the interquartile range of the per-round ratios.`);
   const ratioRow = (k: string, r: RatioSpread, target: string, met: string) =>
     [k, `${r.median.toFixed(2)}×`, `${r.median_ci95[0].toFixed(2)}–${r.median_ci95[1].toFixed(2)}`, r.spread_pct.toFixed(1), r.p25.toFixed(2), r.p75.toFixed(2), r.min.toFixed(2), r.max.toFixed(2), String(r.rounds), target, met];
   console.log(textTable(["xenmm / ringbuf.js", "median", "median 95% CI", "±% (IQR/2)", "p25", "p75", "min", "max", "rounds", "target", "met"], [
