@@ -57,6 +57,38 @@ describe("async ring, drop-newest", () => {
   });
 });
 
+describe("async ring, payload copies", () => {
+  it("delivers full-size and short events intact at every payload size (word loop, kept slot view, fresh subarray)", () => {
+    for (const payloadBytes of [16, 64, 68, 100, 128, 400]) {
+      const region = AsyncRingRegion.create(2, "drop", payloadBytes);
+      const producer = new AsyncRingProducer(region, "drop", { publishEvery: 3 });
+      const consumer = new AsyncRingConsumer(region, "drop", { releaseEvery: 2 });
+      const n = region.geometry.nrSlots;
+      const sent: Uint8Array[] = [];
+      const got: Uint8Array[] = [];
+      const out = new Uint8Array(payloadBytes);
+      const bulk = new Uint8Array(n * payloadBytes);
+      const lengths = new Uint32Array(n);
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < n; i++) {
+          const len = i % 5 === 4 ? Math.max(1, payloadBytes >> 1) : payloadBytes; // every fifth event is short
+          const e = Uint8Array.from({ length: len }, (_, b) => (round * 131 + i * 7 + b) & 0xff);
+          expect(producer.write(e)).toBe(true);
+          sent.push(e);
+        }
+        producer.flush();
+        if (round === 1) {
+          const k = consumer.readBatch(bulk, Infinity, lengths);
+          for (let j = 0; j < k; j++) got.push(bulk.slice(j * payloadBytes, j * payloadBytes + lengths[j]));
+        } else {
+          for (let len; (len = consumer.read(out)) >= 0; ) got.push(out.slice(0, len));
+        }
+      }
+      expect(got).toEqual(sent);
+    }
+  });
+});
+
 describe("async ring, producer publishing in groups (publishEvery)", () => {
   it("makes entries visible every publishEvery writes and at flush(), not before", () => {
     const { region, producer, consumer } = setup("drop", 1, 1, 4);
