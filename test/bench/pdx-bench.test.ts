@@ -3,7 +3,7 @@
  * js-number baseline equals the bigint reference bit for bit, ratios and targets are
  * computed from the rows given, and the CLI writes the JSON shape of issue 3.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -164,5 +164,19 @@ describe("xenmm bench --verify", () => {
       "pdx_to_pfn/wasm-simd/2", "maddr_to_directmapoff/wasm-simd/1", "mfn_valid/wasm-batch/1", "page_to_mfn/js-bigint/1", "mfn_to_page+get_page (random)/wasm-batch/1"])
       expect(kinds).toContain(k);
     expect(Object.keys(report.results[0])).toEqual(["workload", "map", "scheme", "impl", "threads", "ns_per_op", "ops_per_s", "rme", "samples"]);
+  });
+});
+
+describe("xenmm bench --compare", () => {
+  it("refuses a file that is not a bench JSON before running anything", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xenmm-bench-"));
+    const notBench = join(dir, "other.json");
+    writeFileSync(notBench, JSON.stringify({ results: [] }));
+    const missing = await xenmm("bench", "--quick", "--compare", join(dir, "missing.json"));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--compare .*missing\.json: not a xenmm bench JSON/);
+    const other = await xenmm("bench", "--quick", "--compare", notBench);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/not a xenmm bench JSON \(no ratios array\)/);
   });
 });
