@@ -22,6 +22,31 @@ export interface Trap {
   done?: boolean;
 }
 
+/**
+ * The consumer thread's wake-up, the same in both designs: a notification while it sleeps
+ * queues one wake-up at the current time (later ones merge into it, as an event channel's
+ * pending bit does); a busy consumer finds new work itself when it finishes (its final check).
+ */
+export class ConsumerWake {
+  /** The consumer is serving an event. */
+  busy = false;
+  private queued = false;
+
+  constructor(private readonly queueWake: () => void) {}
+
+  notify(): void {
+    if (this.busy || this.queued) return;
+    this.queued = true;
+    this.queueWake();
+  }
+
+  /** The queued wake-up arrived: start serving, unless the consumer already is. */
+  woken(startNext: () => void): void {
+    this.queued = false;
+    if (!this.busy) startNext();
+  }
+}
+
 export class SimCore<E> {
   now = 0;
   readonly endUs: number;

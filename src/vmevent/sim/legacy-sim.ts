@@ -9,7 +9,7 @@ import { answer, readTag } from "../request.js";
 import { ringSlots } from "../ring-layout.js";
 import { BackRing, FrontRing, SharedRingRegion } from "../shared-ring.js";
 import type { SimConfig, SimRun } from "./config.js";
-import { SimCore } from "./core.js";
+import { ConsumerWake, SimCore } from "./core.js";
 
 type LegacyEvent =
   | { kind: "trap"; vcpu: number; generation: number }
@@ -25,8 +25,7 @@ export function simulateLegacy(config: SimConfig): SimRun {
   const request = core.newEntry();
   const inService = core.newEntry();
   const response = core.newEntry();
-  let consumerBusy = false;
-  let wakeQueued = false;
+  const consumer = new ConsumerWake(() => core.queue.push(core.now, { kind: "consumer-wake" }));
   let unpushedResponses = 0;
   let asyncPuts = 0;
   /** Ring slots each vCPU's requests hold (put, response not yet taken by Xen). */
@@ -34,12 +33,7 @@ export function simulateLegacy(config: SimConfig): SimRun {
   let maxHeldAtWaitqueue = 0;
 
   const model = new LegacyVmEvent(config.vcpus, new FrontRing(region), {
-    notifyConsumer: () => {
-      if (!consumerBusy && !wakeQueued) {
-        wakeQueued = true;
-        core.queue.push(core.now, { kind: "consumer-wake" });
-      }
-    },
+    notifyConsumer: () => consumer.notify(),
     stateChanged: (vcpu, from, to) => {
       core.move(from, to);
       if (to === "running") core.scheduleTrap(vcpu);
@@ -70,7 +64,7 @@ export function simulateLegacy(config: SimConfig): SimRun {
 
   const startNext = () => {
     if (back.takeRequest(inService)) {
-      consumerBusy = true;
+      consumer.busy = true;
       core.queue.push(core.now + core.serviceTime(), { kind: "service-done", tag: readTag(inService) });
       return;
     }
@@ -78,7 +72,7 @@ export function simulateLegacy(config: SimConfig): SimRun {
       pushResponses();
       if (back.unconsumedRequests() > 0) return startNext();
     }
-    consumerBusy = false;
+    consumer.busy = false;
     if (back.finalCheckForRequests()) startNext();
   };
 
@@ -96,8 +90,7 @@ export function simulateLegacy(config: SimConfig): SimRun {
         return;
       }
       case "consumer-wake":
-        wakeQueued = false;
-        if (!consumerBusy) startNext();
+        consumer.woken(startNext);
         return;
       case "service-done":
         answer(inService, response);

@@ -12,7 +12,7 @@ import { answer, readTag } from "../request.js";
 import { SyncSlotRegion, SyncSlotsConsumer, SyncSlotsXen } from "../sync-slots.js";
 import type { SimConfig, SimRun } from "./config.js";
 import { AgentScheduler } from "./agent-policy.js";
-import { SimCore } from "./core.js";
+import { ConsumerWake, SimCore } from "./core.js";
 
 type NewEvent =
   | { kind: "trap"; vcpu: number; generation: number }
@@ -39,18 +39,14 @@ export function simulateNew(config: SimConfig): SimRun {
   const xenCopy = core.newEntry();
   const syncQueue: number[] = [];
   const scheduler = new AgentScheduler(config.agentPolicy);
-  let consumerBusy = false;
-  let wakeQueued = false;
+  const consumer = new ConsumerWake(() => core.queue.push(core.now, { kind: "consumer-wake" }));
   let notifications = 0;
   let asyncInService = -1;
 
   const send = (port: number) => {
     toAgent.send(port);
     notifications++;
-    if (!consumerBusy && !wakeQueued) {
-      wakeQueued = true;
-      core.queue.push(core.now, { kind: "consumer-wake" });
-    }
+    consumer.notify();
   };
 
   const startNext = () => {
@@ -62,14 +58,14 @@ export function simulateNew(config: SimConfig): SimRun {
         const seq = agent.takeRequest(vcpu, inService);
         if (seq === 0) continue; // spurious notification
         scheduler.served("sync");
-        consumerBusy = true;
+        consumer.busy = true;
         core.queue.push(core.now + core.serviceTime(), { kind: "sync-done", vcpu, seq, tag: readTag(inService) });
         return;
       }
       // The async entry is copied out (and its slot released) before it is processed.
       if (pick === "async" && reader.read(inService) >= 0) {
         scheduler.served("async");
-        consumerBusy = true;
+        consumer.busy = true;
         asyncInService = readTag(inService);
         core.queue.push(core.now + core.serviceTime(), { kind: "async-done", tag: asyncInService });
         return;
@@ -78,7 +74,7 @@ export function simulateNew(config: SimConfig): SimRun {
       if (pick === "async" && syncQueue.length > 0) continue;
       break;
     }
-    consumerBusy = false;
+    consumer.busy = false;
     if (reader.finalCheck()) startNext();
   };
 
@@ -114,9 +110,9 @@ export function simulateNew(config: SimConfig): SimRun {
         core.scheduleTrap(e.vcpu);
         return;
       }
+      // Deliberately alike in shape to legacy-sim.ts's wake and service-done cases: the same wake-up, then each design's own ring rules.
       case "consumer-wake":
-        wakeQueued = false;
-        if (!consumerBusy) startNext();
+        consumer.woken(startNext);
         return;
       case "sync-done":
         answer(inService, response);
