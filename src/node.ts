@@ -5,3 +5,4 @@
 export { NodeWorkerPool } from "./engine/node-pool.js";
 export { UnixSocketTransport } from "./xenstore/socket-transport.js";
 export { connectUnix, type SocketClient } from "./xenstore/socket-client.js";
+export { startRoles as startNodeRoles } from "./vmevent/workers/node-host.js";

@@ -1,6 +1,6 @@
 /**
  * vm_event rings, public surface (runtime-neutral: nothing here imports Node). The Node
- * worker_threads host is separate: "./workers/node-host.js".
+ * worker_threads host of the roles is separate: `startNodeRoles` in xenmm/node.
  */
 export * from "./abi.js";
 export { RingCorruptionError, IllegalTransitionError } from "./errors.js";
@@ -33,4 +33,5 @@ export { sizeAsyncRing, ringSizes, sizeTable, sizeChart, type SizeAnswer, type S
 export { runHazards, hazardTable, hazardHtml, type HazardRow, type HazardReport, type HazardName, type StartRoles } from "./hazards/hazards.js";
 export { GuestP2m, type P2mResult } from "./hazards/guest-p2m.js";
 export { roleGroup, type RoleGroup } from "./workers/role-group.js";
-export { runRole, type RoleSpec, type RoleResult } from "./workers/roles.js";
+export { runRole, type RoleSpec, type RoleResult, type ThreadPlacement } from "./workers/roles.js";
+export { newControl, CONTROL, CONTROL_WORDS } from "./workers/control.js";

@@ -22,10 +22,10 @@ import { SRING_FIELD, SRING_HEADER_BYTES, ringBytes } from "./ring-layout.js";
 const I32 = Int32Array.BYTES_PER_ELEMENT;
 const u32 = (v: number) => v >>> 0;
 
-/** The shared memory of one ring plus its geometry, cached privately by each side. */
 /** 1 GiB: more than any ring (Xen's largest proposals are 128 pages), less than an allocation failure. */
 const MAX_REGION_BYTES = 1 << 30;
 
+/** The shared memory of one ring plus its geometry, cached privately by each side. */
 export class SharedRingRegion {
   readonly header: Int32Array;
   readonly entries: Uint8Array;
