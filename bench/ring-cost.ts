@@ -5,10 +5,10 @@
  * (Node's process.cpuUsage), wall time otherwise (the browser). Rounds alternate the rings.
  */
 import { RingBuffer } from "ringbuf.js";
-import { AsyncRingRegion } from "../src/vmevent/async-ring.js";
-import { AsyncRingConsumer } from "../src/vmevent/async-consumer.js";
-import { AsyncRingProducer } from "../src/vmevent/async-producer.js";
+import { vmevent } from "../src/index.js";
 import { spreadOf, type RatioSpread } from "./spread.js";
+
+const { AsyncRingConsumer, AsyncRingProducer, AsyncRingRegion } = vmevent;
 
 export interface CostRow {
   payload_bytes: number;

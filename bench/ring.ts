@@ -1,7 +1,8 @@
 /**
  * vm_event ring benchmarks (issue 4 §7, issue 12 §4), runner-agnostic: the worker host is
- * passed in (Node: src/vmevent/workers/node-host.ts; the playground: src/web/ring-workers.ts,
- * run from a worker, since the batch wait blocks).
+ * passed in (Node: xenmm/node's startNodeRoles; the playground: src/web/ring-workers.ts, run
+ * from a worker, since the batch wait blocks). Built on the public API only (xenmm's
+ * `vmevent`); it returns a report, and `xenmm ring bench` (src/cli/ring-bench.ts) prints it.
  *
  *  - async ring throughput between two workers, 400-byte and 64-byte events, side by side
  *    with ringbuf.js moving the same messages through the same number of payload bytes;
@@ -23,21 +24,20 @@
  * groups, each message built in place in a group buffer, one push per group (`grouped_push`).
  */
 import { RingBuffer } from "ringbuf.js";
-import { REQUEST_BYTES } from "../src/vmevent/abi.js";
-import { AsyncRingRegion } from "../src/vmevent/async-ring.js";
-import { EventChannelSet, SPIN_THEN_BLOCK, BLOCKING, type WaitStrategy } from "../src/vmevent/event-channel.js";
-import { SyncSlotRegion } from "../src/vmevent/sync-slots.js";
-import { newControl } from "../src/vmevent/workers/control.js";
-import type { RoleGroup } from "../src/vmevent/workers/role-group.js";
-import type { RoleResult, RoleSpec, ThreadPlacement } from "../src/vmevent/workers/roles.js";
+import { vmevent } from "../src/index.js";
 import type { BenchResult } from "./harness.js";
 import { machineInfo, type MachineInfo } from "./machine.js";
-import { percentile } from "../src/vmevent/sim/stats.js";
 import { ringCost, type CostRow } from "./ring-cost.js";
 import { spreadOf, type RatioSpread } from "./spread.js";
+import { quantile } from "./stats.js";
 
+const { AsyncRingRegion, BLOCKING, EventChannelSet, newControl, REQUEST_BYTES, SPIN_THEN_BLOCK, SyncSlotRegion } = vmevent;
+type RoleResult = vmevent.RoleResult;
+type WaitStrategy = vmevent.WaitStrategy;
+
+/** Where the roles run: xenmm/node's startNodeRoles (worker_threads), or Web Workers (src/web/ring-workers.ts). */
 export interface RoleHost {
-  startRoles(specs: RoleSpec[], batchMembers: number): RoleGroup;
+  startRoles: vmevent.StartRoles;
 }
 
 export interface RingBenchOptions {
@@ -46,7 +46,8 @@ export interface RingBenchOptions {
   rounds?: number;
   /** Async ring pages for the throughput cases. */
   pages?: number;
-  onCase?: (name: string) => void;
+  /** Called as each case starts: `done` cases of `total` finished so far, and the one starting. */
+  onProgress?: (done: number, total: number, label: string) => void;
   /** Versions to record, e.g. { "ringbuf.js": "0.4.0" }. */
   versions?: Record<string, string>;
 }
@@ -102,7 +103,7 @@ export interface RingBenchReport {
    */
   machine_load?: { wall_s: number; others_cpu_s: number; steal_s: number };
   /** Per throughput case, where each worker thread was allowed to run (Node on Linux pins them; null where unknown). */
-  threads: Array<{ payload_bytes: number; role: string } & ThreadPlacement>;
+  threads: Array<{ payload_bytes: number; role: string } & vmevent.ThreadPlacement>;
   /** Issue 4 §7 targets, as measured in this run (speed is never asserted in tests). */
   targets: {
     throughput_at_least_ringbuf: Record<string, boolean>;
@@ -228,11 +229,11 @@ async function syncCase(host: RoleHost, strategy: WaitStrategy, quick: boolean):
   } finally {
     results = await group.finish();
   }
-  const samples = Float64Array.from(results[0].roundTripsUs ?? []).sort();
+  const samples = results[0].roundTripsUs ?? [];
   const ns = spreadOf(perTrip);
   return {
     name: `sync round trip (${name})`, ns_per_op: ns.median, ops_per_s: 1e9 / ns.median, rme: ns.spread_pct, samples: batches,
-    strategy: name, p50_us: percentile(samples, 50), p99_us: percentile(samples, 99), round_trips_timed: samples.length,
+    strategy: name, p50_us: quantile(samples, 0.5), p99_us: quantile(samples, 0.99), round_trips_timed: samples.length,
   };
 }
 
@@ -282,8 +283,13 @@ export async function runRingBench(host: RoleHost, options: RingBenchOptions = {
   const groupedPush: RingBenchReport["grouped_push"] = { throughput: [], ratio_spread: {} };
   const threads: RingBenchReport["threads"] = [];
   const groups: Record<string, number> = {};
+  const strategies = [SPIN_THEN_BLOCK, BLOCKING];
+  // Cases: both rings per payload, the one-thread cost per payload, the sync round trip per wait strategy.
+  const cases = 2 * PAYLOADS.length + strategies.length;
+  let started = 0;
+  const starting = (label: string) => options.onProgress?.(started++, cases, label);
   for (const payload of PAYLOADS) {
-    options.onCase?.(`both rings, ${payload} B, ${rounds} rounds`);
+    starting(`both rings, ${payload} B, ${rounds} rounds`);
     const { rows, threads: placed } = await throughputRounds(host, payload, pages, rounds, warmups, perBatch);
     all.push(...rows);
     threads.push(...placed);
@@ -302,12 +308,12 @@ export async function runRingBench(host: RoleHost, options: RingBenchOptions = {
     wait: "both rings: spin up to 50 µs, then poll every 20 µs (pollUntil)",
   };
   const cost = PAYLOADS.map((payload) => {
-    options.onCase?.(`one-thread cost, ${payload} B`);
+    starting(`one-thread cost, ${payload} B`);
     return ringCost(payload, pages, quick ? 4 : 16, quick ? 20 : 100);
   });
   const sync: SyncRow[] = [];
-  for (const strategy of [SPIN_THEN_BLOCK, BLOCKING]) {
-    options.onCase?.(`sync round trip ${strategy.spins > 0 ? "spin-then-block" : "block"}`);
+  for (const strategy of strategies) {
+    starting(`sync round trip ${strategy.spins > 0 ? "spin-then-block" : "block"}`);
     sync.push(await syncCase(host, strategy, quick));
   }
   const targets = {

@@ -1,4 +1,6 @@
 /** How per-round measurements of one run spread: the median and the quartiles (ring benchmarks). */
+import { quantile } from "./stats.js";
+
 export interface RatioSpread {
   median: number;
   p25: number;
@@ -13,12 +15,6 @@ export interface RatioSpread {
    */
   median_ci95: [number, number];
   rounds: number;
-}
-
-function quantile(sorted: number[], q: number): number {
-  const at = (sorted.length - 1) * q;
-  const lo = Math.floor(at);
-  return sorted[lo] + (sorted[Math.ceil(at)] - sorted[lo]) * (at - lo);
 }
 
 export function spreadOf(values: number[]): RatioSpread {

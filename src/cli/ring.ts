@@ -5,11 +5,9 @@
  *   ring size   the smallest async ring keeping losses under a target (issue 12)
  *   ring slots  slot counts from the ABI sizes, and the legacy thresholds
  *   ring hazards  the GFN-based ring's hazards against the redesign (issue 12)
- *   ring bench  two-worker benchmarks: async ring vs ringbuf.js, sync round trip
+ *   ring bench  two-worker benchmarks: async ring vs ringbuf.js, sync round trip (ring-bench.ts)
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { UsageError } from "../errors.js";
-import { dirname } from "node:path";
 import { MAX_ASYNC_PAGES, MIN_ASYNC_PAGES, type LossPolicy } from "../vmevent/async-ring.js";
 import { DEFAULT_VCPU_LIST, DESIGNS, SIM_DEFAULTS, type Design, type SimConfig, type SimRun } from "../vmevent/sim/config.js";
 import { sweep } from "../vmevent/sim/simulate.js";
@@ -25,25 +23,14 @@ import { slotTables } from "../vmevent/slot-table.js";
 import { runTable, sweepCharts, sweepHtml, THRESHOLD_HEADER, thresholdRow } from "../vmevent/sweep-report.js";
 import { thresholds } from "../vmevent/thresholds.js";
 import { textTable } from "../report/table.js";
-import { choiceFlag, dispatch, intFlag, intListFlag, numberFlag, parseCommand } from "./args.js";
+import { choiceFlag, dispatch, intFlag, intListFlag, numberFlag, parseCommand, stringFlags } from "./args.js";
+import { writeOutputFile } from "./output-file.js";
 import type { Verb } from "./verb.js";
 import { startProgress } from "./progress.js";
-import type { RatioSpread } from "../../bench/spread.js";
 
 const SIM_OPTIONS = {
-  design: { type: "string" },
-  vcpus: { type: "string" },
-  pages: { type: "string" },
-  policy: { type: "string" },
-  "sync-rate": { type: "string" },
-  "async-rate": { type: "string" },
-  "service-us": { type: "string" },
-  "service-dist": { type: "string" },
-  notify: { type: "string" },
-  "agent-policy": { type: "string" },
-  scenario: { type: "string" },
-  "duration-ms": { type: "string" },
-  seed: { type: "string" },
+  ...stringFlags("design", "vcpus", "pages", "policy", "sync-rate", "async-rate", "service-us", "service-dist", "notify",
+    "agent-policy", "scenario", "duration-ms", "seed"),
   json: { type: "boolean" },
 } as const;
 
@@ -164,11 +151,6 @@ async function sim(argv: string[]): Promise<number> {
   return print(values.json ? simJson(runs) : simText(s, runs));
 }
 
-async function writeOut(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, text);
-}
-
 async function sweepVerb(argv: string[]): Promise<number> {
   const options = { ...SIM_OPTIONS, html: { type: "string" }, "svg-dir": { type: "string" } } as const;
   const { values } = parseCommand(argv, options, USAGE.sweep, 0);
@@ -176,12 +158,12 @@ async function sweepVerb(argv: string[]): Promise<number> {
   const runs = sweepWithProgress("ring sweep", s);
   if (values.html) {
     const notes = [onsetReport(runs, s.base.pages, s.vcpus), lossLimitReport(lossLimits(runs))];
-    await writeOut(values.html, sweepHtml(runs, thresholds(s.base.pages), describe(s), notes));
+    writeOutputFile(values.html, sweepHtml(runs, thresholds(s.base.pages), describe(s), notes));
     console.error(`wrote ${values.html}`);
   }
   if (values["svg-dir"]) {
     const charts = Object.entries(sweepCharts(runs));
-    for (const [name, svg] of charts) await writeOut(`${values["svg-dir"]}/ring-${name}.svg`, svg);
+    for (const [name, svg] of charts) writeOutputFile(`${values["svg-dir"]}/ring-${name}.svg`, svg);
     console.error(`wrote ${charts.length} charts to ${values["svg-dir"]}`);
   }
   return print(values.json ? simJson(runs) : simText(s, runs));
@@ -196,11 +178,11 @@ async function size(argv: string[]): Promise<number> {
   const { pages: _pages, ...load } = s.base;
   const answers = s.vcpus.map((v) => sizeAsyncRing(load, v, target));
   if (values.html) {
-    await writeOut(values.html, htmlPage("vm_event async ring sizing", [`<p class="mono">${escapeXml(describe(s))}; target: lose under ${target * 100} %</p>`, ...sizeHtmlSections(answers)]));
+    writeOutputFile(values.html, htmlPage("vm_event async ring sizing", [`<p class="mono">${escapeXml(describe(s))}; target: lose under ${target * 100} %</p>`, ...sizeHtmlSections(answers)]));
     console.error(`wrote ${values.html}`);
   }
   if (values.svg) {
-    await writeOut(values.svg, sizeChart(answers));
+    writeOutputFile(values.svg, sizeChart(answers));
     console.error(`wrote ${values.svg}`);
   }
   if (values.json) return print(JSON.stringify({ target_loss_fraction: target, scenario: s.scenario, load, sizes: answers }, null, 2));
@@ -211,8 +193,8 @@ async function hazards(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, { events: { type: "string" }, seed: { type: "string" }, json: { type: "boolean" } } as const, USAGE.hazards, 0);
   const events = intFlag("events", values.events, 20_000, 1, 10_000_000);
   const seed = intFlag("seed", values.seed, 1, 0, 0xffffffff);
-  const { startRoles } = await import("../vmevent/workers/node-host.js");
-  const report = await runHazards((specs, members) => startRoles(specs, members), { events, seed });
+  const { startNodeRoles } = await import("../node.js");
+  const report = await runHazards((specs, members) => startNodeRoles(specs, members), { events, seed });
   return print(values.json ? JSON.stringify(report, null, 2) : hazardTable(report));
 }
 
@@ -239,66 +221,9 @@ async function slots(argv: string[]): Promise<number> {
   return print(out.join("\n"));
 }
 
-async function ringbufVersion(): Promise<string> {
-  try {
-    const entry = import.meta.resolve("ringbuf.js");
-    const pkg = JSON.parse(await readFile(new URL("../package.json", entry), "utf8")) as { version: string };
-    return pkg.version;
-  } catch {
-    return "unknown";
-  }
-}
-
 async function bench(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, { quick: { type: "boolean" }, json: { type: "string" } } as const, USAGE.bench, 0);
-  const file = values.json ?? "out/bench-ring.json";
-  const { runRingBench } = await import("../../bench/ring.js");
-  const { startRoles } = await import("../vmevent/workers/node-host.js");
-  // Each benchmark role on its own CPU (Linux, taskset): the pair never shares a core.
-  const report = await runRingBench({ startRoles: (specs, members) => startRoles(specs, members, { pinToCpus: true }) }, {
-    quick: values.quick ?? false,
-    versions: { "ringbuf.js": await ringbufVersion(), node: process.version },
-    onCase: (name) => console.error(`  running ${name} …`),
-  });
-  const m = report.machine;
-  console.log(`${m.cpu} × ${m.cores}, ${m.runtime}, ${m.platform}; ringbuf.js ${report.versions["ringbuf.js"]}`);
-  if (report.load_average) console.log(`load average (1, 5, 15 min): ${report.load_average.start.join(" ")} at the start, ${report.load_average.end.join(" ")} at the end`);
-  const ml = report.machine_load;
-  if (ml) console.log(`during the ${ml.wall_s} s run, other processes used ${ml.others_cpu_s} CPU-s of ${(ml.wall_s * m.cores).toFixed(1)} and the hypervisor stole ${ml.steal_s} s`);
-  console.log("");
-  console.log(textTable(["async ring (2 workers)", "payload", "ring msgs", "msgs/s", "MB/s", "ns/msg", "±%"], report.throughput.map((t) => [
-    t.impl, `${t.payload_bytes} B`, String(t.ring_messages), t.ops_per_s.toFixed(0), (t.bytes_per_s / 1e6).toFixed(0), t.ns_per_op.toFixed(1), t.rme.toFixed(1),
-  ])));
-  const st = report.settings;
-  for (const payload of [...new Set(report.threads.map((t) => t.payload_bytes))]) {
-    const placed = report.threads.filter((t) => t.payload_bytes === payload)
-      .map((t) => `${t.role} → ${t.requested_cpu === null ? "unpinned" : `CPU ${t.requested_cpu}`} (allowed ${t.cpus_allowed ?? "unknown"})`);
-    console.log(`${payload} B pinned: ${placed.join(", ")}`);
-  }
-  console.log(`\nSame two worker threads for all rings, ${st.rounds} rounds of ${st.messages_per_batch} messages each after ${st.warmup_rounds} warm-up rounds, alternating the order; ` +
-    `timed inside the workers. Both rings: the same waits (${st.wait.replace(/^both rings: /, "")}) and the same bulk consumer. ` +
-    `xenmm publishes prod_idx and returns slots every ${Object.entries(st.publish_every).map(([k, v]) => `${v} (${k})`).join(", ")} entries; ` +
-    `"publish each" is the same ring publishing on every event; "vs grouped push" is against ringbuf.js pushing those same groups in one call each. "±%" is half the interquartile range of the per-round ratios.`);
-  const ratioRow = (k: string, r: RatioSpread, target: string, met: string) =>
-    [k, `${r.median.toFixed(2)}×`, `${r.median_ci95[0].toFixed(2)}–${r.median_ci95[1].toFixed(2)}`, r.spread_pct.toFixed(1), r.p25.toFixed(2), r.p75.toFixed(2), r.min.toFixed(2), r.max.toFixed(2), String(r.rounds), target, met];
-  console.log(textTable(["xenmm / ringbuf.js", "median", "median 95% CI", "±% (IQR/2)", "p25", "p75", "min", "max", "rounds", "target", "met"], [
-    ...Object.entries(report.ratio_spread).map(([k, r]) => {
-      const t = report.targets.ratio_at_least[k];
-      return ratioRow(k, r, `≥ ${t.target}×`, t.met ? "yes" : "no");
-    }),
-    ...Object.entries(report.publish_each.ratio_spread).map(([k, r]) => ratioRow(`${k}, publish each`, r, "", "")),
-    ...Object.entries(report.grouped_push.ratio_spread).map(([k, r]) => ratioRow(`${k}, vs grouped push`, r, "", "")),
-  ]));
-  console.log(`\nOne thread doing both sides (no scheduling timed; ${report.one_thread_cost[0]?.clock ?? "cpu"} time): ns per message, produce + consume.`);
-  console.log(textTable(["payload", "xenmm ns", "ringbuf.js ns", "ringbuf.js / xenmm", "±% (IQR/2)", "min", "max", "rounds"],
-    report.one_thread_cost.map((c) => [`${c.payload_bytes} B`, c.xenmm_ns.toFixed(1), c.ringbuf_ns.toFixed(1), `${c.ratio.median.toFixed(2)}×`, c.ratio.spread_pct.toFixed(1), c.ratio.min.toFixed(2), c.ratio.max.toFixed(2), String(c.ratio.rounds)])));
-  console.log("");
-  console.log(textTable(["sync round trip (2 workers)", "p50 µs", "p99 µs", "mean µs", "timed"], report.sync_round_trip.map((s) => [
-    s.strategy, s.p50_us.toFixed(2), s.p99_us.toFixed(2), (s.ns_per_op / 1000).toFixed(2), String(s.round_trips_timed),
-  ])));
-  await writeOut(file, JSON.stringify(report, null, 2) + "\n");
-  console.error(`wrote ${file}`);
-  return 0;
+  const { ringBench } = await import("./ring-bench.js");
+  return ringBench(argv, USAGE.bench);
 }
 
 function print(text: string): number {

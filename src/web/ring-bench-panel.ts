@@ -40,7 +40,7 @@ export function mountRingBench(root: HTMLElement): void {
     const finish = () => { worker.terminate(); button.disabled = false; root.dataset.ringReady = "true"; };
     worker.onmessage = (e: MessageEvent<RingBenchReply>) => {
       const m = e.data;
-      if (m.kind === "case") { status.textContent = `running ${m.name}…`; return; }
+      if (m.kind === "case") { status.textContent = `running ${m.name}… (${m.done} of ${m.total} done)`; return; }
       if (m.kind === "error") { status.textContent = `error: ${m.error}`; root.dataset.ringError = m.error; finish(); return; }
       status.textContent = "done";
       fill(out, ...results(m.report, m.ms));

@@ -6,7 +6,7 @@ import { runRingBench, type RingBenchReport } from "../../bench/ring.js";
 import { startWebRoles } from "./ring-workers.js";
 
 export interface RingBenchRequest { quick: boolean }
-export type RingBenchReply = { kind: "case"; name: string } | { kind: "done"; report: RingBenchReport; ms: number } | { kind: "error"; error: string };
+export type RingBenchReply = { kind: "case"; name: string; done: number; total: number } | { kind: "done"; report: RingBenchReport; ms: number } | { kind: "error"; error: string };
 
 const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<RingBenchRequest>) => void) | null; postMessage(m: RingBenchReply): void };
 
@@ -15,7 +15,7 @@ scope.onmessage = async (e) => {
     const t0 = performance.now();
     const report = await runRingBench({ startRoles: startWebRoles }, {
       quick: e.data.quick,
-      onCase: (name) => scope.postMessage({ kind: "case", name }),
+      onProgress: (done, total, name) => scope.postMessage({ kind: "case", name, done, total }),
     });
     scope.postMessage({ kind: "done", report, ms: performance.now() - t0 });
   } catch (err) {
