@@ -12,7 +12,8 @@ import { numberKernel } from "../../bench/js-number.js";
 import { runCases } from "../../bench/harness.js";
 import { roundRobin, roundRobinSession } from "../../bench/round-robin.js";
 import type { PdxBenchReport, PdxBenchResult } from "../../bench/pdx.js";
-import { agreement, checkTargets, copyCeiling, quotedRatios, ratioRows, ratios } from "../../bench/summary.js";
+import { agreement, checkTargets, copyCeiling, quietRatio, quotedRatios, ratioRows, ratios } from "../../bench/summary.js";
+import { ratioSpread } from "../../bench/stats.js";
 import { toPfnRanges } from "../../src/pdx/params.js";
 import { pdxToPfn, pfnToPdx } from "../../src/pdx/reference.js";
 import { compressionSetup } from "../../src/pdx/setup.js";
@@ -67,6 +68,17 @@ describe("ratios and targets come from the rows of one run", () => {
     expect(r.get(mask)!.vsNone).toEqual({ median: 1.5, low: 1.5, high: 1.5 });
     expect(r.get(simd)!.vsNative).toEqual({ median: 0.5, low: 0.5, high: 0.5 });
     expect(r.get(mask)!.vsNative).toBeUndefined();
+  });
+  it("round-by-round ratios use the quieter half of the rounds: the rounds other work slowed are left out", () => {
+    // three quiet rounds at 0.5×, three in which a burst slowed both rows (the faster one more)
+    const a = [1, 1, 1, 3, 3, 3], b = [2, 2, 2, 2.5, 2.5, 2.5];
+    expect(quietRatio(a, b)).toEqual({ median: 0.5, low: 0.5, high: 0.5 });
+    expect(ratioSpread(a, b).median).toBeCloseTo(0.85, 10); // all rounds
+    const none = row({ scheme: "none", samples: b }), mask = row({ scheme: "mask", samples: a });
+    expect(ratios([none, mask]).get(mask)!.vsNone).toEqual({ median: 0.5, low: 0.5, high: 0.5 });
+    // fewer than 4 rounds, or rows not sampled in the same rounds: as ratioSpread
+    expect(quietRatio([1, 3, 2], [2, 2, 2])).toEqual(ratioSpread([1, 3, 2], [2, 2, 2]));
+    expect(quietRatio([1, 1, 1, 1, 9], [2, 2])).toEqual({ median: 0.5, low: 0.5, high: 0.5 });
   });
   it("two runs agree on the quoted ratios (scheme/none of wasm-simd and native-c, wasm-simd vs native-c) within ±10 %", () => {
     const rows = (f: number) => [
