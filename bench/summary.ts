@@ -42,9 +42,10 @@ export interface Ratios {
  * quieter half of the rounds: those in which the two samples together took at most their
  * median time. Other work on the machine only ever adds time, and it slows the
  * memory-bound copy more than the kernels with work per item, so the rounds it hit say
- * least about the kernels. Over nine pairs of consecutive quick runs this kept 0–4 more of
- * the 44 quoted ratios within ±10 % than all rounds did in eight, 2 fewer in one (README
- * "Ratios from one run to the next"). Rows not sampled in the same rounds: ratioSpread.
+ * least about the kernels. Over ten pairs of consecutive quick runs this kept 2–4 more of
+ * the 44 quoted ratios within ±10 % than all rounds did in six, as many in two, 2 fewer in
+ * two (README "Ratios from one run to the next"). Rows not sampled in the same rounds:
+ * ratioSpread.
  */
 export function quietRatio(a: readonly number[], b: readonly number[]): Spread {
   if (a.length !== b.length || a.length < 4) return ratioSpread(a, b);
