@@ -8,8 +8,6 @@ import { RingBuffer } from "ringbuf.js";
 import { vmevent } from "../src/index.js";
 import { spreadOf, type RatioSpread } from "./spread.js";
 
-const { AsyncRingConsumer, AsyncRingProducer, AsyncRingRegion } = vmevent;
-
 export interface CostRow {
   payload_bytes: number;
   clock: "cpu" | "wall";
@@ -29,11 +27,11 @@ function clock(): Clock {
 }
 
 export function ringCost(payloadBytes: number, pages: number, rounds: number, fillsPerRound: number): CostRow {
-  const region = AsyncRingRegion.create(pages, "drop", payloadBytes);
+  const region = vmevent.AsyncRingRegion.create(pages, "drop", payloadBytes);
   const n = region.geometry.nrSlots;
   // The same publish and release groups as the two-thread benchmark (bench/ring.ts).
-  const producer = new AsyncRingProducer(region, "drop", { publishEvery: Math.max(1, n / 8) });
-  const consumer = new AsyncRingConsumer(region, "drop", { releaseEvery: Math.max(1, n / 8) });
+  const producer = new vmevent.AsyncRingProducer(region, "drop", { publishEvery: Math.max(1, n / 8) });
+  const consumer = new vmevent.AsyncRingConsumer(region, "drop", { releaseEvery: Math.max(1, n / 8) });
   const bulk = new Uint8Array(n * payloadBytes);
   const rb = new RingBuffer(RingBuffer.getStorageForCapacity(n * payloadBytes, Uint8Array as never), Uint8Array as never);
   const popped = new Uint8Array(rb.capacity());
