@@ -5,12 +5,9 @@
  * overlaps another. Linear parsing shows as a flat MB/s column; the `×1MB` column is the
  * throughput at each size over that at 1 MB.
  *
- * `node dist/bench/parse.js [--quick] [--json FILE]` (run by `npm run bench`); prints a
- * table and writes JSON (default out/bench-parse.json).
+ * `xenmm bench --parse [--quick] [--json FILE]` (run by `npm run bench`) prints the rows
+ * and writes the JSON (default out/bench-parse.json).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseMemoryMap } from "../src/index.js";
 import { machineInfo } from "./machine.js";
 
@@ -80,27 +77,3 @@ export async function runParseBench(options: { quick?: boolean; formats?: string
   }
   return { machine: await machineInfo(), sizes, rows };
 }
-
-function pad(cells: string[], widths: number[]): string {
-  return cells.map((c, i) => (i < 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-}
-
-const human = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(b >= 1e7 ? 0 : 1)} MB` : `${(b / 1e3).toFixed(b >= 1e4 ? 0 : 1)} KB`);
-
-async function main(argv: string[]): Promise<void> {
-  const quick = argv.includes("--quick");
-  const jsonAt = argv.indexOf("--json");
-  const jsonPath = resolve(jsonAt >= 0 && argv[jsonAt + 1] ? argv[jsonAt + 1] : "out/bench-parse.json");
-  const widths = [14, 9, 9, 6, 12, 9, 7];
-  console.log(pad(["format", "input", "ranges", "runs", "ms/parse", "MB/s", "×1MB"], widths));
-  const report = await runParseBench({
-    quick,
-    onRow: (r) => console.log(pad([r.format, human(r.bytes), String(r.ranges), String(r.runs), (r.seconds_per_parse * 1e3).toFixed(3), r.mb_per_s.toFixed(1), r.vs_1mb === null ? "" : r.vs_1mb.toFixed(2)], widths)),
-  });
-  console.log(`${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.runtime}; ×1MB near 1.0 at every size = time linear in input size`);
-  mkdirSync(dirname(jsonPath), { recursive: true });
-  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`JSON: ${jsonPath}`);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main(process.argv.slice(2));

@@ -4,13 +4,13 @@
  * native C (when a compiler is found), in one run on this machine; prints a table and the
  * targets, writes JSON (and HTML).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runPdxBench, type PdxBenchReport } from "../../bench/pdx.js";
 import { buildLine, machineInfo } from "../../bench/machine.js";
 import { nodeNativeToolchain } from "../../bench/native-runner.js";
 import { runOffsetKernels } from "../../bench/offset-kernels.js";
+import { runParseBench, type ParseBenchRow } from "../../bench/parse.js";
 import { TIMING } from "../../bench/round-robin.js";
 import type { Spread } from "../../bench/stats.js";
 import { agreement, copyCeiling, PDX_BENCH_DEFAULTS, ratios, targetsTable, workloadSeries } from "../../bench/summary.js";
@@ -21,10 +21,11 @@ import { barChart, escapeXml } from "../report/svg.js";
 import { textTable } from "../report/table.js";
 import { UsageError } from "../errors.js";
 import { intFlag, parseCommand } from "./args.js";
+import { writeOutputFile as write } from "./output-file.js";
 import type { Verb } from "./verb.js";
 import { startProgress } from "./progress.js";
 
-const USAGE = `usage: xenmm bench [--quick] [--no-native] [--offset-kernels] [--json FILE] [--html FILE] [--items N] [--threads N] [--compare FILE]
+const USAGE = `usage: xenmm bench [--quick] [--no-native] [--offset-kernels | --parse] [--json FILE] [--html FILE] [--items N] [--threads N] [--compare FILE]
   --quick      short timings and only the 1 GiB frame table (under a minute here)
   --json FILE  results as JSON (default out/bench-pdx.json)
   --html FILE  a self-contained page with a chart per workload
@@ -36,6 +37,9 @@ const USAGE = `usage: xenmm bench [--quick] [--no-native] [--offset-kernels] [--
                under skipped with the reason (--native, the former opt-in, is accepted)
   --offset-kernels  instead, time each offset kernel (lanes, select, the engine's choice)
                against the flat copy for 1–8 RAM regions (JSON: out/bench-offset-kernels.json)
+  --parse      instead, time parseMemoryMap for every map format at 1 KB–100 MB (1 MB with
+               --quick): MB/s per size, linear parsing shows as a flat column (JSON:
+               out/bench-parse.json)
   --compare FILE  also print how many ratios the README quotes agree within ±10 % with
                an earlier run's JSON (e.g. two consecutive --quick runs)
   --verify     run every case once, check its output against the bigint reference, time nothing`;
@@ -96,11 +100,21 @@ function compareWith(path: string, earlier: Pick<PdxBenchReport, "ratios">, repo
     (worst ? ` (worst: ${worst.name} ${num(worst.a)} → ${num(worst.b)}, ${num(worst.diff * 100, 0)} %)` : "");
 }
 
-function write(path: string, text: string): string {
-  const full = resolve(path);
-  mkdirSync(dirname(full), { recursive: true });
-  writeFileSync(full, text);
-  return full;
+const human = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(b >= 1e7 ? 0 : 1)} MB` : `${(b / 1e3).toFixed(b >= 1e4 ? 0 : 1)} KB`);
+
+/** `--parse`: each row printed as it is measured (the 100 MB inputs take a while). */
+async function parseBench(quick: boolean, json: string | undefined): Promise<number> {
+  const widths = [14, 9, 9, 6, 12, 9, 7];
+  const line = (cells: string[]) => cells.map((c, i) => (i < 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  console.log(line(["format", "input", "ranges", "runs", "ms/parse", "MB/s", "×1MB"]));
+  const report = await runParseBench({
+    quick,
+    onRow: (r: ParseBenchRow) => console.log(line([r.format, human(r.bytes), String(r.ranges), String(r.runs), (r.seconds_per_parse * 1e3).toFixed(3), num(r.mb_per_s, 1), num(r.vs_1mb ?? undefined)])),
+  });
+  const m = report.machine;
+  console.log(`${m.cpu}, ${m.cores} cores, ${m.runtime}; ×1MB near 1.0 at every size = time linear in input size`);
+  console.error(`JSON: ${write(json ?? "out/bench-parse.json", `${JSON.stringify(report, null, 2)}\n`)}`);
+  return 0;
 }
 
 export const verb: Verb = {
@@ -109,8 +123,10 @@ export const verb: Verb = {
     const { values } = parseCommand(argv, {
       quick: { type: "boolean" }, json: { type: "string" }, html: { type: "string" }, items: { type: "string" },
       threads: { type: "string" }, compare: { type: "string" }, verify: { type: "boolean" }, native: { type: "boolean" }, "no-native": { type: "boolean" },
-      "offset-kernels": { type: "boolean" },
+      "offset-kernels": { type: "boolean" }, parse: { type: "boolean" },
     }, USAGE, 0);
+    if (values.parse && values["offset-kernels"]) throw new UsageError("--parse and --offset-kernels are two different runs: pick one");
+    if (values.parse) return parseBench(!!values.quick, values.json);
     if (values.native && values["no-native"]) throw new UsageError("--native and --no-native contradict each other");
     const items = intFlag("items", values.items, PDX_BENCH_DEFAULTS.items, 1024, 16_000_000);
     const threads = intFlag("threads", values.threads, PDX_BENCH_DEFAULTS.threads, 1, 16);

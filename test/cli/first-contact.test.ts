@@ -37,6 +37,8 @@ describe("refused input: one line, exit 2", () => {
     [["xenstored", "sim", "stray"], "unexpected argument 'stray' (see xenmm xenstored --help)"],
     [["xenstored", "bench", "stray"], "unexpected argument 'stray' (see xenmm xenstored --help)"],
     [["xenstored", "bench-vs-c", "stray"], "unexpected argument 'stray' (see xenmm xenstored --help)"],
+    [["xenstored", "bench-vs-c", "--cpu", "99999"], /^xenmm: --cpu: '99999' is outside 0\.\.\d+\n$/],
+    [["bench", "--parse", "--offset-kernels"], "--parse and --offset-kernels are two different runs: pick one"],
     [["ring", "sweep", "--vcpus", Array.from({ length: 1025 }, (_, i) => i + 1).join(",")], "--vcpus: 1025 entries; at most 1024"],
     [["ring", "sim", "--desgn", "new"], "unknown flag '--desgn'; did you mean --design? (see xenmm ring sim --help)"],
     [["ring", "sim", "--policy", "toString"], "--policy: 'toString' is not one of drop, overwrite"],
