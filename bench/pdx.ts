@@ -17,10 +17,9 @@
  * schemes and implementations compare samples taken side by side.
  */
 import {
-  catalogueEntry, catalogueMap, EngineCapacityError, makeMemoryMap, platformMfnValid, reference as ref,
+  catalogueEntry, catalogueMap, EngineCapacityError, makeMemoryMap, platformMfnValid, reference as ref, SeededRandom,
   type ArchName, type Conversion, type Engine, type EnginePool, type MemoryMap, type Pdx, type SchemeName, type WorkerTask,
 } from "../src/index.js";
-import { SeededRandom } from "../src/vmevent/sim/prng.js";
 import { numberKernel } from "./js-number.js";
 import { machineInfo, type MachineInfo } from "./machine.js";
 import { NATIVE_BUILDS, type NativeImpl, type NativeToolchain } from "./native.js";

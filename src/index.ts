@@ -29,6 +29,7 @@ export * as reference from "./pdx/reference.js";
 export { hex } from "./pdx/bits.js";
 
 export { XenmmError, UsageError, InvalidArgumentError } from "./errors.js";
+export { SeededRandom } from "./prng.js";
 export type { U64Input } from "./u64.js";
 export * as vmevent from "./vmevent/index.js";
 export * as xenstore from "./xenstore/index.js";

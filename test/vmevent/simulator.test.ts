@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SIM_DEFAULTS, type SimConfig } from "../../src/vmevent/sim/config.js";
 import { EventQueue } from "../../src/vmevent/sim/event-queue.js";
-import { SeededRandom } from "../../src/vmevent/sim/prng.js";
+import { SeededRandom } from "../../src/prng.js";
 import { simulate, sweep } from "../../src/vmevent/sim/simulate.js";
 import { percentile } from "../../src/vmevent/sim/stats.js";
 

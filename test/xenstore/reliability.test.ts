@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MsgType } from "../../src/xenstore/constants.js";
 import { bytes, encodeMessage, text } from "../../src/xenstore/codec.js";
-import { SeededRandom } from "../../src/vmevent/sim/prng.js";
+import { SeededRandom } from "../../src/prng.js";
 import { startServer, type Running } from "./helpers.js";
 
 let xs: Running;

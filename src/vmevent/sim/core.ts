@@ -10,7 +10,7 @@ import { REQUEST_BYTES, VM_EVENT_FLAG, VM_EVENT_INTERFACE_VERSION, VM_EVENT_REAS
 import { newEntry, writeHeader, writeTag } from "../request.js";
 import type { SimConfig, SimRun } from "./config.js";
 import { EventQueue } from "./event-queue.js";
-import { SeededRandom } from "./prng.js";
+import { SeededRandom } from "../../prng.js";
 import { LatencyRecorder, StateClock, type VcpuState } from "./stats.js";
 
 export interface Trap {

@@ -7,7 +7,7 @@
  *  - guest-balloon:   per batch, one balloon-driver action on the guest p2m window.
  */
 import { GuestP2m } from "../hazards/guest-p2m.js";
-import { SeededRandom } from "../sim/prng.js";
+import { SeededRandom } from "../../prng.js";
 import { batchLoop, CONTROL } from "./control.js";
 import type { RoleCommon } from "./roles.js";
 
