@@ -3,8 +3,6 @@
  * catalogue on its own arch — the scheme Xen picks, its hole or table, PDX span and
  * frame-table size for none/mask/offset — as a terminal table and an HTML page.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { resolveArch } from "../arch.js";
 import { CATALOGUE, catalogueMap } from "../catalogue.js";
 import { corpusSources } from "../corpus/survey.js";
@@ -18,6 +16,7 @@ import { htmlPage, htmlTable } from "../report/html.js";
 import { barChart, escapeXml } from "../report/svg.js";
 import { textTable } from "../report/table.js";
 import { parseCommand } from "./args.js";
+import { writeOutputFile } from "./output-file.js";
 import type { Verb } from "./verb.js";
 
 const USAGE = "usage: xenmm report [--html FILE] [--json]\nWrites the HTML report to out/xenmm-report.html unless --html names another path.";
@@ -84,10 +83,7 @@ export const verb: Verb = {
     } else {
       console.log(textTable(HEADER, rows(all)));
     }
-    const path = resolve(values.html ?? "out/xenmm-report.html");
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, html(all));
-    console.error(`HTML report: ${path}`);
+    console.error(`HTML report: ${writeOutputFile(values.html ?? "out/xenmm-report.html", html(all))}`);
     // The report ends with the real-host survey's answer (xenmm survey has the details).
     if (!values.json) console.log(`\nReal hosts (xenmm survey): ${runSurvey(corpusSources()).answer}`);
     return 0;

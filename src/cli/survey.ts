@@ -3,8 +3,8 @@
  * log in the files and directories given (the embedded real-host corpus when none),
  * each on its own arch; per-arch aggregates and the answer they support (issue 10 §3).
  */
-import { mkdirSync, readdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readdirSync, realpathSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { corpusSources } from "../corpus/survey.js";
 import { runSurvey, surveyJson, type Survey, type SurveySource } from "../pdx/survey.js";
 import { archTable, machineTable, savingSeries, surveyCsv } from "../pdx/survey-tables.js";
@@ -12,6 +12,7 @@ import { htmlPage, htmlTable } from "../report/html.js";
 import { escapeXml, lineChart } from "../report/svg.js";
 import { textTable } from "../report/table.js";
 import { parseCommand } from "./args.js";
+import { writeOutputFile } from "./output-file.js";
 import type { Verb } from "./verb.js";
 import { isMemmapDir, loadMap } from "./map-input.js";
 
@@ -64,10 +65,7 @@ function html(s: Survey): string {
 }
 
 function write(path: string, text: string): void {
-  const full = resolve(path);
-  mkdirSync(dirname(full), { recursive: true });
-  writeFileSync(full, text);
-  console.error(`wrote ${full}`);
+  console.error(`wrote ${writeOutputFile(path, text)}`);
 }
 
 export const verb: Verb = {

@@ -8,6 +8,7 @@ import { startProgress } from "./progress.js";
 import type { StormParams, StormRun } from "../xenstore/release-storm.js";
 import { DESIGNS, type Design } from "../xenstore/interfaces.js";
 import { LOG_LEVELS, type LogLevel } from "../xenstore/log-levels.js";
+import { writeOutputFile } from "./output-file.js";
 import type { Verb } from "./verb.js";
 
 const USAGE = `usage:
@@ -136,8 +137,8 @@ async function runSim(argv: string[]): Promise<number> {
     progress.update(done, total, `deaths, run ${i + 1}/${params.length} (${p.design}, ${p.domains} domains)`)));
   progress.finish(`${runs.length} run${runs.length === 1 ? "" : "s"} on the ${engine} engine, up to ${Math.max(...params.map((p) => p.domains))} domains`);
   if (sweep) {
-    if (values.html !== undefined) await writeFileMkdir(values.html, report.sweepPage(runs, queryCostUs));
-    if (values.svg !== undefined) await writeFileMkdir(values.svg, report.queriesChart(runs));
+    if (values.html !== undefined) writeOutputFile(values.html, report.sweepPage(runs, queryCostUs));
+    if (values.svg !== undefined) writeOutputFile(values.svg, report.queriesChart(runs));
   }
   if (values.json) {
     console.log(JSON.stringify({ runs }));
@@ -149,9 +150,3 @@ async function runSim(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function writeFileMkdir(file: string, content: string): Promise<void> {
-  const { mkdir, writeFile } = await import("node:fs/promises");
-  const { dirname } = await import("node:path");
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, content);
-}
