@@ -10,7 +10,7 @@ import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { XenmmError } from "../src/errors.js";
+import { XenmmError } from "../src/index.js";
 
 const execFileP = promisify(execFile);
 
