@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { spreadOf } from "../../bench/spread.js";
 import { ringCost } from "../../bench/ring-cost.js";
@@ -20,18 +19,5 @@ describe("ring benchmark statistics", () => {
     expect(c.ratio.rounds).toBe(4);
     expect(c.xenmm_ns).toBeGreaterThan(0);
     expect(c.ringbuf_ns).toBeGreaterThan(0);
-  });
-});
-
-describe("the ring suites sit on the public API", () => {
-  it("bench/ring.ts and what it imports from bench/ reach src/ only through xenmm and xenmm/node", () => {
-    const imports = (file: string) => [...readFileSync(new URL(`../../bench/${file}`, import.meta.url), "utf8")
-      .matchAll(/(?:\bfrom\s+|\bimport\(\s*)"([^"]+)"/g)].map((m) => m[1]);
-    const suite = ["ring.ts", "ring-cost.ts", "spread.ts", "stats.ts", "machine.ts"];
-    const found = suite.flatMap((file) => imports(file).filter((spec) => spec.includes("/src/")).map((spec) => `${file}: ${spec}`));
-    expect(found.length).toBeGreaterThan(0);
-    expect(found.filter((line) => !/: \.\.\/src\/(index|node)\.js$/.test(line))).toEqual([]);
-    // Everything bench/ring.ts loads from bench/ is in the list checked above.
-    expect(imports("ring.ts").filter((s) => s.startsWith("./")).map((s) => s.slice(2).replace(/\.js$/, ".ts")).filter((f) => !suite.includes(f) && f !== "harness.ts")).toEqual([]);
   });
 });
