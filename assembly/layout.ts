@@ -39,6 +39,10 @@
 //  │     │                      │ (u64 each; pdx.ts offsetSelectPrepare)   │
 //  │4096 │ ma_pfn_pdx_lookup    │ pfn_pdx_lookup << PAGE_SHIFT (same)      │
 //  │4096 │ ma_pdx_pfn_lookup    │ pdx_pfn_lookup << PAGE_SHIFT (same)      │
+//  │ 512 │ swizzle[4]           │ per OP: shift, planes, windows (u32 ×4), │
+//  │     │                      │ then v128: index mask, window starts ×2, │
+//  │     │                      │ byte planes [window][plane] ×4 (pdx.ts   │
+//  │     │                      │ offsetSwizzlePrepare); 16-byte aligned   │
 //  └─────┴──────────────────────┴──────────────────────────────────────────┘
 // Tables are sized for the largest table order Xen allows (9); table_mask selects.
 
@@ -48,6 +52,7 @@ export const SCHEME_OFFSET: u32 = 2;
 
 export const CTX_TABLE_ENTRIES: u32 = 512;
 export const CTX_SELECT_BYTES: u32 = 128; // per OP: 16 u64
+export const CTX_SWIZZLE_BYTES: u32 = 128; // per OP: 16 bytes of u32s, then 7 v128
 
 // The scalar header, field for field as drawn above (never instantiated: offsets only).
 @unmanaged class ContextHeader {
@@ -90,7 +95,8 @@ export const CTX_SELECT_RUNS: u32 = CTX_PFN_BASES + TABLE_BYTES;
 export const CTX_SELECT: u32 = CTX_SELECT_RUNS + 4 * sizeof<u32>();
 export const CTX_MA_PFN_PDX_LOOKUP: u32 = CTX_SELECT + 4 * CTX_SELECT_BYTES;
 export const CTX_MA_PDX_PFN_LOOKUP: u32 = CTX_MA_PFN_PDX_LOOKUP + TABLE_BYTES;
-export const CTX_SIZE: u32 = CTX_MA_PDX_PFN_LOOKUP + TABLE_BYTES;
+export const CTX_SWIZZLE: u32 = (CTX_MA_PDX_PFN_LOOKUP + TABLE_BYTES + 15) & ~15; // v128-aligned (the block is 64-byte aligned)
+export const CTX_SIZE: u32 = CTX_SWIZZLE + 4 * CTX_SWIZZLE_BYTES;
 
 // Result codes of the refcount operations (negative so they never collide with a count).
 export const PAGE_UNBACKED: i64 = -1;

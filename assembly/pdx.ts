@@ -11,10 +11,10 @@
 import {
   ctxU32, ctxU64, CTX_BOTTOM_MASK, CTX_HOLE_SHIFT, CTX_MA_TOP_MASK, CTX_MA_VA_BOTTOM_MASK, CTX_PAGE_SHIFT,
   CTX_PDX_INDEX_SHIFT, CTX_PDX_PFN_LOOKUP, CTX_PFN_INDEX_SHIFT, CTX_PFN_PDX_LOOKUP, CTX_SCHEME, CTX_TABLE_MASK,
-  CTX_MA_PDX_PFN_LOOKUP, CTX_MA_PFN_PDX_LOOKUP, CTX_SELECT, CTX_SELECT_BYTES, CTX_SELECT_RUNS, CTX_TOP_MASK, SCHEME_MASK, SCHEME_OFFSET,
+  CTX_MA_PDX_PFN_LOOKUP, CTX_MA_PFN_PDX_LOOKUP, CTX_SELECT, CTX_SELECT_BYTES, CTX_SELECT_RUNS, CTX_SWIZZLE, CTX_SWIZZLE_BYTES, CTX_TOP_MASK, SCHEME_MASK, SCHEME_OFFSET,
 } from "./layout";
 import { maskBatchConstW } from "./mask-dispatch.generated";
-import { offsetBatchConstK, offsetLanesConstShift } from "./offset-dispatch.generated";
+import { offsetBatchConstK, offsetLanesConstShift, offsetSwizzleConst } from "./offset-dispatch.generated";
 
 export const OP_PFN_TO_PDX: u32 = 0;
 export const OP_PDX_TO_PFN: u32 = 1;
@@ -139,9 +139,9 @@ export function convertBatchScalar(ctx: usize, op: u32, src: usize, dst: usize, 
 /** Up to this many runs, the select kernel applies. */
 export const SELECT_MAX_RUNS: i32 = 8;
 /**
- * Up to this many runs, OFFSET_AUTO picks select over lanes-const: each further run costs
- * a compare, an and and an add per vector, and from 4 runs lanes-const is faster
- * (measured by `xenmm bench --offset-kernels`; README "Offset kernels").
+ * Up to this many runs, OFFSET_AUTO picks select over lanes-const and the two-swizzle shape:
+ * each further run costs a compare, an and and an add per vector, and from 4 runs
+ * lanes-const is faster (measured by `xenmm bench --offset-kernels`; README "Offset kernels").
  */
 export const SELECT_AUTO_RUNS: i32 = 3;
 
@@ -187,6 +187,7 @@ export function offsetSelectPrepare(ctx: usize): void {
       store<u64>(ctx + CTX_MA_PDX_PFN_LOOKUP + (i << 3), load<u64>(ctx + CTX_PDX_PFN_LOOKUP + (i << 3)) << page);
     }
   }
+  offsetSwizzlePrepare(ctx);
 }
 
 // Each step adds the difference to the previous run's delta where the slot is at or past
@@ -229,24 +230,170 @@ export function offsetSelectPrepare(ctx: usize): void {
     store<u64>(dst, offsetOne(load<u64>(src), table, <u64>shift, m, <u64>scale, toPdx));
 }
 
+// ── offset by table lookup in a v128 (i8x16.swizzle) ─────────────────────────────
+// Every table value is a multiple of 2^g, g ≥ MAX_ORDER (docs/notes/pdx.md §4.2–4.3), and
+// unused slots hold 0. With p whole bytes, 8p ≤ g, every delta is U[slot] << 8p, and U needs
+// 1 or 2 bytes on real maps. Shifting x right by (index shift − 8p) puts the slot number at
+// byte p of each lane, and an and keeps its index bits and zeroes the other bytes. The
+// nonzero slots lie between the first and the last nonzero one; a byte subtract of a
+// window start a (mod 256; 0x80 in the other bytes) maps slot a + j to j, every slot outside
+// the window and every other byte to ≥ 16, and i8x16.swizzle reads 0 for those. So one
+// swizzle reads the delta's bytes straight into place: no lane extract, no load, no shift
+// by g. V8 lowers a swizzle of a run-time index to vpaddusb + vpshufb; the kernel's cost
+// follows its shuffles and shifts per vector (README "Offset kernels"). The shapes:
+//   SWZ_BYTE    U fits 1 byte, nonzero slots within 16: 1 swizzle;
+//   SWZ_PAIR    U fits 2 bytes, nonzero slots within 8: byte p (p even) holds 2·slot, an i16
+//               multiply by 0x0101 copies it to byte p + 1, and the bytes subtract 2a and
+//               2a − 1: one swizzle reads U's low and high byte of slot a + j from bytes 2j
+//               and 2j + 1 of one 16-byte table;
+//   SWZ_BYTE_2W U fits 1 byte, nonzero slots within 32: 2 windows, 2 swizzles.
+// Needs the slot in a byte: table order ≤ 8 (≤ 7 for SWZ_PAIR). offsetSwizzlePrepare finds
+// the shape; a table that fits none runs with the other kernels.
+
+export const SWZ_NONE: i32 = 0;
+export const SWZ_BYTE: i32 = 1;
+export const SWZ_PAIR: i32 = 2;
+export const SWZ_BYTE_2W: i32 = 3;
+
+/** Bytes of the largest table[first..last] >> 8p. */
+function swizzleBytes(table: usize, first: usize, last: usize, p: usize): i32 {
+  let top: u64 = 0;
+  for (let i = first; i <= last; i++) { const u = load<u64>(table + (i << 3)) >> (<u64>p << 3); if (u > top) top = u; }
+  return (<i32>(64 - clz(top)) + 7) >> 3;
+}
+
+/**
+ * Fills the swizzle area of the context block for each OP: u32 shift, shape (SWZ_*),
+ * swizzles per vector; then v128 index mask, window starts A0 and A1, tables P0 and P1.
+ */
+function offsetSwizzlePrepare(ctx: usize): void {
+  for (let op: u32 = 0; op < 4; op++) {
+    const sw = ctx + CTX_SWIZZLE + op * CTX_SWIZZLE_BYTES;
+    memory.fill(sw, 0, CTX_SWIZZLE_BYTES);
+    if (ctxU32(ctx, CTX_SCHEME) != SCHEME_OFFSET) continue;
+    const m = <usize>ctxU64(ctx, CTX_TABLE_MASK), shift = <usize>offsetShift(ctx, op);
+    const table = onAddresses(op) ? ctx + (towardsPdx(op) ? CTX_MA_PFN_PDX_LOOKUP : CTX_MA_PDX_PFN_LOOKUP) : offsetTable(ctx, op);
+    let any: u64 = 0, first: usize = m + 1, last: usize = 0;
+    for (let i: usize = 0; i <= m; i++) {
+      const v = load<u64>(table + (i << 3));
+      any |= v;
+      if (v != 0) { if (first > m) first = i; last = i; }
+    }
+    if (any == 0 || m > 255 || shift > 63) continue; // shift > 63: the scalar form's shift wraps, keep to the kernels that wrap alike
+    const g = <usize>ctz(any), span = last - first + 1;
+    // the one-byte shapes read byte p = min(g, shift) / 8; the pair shape an even p (the
+    // i16 multiply copies byte p to p + 1 inside one i16 lane) with 8p < shift (byte p holds 2·slot)
+    const p1 = (g < shift ? g : shift) >> 3, p2 = ((g < shift - 1 ? g : shift - 1) >> 4) << 1;
+    let shape = SWZ_NONE, p = p1;
+    // A slot t below the window whose byte subtract wraps into [0, 16) reads the entry of slot
+    // t + 256 (t + 128 for the pair shape), past the table: prepare leaves those 0, as table[t] is.
+    if (swizzleBytes(table, first, last, p1) == 1) {
+      if (span <= 16) shape = SWZ_BYTE;
+      else if (span <= 32) shape = SWZ_BYTE_2W;
+    }
+    if (shape == SWZ_NONE && shift >= 1 && span <= 8 && m <= 127 && p2 + 2 <= 8 && swizzleBytes(table, first, last, p2) <= 2) {
+      shape = SWZ_PAIR;
+      p = p2;
+    }
+    if (shape == SWZ_NONE) continue;
+    const pair = shape == SWZ_PAIR;
+    store<u32>(sw, <u32>(shift - (p << 3) - (pair ? 1 : 0)));
+    store<u32>(sw, shape, 4);
+    store<u32>(sw, shape == SWZ_BYTE_2W ? 2 : 1, 8);
+    const mask = <u8>(pair ? m << 1 : m);
+    store<u8>(sw + 16 + p, mask);
+    store<u8>(sw + 24 + p, mask);
+    memory.fill(sw + 32, 0x80, 32);
+    for (let half: usize = 0; half < 16; half += 8) {
+      if (pair) {
+        store<u8>(sw + 32 + half + p, <u8>(first << 1));
+        store<u8>(sw + 32 + half + p + 1, <u8>((first << 1) - 1));
+        v128.store(sw + 48, i16x8.splat(0x0101));
+      } else {
+        store<u8>(sw + 32 + half + p, <u8>first);
+        store<u8>(sw + 48 + half + p, <u8>(first + 16));
+      }
+    }
+    for (let j: usize = 0; j < 32 && first + j <= m; j++) {
+      const u = load<u64>(table + ((first + j) << 3)) >> (<u64>p << 3);
+      if (pair) { if (j < 8) store<u16>(sw + 64 + (j << 1), <u16>u); }
+      else store<u8>(sw + 64 + j, <u8>u); // SWZ_BYTE_2W's second window is P1, right after P0
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function offsetSwizzleVec(v: v128, shift: i32, mask: v128, a0: v128, a1: v128, p0: v128, p1: v128, shape: i32, toPdx: bool): v128 {
+  const t = v128.and(shift != 0 ? i64x2.shr_u(v, shift) : v, mask);
+  let d: v128;
+  if (shape == SWZ_PAIR) d = i8x16.swizzle(p0, i8x16.sub(i16x8.mul(t, a1), a0)); // a1: 0x0101 in each i16 lane
+  else if (shape == SWZ_BYTE_2W) d = v128.or(i8x16.swizzle(p0, i8x16.sub(t, a0)), i8x16.swizzle(p1, i8x16.sub(t, a1)));
+  else d = i8x16.swizzle(p0, i8x16.sub(t, a0));
+  return toPdx ? i64x2.sub(v, d) : i64x2.add(v, d);
+}
+
+/** The swizzle kernel over the operands at `sw`, with its index shift and shape compile-time constants (offset-dispatch.generated.ts). */
+// @ts-ignore: decorator
+@inline export function offsetBatchSwizzle(src: usize, dst: usize, n: usize, sw: usize, table: usize, m: u64, tshift: i32, scale: i32, shift: i32, shape: i32, toPdx: bool): void {
+  const mask = v128.load(sw, 16), a0 = v128.load(sw, 32), a1 = v128.load(sw, 48), p0 = v128.load(sw, 64), p1 = v128.load(sw, 80);
+  const bulkEnd = src + ((n & ~(<usize>7)) << 3);
+  for (; src < bulkEnd; src += 64, dst += 64) {
+    v128.store(dst, offsetSwizzleVec(v128.load(src), shift, mask, a0, a1, p0, p1, shape, toPdx));
+    v128.store(dst, offsetSwizzleVec(v128.load(src, 16), shift, mask, a0, a1, p0, p1, shape, toPdx), 16);
+    v128.store(dst, offsetSwizzleVec(v128.load(src, 32), shift, mask, a0, a1, p0, p1, shape, toPdx), 32);
+    v128.store(dst, offsetSwizzleVec(v128.load(src, 48), shift, mask, a0, a1, p0, p1, shape, toPdx), 48);
+  }
+  for (let tail = n & 7; tail > 0; tail--, src += 8, dst += 8)
+    store<u64>(dst, offsetOne(load<u64>(src), table, <u64>tshift, m, <u64>scale, toPdx));
+}
+
 // The offset kernels, selectable for measurement and for the differential test:
 // lanes (shift and scale at run time), lanes-const (the same with a literal shift and no
 // scale: address forms read tables pre-scaled at setup; offset-dispatch.generated.ts),
-// select (above).
+// select and swizzle (above).
 export const OFFSET_AUTO: i32 = 0;
 export const OFFSET_LANES: i32 = 1;
 export const OFFSET_SELECT: i32 = 2;
 export const OFFSET_LANES_CONST: i32 = 3;
+export const OFFSET_SWIZZLE: i32 = 4;
 
-/** The offset batch with kernel `variant` (OFFSET_AUTO: select up to SELECT_AUTO_RUNS runs, else lanes-const); returns the kernel that ran. */
+/**
+ * Up to this many runs OFFSET_AUTO takes select even where a one-swizzle shape fits: with 1–2
+ * runs select is one add or one compare step, faster than a swizzle (`xenmm bench
+ * --offset-kernels`; README "Offset kernels").
+ */
+export const SELECT_OVER_SWIZZLE_RUNS: i32 = 2;
+
+/**
+ * The kernel OFFSET_AUTO runs for OP `op`, from what setup stored (measured; README "Offset
+ * kernels"): select for 1–2 runs; a one-swizzle shape (SWZ_BYTE, SWZ_PAIR) from 3 runs on;
+ * else select up to SELECT_AUTO_RUNS runs; else the two-swizzle shape; else lanes-const.
+ */
+function offsetAuto(ctx: usize, op: u32): i32 {
+  const k = <i32>load<u32>(ctx + CTX_SELECT_RUNS + (op << 2));
+  const shape = <i32>load<u32>(ctx + CTX_SWIZZLE + op * CTX_SWIZZLE_BYTES, 4);
+  if (k > 0 && k <= SELECT_OVER_SWIZZLE_RUNS) return OFFSET_SELECT;
+  if (shape == SWZ_BYTE || shape == SWZ_PAIR) return OFFSET_SWIZZLE;
+  if (k > 0 && k <= SELECT_AUTO_RUNS) return OFFSET_SELECT;
+  if (shape != SWZ_NONE) return OFFSET_SWIZZLE;
+  return OFFSET_LANES_CONST;
+}
+
+/** The offset batch with kernel `variant` (OFFSET_AUTO: see offsetAuto); returns the kernel that ran. */
 export function offsetBatch(ctx: usize, op: u32, src: usize, dst: usize, n: usize, variant: i32): i32 {
   const table = offsetTable(ctx, op), shift = <i32>offsetShift(ctx, op), m = ctxU64(ctx, CTX_TABLE_MASK), scale = <i32>offsetScale(ctx, op);
+  if (variant == OFFSET_AUTO) variant = offsetAuto(ctx, op);
   const k = <i32>load<u32>(ctx + CTX_SELECT_RUNS + (op << 2));
-  if (k > 0 && (variant == OFFSET_SELECT || (variant == OFFSET_AUTO && k <= SELECT_AUTO_RUNS))) {
+  if (k > 0 && variant == OFFSET_SELECT) {
     offsetBatchConstK(src, dst, n, ctx + CTX_SELECT + op * CTX_SELECT_BYTES, table, m, shift, scale, k, towardsPdx(op));
     return OFFSET_SELECT;
   }
-  if (variant == OFFSET_LANES_CONST || variant == OFFSET_AUTO) {
+  const sw = ctx + CTX_SWIZZLE + op * CTX_SWIZZLE_BYTES, shape = <i32>load<u32>(sw, 4);
+  if (shape != SWZ_NONE && variant == OFFSET_SWIZZLE) {
+    offsetSwizzleConst(src, dst, n, sw, table, m, shift, scale, <i32>load<u32>(sw), shape, towardsPdx(op));
+    return OFFSET_SWIZZLE;
+  }
+  if (variant == OFFSET_LANES_CONST) {
     // address forms read the pre-scaled tables, so every form runs with a literal zero scale
     const scaled = onAddresses(op) ? ctx + (towardsPdx(op) ? CTX_MA_PFN_PDX_LOOKUP : CTX_MA_PDX_PFN_LOOKUP) : table;
     offsetLanesConstShift(src, dst, n, scaled, shift, m, towardsPdx(op));

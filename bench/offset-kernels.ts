@@ -1,8 +1,9 @@
 /**
  * The offset scheme's v128 kernels side by side, by number of RAM regions: the flat copy
  * (PDX_NONE), two lane extracts and two table loads per vector ("lanes"; "lanes-const"
- * with the index shift a constant), and compare-and-select over the table's runs of
- * equal deltas ("select", up to 8 runs), each timed
+ * with the index shift a constant), compare-and-select over the table's runs of
+ * equal deltas ("select", up to 8 runs), and a table lookup inside a v128 ("swizzle",
+ * i8x16.swizzle, where the table's nonzero deltas fit its shapes), each timed
  * round robin with the others, each output checked against the bigint reference first.
  * The engine's automatic choice (assembly/pdx.ts offsetBatch) is set from these numbers.
  */
@@ -11,7 +12,7 @@ import { ramPfns } from "./pdx.js";
 import { roundRobin, timeCalls, type RoundRobinOptions, type SampledCase } from "./round-robin.js";
 import { ratioSpread, type Spread } from "./stats.js";
 
-export type OffsetKernel = "none" | "lanes" | "lanes-const" | "select" | "auto";
+export type OffsetKernel = "none" | "lanes" | "lanes-const" | "select" | "swizzle" | "auto";
 
 export interface OffsetKernelRow {
   regions: number;
@@ -37,8 +38,8 @@ export interface OffsetKernelOptions extends RoundRobinOptions { items: number; 
 
 export async function runOffsetKernels(engine: Engine, o: OffsetKernelOptions): Promise<OffsetKernelRow[]> {
   const x = engine.exports;
-  const { OFFSET_LANES, OFFSET_LANES_CONST, OFFSET_SELECT, OFFSET_AUTO } = engine.layout;
-  const names: Record<number, OffsetKernel> = { [OFFSET_LANES]: "lanes", [OFFSET_LANES_CONST]: "lanes-const", [OFFSET_SELECT]: "select" };
+  const { OFFSET_LANES, OFFSET_LANES_CONST, OFFSET_SELECT, OFFSET_SWIZZLE, OFFSET_AUTO } = engine.layout;
+  const names: Record<number, OffsetKernel> = { [OFFSET_LANES]: "lanes", [OFFSET_LANES_CONST]: "lanes-const", [OFFSET_SELECT]: "select", [OFFSET_SWIZZLE]: "swizzle" };
   const rows: OffsetKernelRow[] = [];
   for (let regions = 1; regions <= (o.maxRegions ?? 8); regions++) {
     const map = regionsMap(regions);
@@ -55,7 +56,7 @@ export async function runOffsetKernels(engine: Engine, o: OffsetKernelOptions): 
         ["pdx_to_pfn", engine.layout.OP_PDX_TO_PFN, pdxs, s.pdxPfnLookup, ref.pdxToPfn],
       ] as const) {
         const want = input.map((v) => reference(s, v));
-        const kernels: Array<[OffsetKernel, number]> = [["lanes", OFFSET_LANES], ["lanes-const", OFFSET_LANES_CONST], ["select", OFFSET_SELECT], ["auto", OFFSET_AUTO]];
+        const kernels: Array<[OffsetKernel, number]> = [["lanes", OFFSET_LANES], ["lanes-const", OFFSET_LANES_CONST], ["select", OFFSET_SELECT], ["swizzle", OFFSET_SWIZZLE], ["auto", OFFSET_AUTO]];
         const ran = new Map<OffsetKernel, OffsetKernel>();
         for (const [kernel, variant] of kernels) {
           out.fill(0n);
@@ -63,7 +64,7 @@ export async function runOffsetKernels(engine: Engine, o: OffsetKernelOptions): 
           const bad = out.findIndex((v, i) => v !== want[i]);
           if (bad >= 0) throw new Error(`offset ${kernel} kernel, ${map.name}, ${workload}[${bad}]: ${out[bad]}, expected ${want[bad]}`);
         }
-        // "select" falls back to lanes past 8 runs: time only kernels that really ran as named
+        // "select" falls back to lanes past 8 runs, "swizzle" where no shape fits: time only kernels that really ran as named
         const timed = (["none", ...kernels.map(([k]) => k)] as OffsetKernel[]).filter((k) => k === "none" || k === "auto" || ran.get(k) === k);
         const cases: SampledCase[] = timed.map((kernel) => ({
           name: `${map.name} ${workload} ${kernel}`, itemsPerCall: o.items,

@@ -2,8 +2,9 @@
  * The WASM engine against the TypeScript reference on fast-check-generated memory maps:
  * 20 maps × 5,003 PFNs ≥ 100,000 random PFNs per scheme, all four conversions with both
  * kernels, region compressibility and mfn_valid; round trips for valid PFNs. Every v128
- * offset kernel on its own: lanes, lanes-const (every index shift the maps give), and
- * compare-and-select for each run count 1–8.
+ * offset kernel on its own: lanes, lanes-const (every index shift the maps give),
+ * compare-and-select for each run count 1–8, and swizzle for each of its shapes; and
+ * swizzle against the scalar kernel on tables written directly (every window position).
  */
 import fc from "fast-check";
 import { regionsMap } from "../../bench/offset-kernels.js";
@@ -79,37 +80,97 @@ describe("offset: every v128 kernel equals the reference", () => {
     engine.freeU64(dst);
     return { ran, out };
   };
-  const check = (map: ReturnType<typeof makeMemoryMap>, wild: bigint[], seen: Set<string>) => {
-    const { OFFSET_LANES, OFFSET_LANES_CONST, OFFSET_SELECT, OFFSET_AUTO } = engine.layout;
+  const check = (map: ReturnType<typeof makeMemoryMap>, wild: bigint[], seen: Set<string>, shapes = new Set<string>()) => {
+    const { OFFSET_LANES, OFFSET_LANES_CONST, OFFSET_SELECT, OFFSET_SWIZZLE, OFFSET_AUTO, CTX_SWIZZLE, CTX_SWIZZLE_BYTES } = engine.layout;
     const pdx = engine.setup(map, { scheme: "offset" });
     const s = pdx.platform.state;
     const pfns = [...map.ranges.flatMap((r) => [r.start >> 12n, (r.end >> 12n) - 1n, ((r.start + r.end) >> 13n)]), ...wild];
     const inputs = [pfns, pfns.map((p) => pfnToPdx(s, p)), pfns.map((p) => BigInt.asUintN(64, (p << 12n) | 0xabcn)), pfns.map((p) => maddrToDirectmapoff(s, BigInt.asUintN(64, p << 12n)))];
     inputs.forEach((input, op) => {
       const want = input.map((x) => conversions[op](s, x));
-      for (const variant of [OFFSET_LANES, OFFSET_LANES_CONST, OFFSET_SELECT, OFFSET_AUTO]) {
+      const shape = new Uint32Array(engine.memory.buffer)[(pdx.ctx + CTX_SWIZZLE + op * CTX_SWIZZLE_BYTES + 4) / 4];
+      for (const variant of [OFFSET_LANES, OFFSET_LANES_CONST, OFFSET_SELECT, OFFSET_SWIZZLE, OFFSET_AUTO]) {
         const { ran, out } = run(pdx.ctx, op, input, variant);
         expect(out).toEqual(want);
         if (variant === OFFSET_LANES || variant === OFFSET_LANES_CONST) expect(ran).toBe(variant);
         if (variant === OFFSET_SELECT && ran === OFFSET_SELECT) seen.add(`${op}/${runsOf(s.scheme === "offset" ? (op & 1 ? s.pdxPfnLookup : s.pfnPdxLookup) : [])}`);
+        if (variant === OFFSET_SWIZZLE) expect(ran === OFFSET_SWIZZLE).toBe(shape !== 0);
+        if (variant === OFFSET_SWIZZLE && ran === OFFSET_SWIZZLE) shapes.add(`${op}/${shape}`);
       }
     });
     pdx.dispose();
   };
   const runsOf = (t: readonly bigint[]) => t.filter((v, i) => i === 0 || v !== t[i - 1]).length;
 
-  it("on maps of 1–8 regions and 300 generated ones: select ran for every run count 1–8 and every conversion", () => {
-    const seen = new Set<string>();
+  it("on maps of 1–8 regions and 300 generated ones: select ran for every run count 1–8 and swizzle for every shape, for every conversion", () => {
+    const seen = new Set<string>(), shapes = new Set<string>();
     const wild = Array.from({ length: 37 }, (_, i) => BigInt.asUintN(64, BigInt(i) * 0x9e3779b97f4a7c15n)); // 3 × regions + 37: bulk and tail
-    for (let regions = 1; regions <= 8; regions++) check(regionsMap(regions), wild, seen);
-    for (const ranges of fc.sample(mapArb, { seed: 5, numRuns: 300 })) check(makeMemoryMap("generated", "json", ranges), wild, seen);
+    for (let regions = 1; regions <= 8; regions++) check(regionsMap(regions), wild, seen, shapes);
+    for (const ranges of fc.sample(mapArb, { seed: 5, numRuns: 300 })) check(makeMemoryMap("generated", "json", ranges), wild, seen, shapes);
     for (let op = 0; op < 4; op++) for (let k = 1; k <= 8; k++) expect(seen).toContain(`${op}/${k}`);
+    // two windows need nonzero slots 17 apart: PFN tables only (PDX tables fill slots 0…regions − 1)
+    const { SWZ_BYTE, SWZ_PAIR, SWZ_BYTE_2W } = engine.layout;
+    for (let op = 0; op < 4; op++) for (const shape of op & 1 ? [SWZ_BYTE, SWZ_PAIR] : [SWZ_BYTE, SWZ_PAIR, SWZ_BYTE_2W]) expect(shapes).toContain(`${op}/${shape}`);
   });
 
   it("on 40 generated maps with arbitrary 64-bit values", () => {
     fc.assert(fc.property(mapArb, fc.array(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), { minLength: 1, maxLength: 200 }), (ranges, wild) => {
       check(makeMemoryMap("generated", "json", ranges), wild, new Set());
     }), { seed: 1307, numRuns: 40 });
+  });
+});
+
+describe("offset: the swizzle kernel equals the scalar kernel on tables written directly", () => {
+  // Tables as setup leaves them (values multiples of 2^g, nonzero slots in one span, zero
+  // elsewhere) but with every window position, width, value size and index shift, written
+  // into the context block; offset_select_prepare derives the kernels' operands again.
+  it("on 600 tables of orders 3–9, every shape for every conversion, and 64-bit inputs hitting every slot", () => {
+    const { OFFSET_SWIZZLE, OFFSET_AUTO, CTX_SWIZZLE, CTX_SWIZZLE_BYTES, CTX_PFN_PDX_LOOKUP, CTX_PDX_PFN_LOOKUP, CTX_PFN_INDEX_SHIFT, CTX_PDX_INDEX_SHIFT, SWZ_BYTE, SWZ_PAIR, SWZ_BYTE_2W } = engine.layout;
+    const shapes = new Set<string>();
+    let none = 0;
+    const rnd = fc.sample(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), { seed: 77, numRuns: 600 * 4 + 600 * 200 });
+    let r = 0;
+    const next = () => rnd[r++ % rnd.length];
+    for (let t = 0; t < 600; t++) {
+      const order = 3 + (t % 7);
+      const pdx = engine.setup(regionsMap(2), { scheme: "offset", tableOrder: order });
+      const m = (1 << order) - 1, u64 = new BigUint64Array(engine.memory.buffer), u32 = new Uint32Array(engine.memory.buffer);
+      const h = Number(next() % 1000n);
+      const span = 1 + (h % 33), first = Number(next() % BigInt(m + 1)), g = h % 41, bytes = 1 + ((h >> 3) % 3);
+      const shift = (h * 7) % (52 - order);
+      for (const base of [CTX_PFN_PDX_LOOKUP, CTX_PDX_PFN_LOOKUP]) {
+        for (let i = 0; i <= m; i++) {
+          const inSpan = i >= first && i < first + span;
+          const unit = inSpan && (i === first || i === first + span - 1 || next() % 4n !== 0n) ? 1n + (next() % ((1n << BigInt(8 * bytes)) - 1n)) : 0n;
+          u64[(pdx.ctx + base) / 8 + i] = BigInt.asUintN(64, unit << BigInt(g));
+        }
+      }
+      u64[(pdx.ctx + CTX_PFN_INDEX_SHIFT) / 8] = BigInt(shift);
+      u64[(pdx.ctx + CTX_PDX_INDEX_SHIFT) / 8] = BigInt(shift);
+      engine.exports.offset_select_prepare(pdx.ctx);
+      for (let op = 0; op < 4; op++) {
+        const s = shift + (op >= 2 ? 12 : 0);
+        const input = Array.from({ length: 2 * (m + 1) + 13 }, (_, i) => {
+          const x = next();
+          return i < 2 * (m + 1) ? BigInt.asUintN(64, (x & ~(BigInt(m) << BigInt(s))) | (BigInt(i % (m + 1)) << BigInt(s))) : x;
+        });
+        const n = input.length, src = engine.allocU64(n), want = engine.allocU64(n), got = engine.allocU64(n);
+        src.set(input);
+        engine.exports.convert_batch_scalar(pdx.ctx, op, src.byteOffset, want.byteOffset, n);
+        const shape = u32[(pdx.ctx + CTX_SWIZZLE + op * CTX_SWIZZLE_BYTES + 4) / 4];
+        for (const variant of [OFFSET_SWIZZLE, OFFSET_AUTO]) {
+          const ran = engine.exports.convert_batch_offset(pdx.ctx, op, src.byteOffset, got.byteOffset, n, variant);
+          if (variant === OFFSET_SWIZZLE) expect(ran === OFFSET_SWIZZLE).toBe(shape !== 0);
+          expect([...got]).toEqual([...want]);
+        }
+        if (shape) shapes.add(`${op}/${shape}`);
+        else none++;
+        for (const a of [src, want, got]) engine.freeU64(a);
+      }
+      pdx.dispose();
+    }
+    for (let op = 0; op < 4; op++) for (const shape of [SWZ_BYTE, SWZ_PAIR, SWZ_BYTE_2W]) expect(shapes).toContain(`${op}/${shape}`);
+    expect(none).toBeGreaterThan(0);
   });
 });
 
