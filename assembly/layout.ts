@@ -39,10 +39,11 @@
 //  │     │                      │ (u64 each; pdx.ts offsetSelectPrepare)   │
 //  │4096 │ ma_pfn_pdx_lookup    │ pfn_pdx_lookup << PAGE_SHIFT (same)      │
 //  │4096 │ ma_pdx_pfn_lookup    │ pdx_pfn_lookup << PAGE_SHIFT (same)      │
-//  │ 512 │ swizzle[4]           │ per OP: shift, planes, windows (u32 ×4), │
-//  │     │                      │ then v128: index mask, window starts ×2, │
-//  │     │                      │ byte planes [window][plane] ×4 (pdx.ts   │
-//  │     │                      │ offsetSwizzlePrepare); 16-byte aligned   │
+//  │ 512 │ swizzle[4]           │ per OP: shift, shape, swizzles (u32 ×4), │
+//  │     │                      │ then v128: index mask, window starts A0, │
+//  │     │                      │ A1 (pair: the i16 multiplier), tables P0,│
+//  │     │                      │ P1 (pdx.ts offsetSwizzlePrepare); 16-    │
+//  │     │                      │ byte aligned, 128 bytes per OP           │
 //  └─────┴──────────────────────┴──────────────────────────────────────────┘
 // Tables are sized for the largest table order Xen allows (9); table_mask selects.
 
@@ -52,7 +53,7 @@ export const SCHEME_OFFSET: u32 = 2;
 
 export const CTX_TABLE_ENTRIES: u32 = 512;
 export const CTX_SELECT_BYTES: u32 = 128; // per OP: 16 u64
-export const CTX_SWIZZLE_BYTES: u32 = 128; // per OP: 16 bytes of u32s, then 7 v128
+export const CTX_SWIZZLE_BYTES: u32 = 128; // per OP: 16 bytes of u32s, then 5 v128 (room for 7)
 
 // The scalar header, field for field as drawn above (never instantiated: offsets only).
 @unmanaged class ContextHeader {

@@ -303,17 +303,17 @@ function offsetSwizzlePrepare(ctx: usize): void {
     const mask = <u8>(pair ? m << 1 : m);
     store<u8>(sw + 16 + p, mask);
     store<u8>(sw + 24 + p, mask);
-    memory.fill(sw + 32, 0x80, 32);
+    memory.fill(sw + 32, 0x80, 32); // the bytes outside byte p subtract 0x80: index 0x80 reads 0
     for (let half: usize = 0; half < 16; half += 8) {
       if (pair) {
         store<u8>(sw + 32 + half + p, <u8>(first << 1));
         store<u8>(sw + 32 + half + p + 1, <u8>((first << 1) - 1));
-        v128.store(sw + 48, i16x8.splat(0x0101));
       } else {
         store<u8>(sw + 32 + half + p, <u8>first);
         store<u8>(sw + 48 + half + p, <u8>(first + 16));
       }
     }
+    if (pair) v128.store(sw + 48, i16x8.splat(0x0101));
     for (let j: usize = 0; j < 32 && first + j <= m; j++) {
       const u = load<u64>(table + ((first + j) << 3)) >> (<u64>p << 3);
       if (pair) { if (j < 8) store<u16>(sw + 64 + (j << 1), <u16>u); }
