@@ -2,12 +2,12 @@
 // batches take addresses of u64 arrays in the same linear memory and one count, so a
 // million conversions cost one call. Results of predicates in batches are u8 (0/1).
 import {
-  convert, convertBatch, convertBatchScalar, offsetBatch, offsetSelectPrepare, OFFSET_AUTO, OFFSET_LANES, OFFSET_LANES_CONST, OFFSET_SELECT, OFFSET_SWIZZLE, OP_DIRECTMAPOFF_TO_MADDR, SWZ_BYTE, SWZ_BYTE_2W, SWZ_PAIR, OP_MADDR_TO_DIRECTMAPOFF, OP_PDX_TO_PFN, OP_PFN_TO_PDX,
+  convert, convertBatch, convertBatchScalar, offsetBatch, offsetSelectPrepare, OFFSET_AUTO, OFFSET_LANES, OFFSET_LANES_CONST, OFFSET_SELECT, OFFSET_SWIZZLE, OP_DIRECTMAPOFF_TO_MADDR, SWZ_BYTE, SWZ_BYTE_EQ, SWZ_PAIR, OP_MADDR_TO_DIRECTMAPOFF, OP_PDX_TO_PFN, OP_PFN_TO_PDX,
 } from "./pdx";
 import { getPage, isRegionCompressible, mfnToPage, mfnValid, pageCount, pageToMfn, putPage } from "./frametable";
 
 export * from "./layout";
-export { OP_PFN_TO_PDX, OP_PDX_TO_PFN, OP_MADDR_TO_DIRECTMAPOFF, OP_DIRECTMAPOFF_TO_MADDR, OFFSET_AUTO, OFFSET_LANES, OFFSET_LANES_CONST, OFFSET_SELECT, OFFSET_SWIZZLE, SWZ_BYTE, SWZ_PAIR, SWZ_BYTE_2W };
+export { OP_PFN_TO_PDX, OP_PDX_TO_PFN, OP_MADDR_TO_DIRECTMAPOFF, OP_DIRECTMAPOFF_TO_MADDR, OFFSET_AUTO, OFFSET_LANES, OFFSET_LANES_CONST, OFFSET_SELECT, OFFSET_SWIZZLE, SWZ_BYTE, SWZ_PAIR, SWZ_BYTE_EQ };
 
 export function pfn_to_pdx(ctx: usize, pfn: u64): u64 { return convert(ctx, OP_PFN_TO_PDX, pfn); }
 export function pdx_to_pfn(ctx: usize, pdx: u64): u64 { return convert(ctx, OP_PDX_TO_PFN, pdx); }

@@ -39,11 +39,10 @@
 //  │     │                      │ (u64 each; pdx.ts offsetSelectPrepare)   │
 //  │4096 │ ma_pfn_pdx_lookup    │ pfn_pdx_lookup << PAGE_SHIFT (same)      │
 //  │4096 │ ma_pdx_pfn_lookup    │ pdx_pfn_lookup << PAGE_SHIFT (same)      │
-//  │ 512 │ swizzle[4]           │ per OP: shift, shape, swizzles (u32 ×4), │
-//  │     │                      │ then v128: index mask, window starts A0, │
-//  │     │                      │ A1 (pair: the i16 multiplier), tables P0,│
-//  │     │                      │ P1 (pdx.ts offsetSwizzlePrepare); 16-    │
-//  │     │                      │ byte aligned, 128 bytes per OP           │
+//  │ 512 │ swizzle[4]           │ per OP: index shift, shape (u32 ×4), then│
+//  │     │                      │ v128: index mask, window start A0, A1,   │
+//  │     │                      │ table P0, P1 (pdx.ts offsetSwizzle-      │
+//  │     │                      │ Prepare); 16-byte aligned, 128 B per OP  │
 //  └─────┴──────────────────────┴──────────────────────────────────────────┘
 // Tables are sized for the largest table order Xen allows (9); table_mask selects.
 

@@ -246,14 +246,23 @@ export function offsetSelectPrepare(ctx: usize): void {
 //               multiply by 0x0101 copies it to byte p + 1, and the bytes subtract 2a and
 //               2a − 1: one swizzle reads U's low and high byte of slot a + j from bytes 2j
 //               and 2j + 1 of one 16-byte table;
-//   SWZ_BYTE_2W U fits 1 byte, nonzero slots within 32: 2 windows, 2 swizzles.
+//   SWZ_BYTE_EQ U fits 1 byte, nonzero slots within 16 but for the first or the last one:
+//               1 swizzle, and that slot by a byte compare (an i8x16.eq, an and, an or).
+// (Two windows of 16, two swizzles, measured 0.36–0.37 ns/op against lanes-const's 0.38–0.40
+// and SWZ_BYTE_EQ's 0.32 on amd-versal-gen2's pfn_to_pdx, in L2: not kept, 13 KB of wasm.)
 // Needs the slot in a byte: table order ≤ 8 (≤ 7 for SWZ_PAIR). offsetSwizzlePrepare finds
 // the shape; a table that fits none runs with the other kernels.
 
 export const SWZ_NONE: i32 = 0;
 export const SWZ_BYTE: i32 = 1;
 export const SWZ_PAIR: i32 = 2;
-export const SWZ_BYTE_2W: i32 = 3;
+export const SWZ_BYTE_EQ: i32 = 3;
+
+/** Whether table[from..to] are all 0 (an empty range is). */
+function zeroSlots(table: usize, from: usize, to: usize): bool {
+  for (let i = from; i <= to; i++) if (load<u64>(table + (i << 3)) != 0) return false;
+  return true;
+}
 
 /** Bytes of the largest table[first..last] >> 8p. */
 function swizzleBytes(table: usize, first: usize, last: usize, p: usize): i32 {
@@ -263,8 +272,10 @@ function swizzleBytes(table: usize, first: usize, last: usize, p: usize): i32 {
 }
 
 /**
- * Fills the swizzle area of the context block for each OP: u32 shift, shape (SWZ_*),
- * swizzles per vector; then v128 index mask, window starts A0 and A1, tables P0 and P1.
+ * Fills the swizzle area of the context block for each OP: u32 index shift and shape
+ * (SWZ_*, SWZ_NONE: does not apply), then v128: index mask, window start A0, A1 (SWZ_PAIR:
+ * the i16 multiplier; SWZ_BYTE_EQ: the compared slot), table P0, P1 (SWZ_BYTE_EQ: the
+ * compared slot's byte).
  */
 function offsetSwizzlePrepare(ctx: usize): void {
   for (let op: u32 = 0; op < 4; op++) {
@@ -284,12 +295,13 @@ function offsetSwizzlePrepare(ctx: usize): void {
     // the one-byte shapes read byte p = min(g, shift) / 8; the pair shape an even p (the
     // i16 multiply copies byte p to p + 1 inside one i16 lane) with 8p < shift (byte p holds 2·slot)
     const p1 = (g < shift ? g : shift) >> 3, p2 = ((g < shift - 1 ? g : shift - 1) >> 4) << 1;
-    let shape = SWZ_NONE, p = p1;
+    let shape = SWZ_NONE, p = p1, a = first, e: usize = 0;
     // A slot t below the window whose byte subtract wraps into [0, 16) reads the entry of slot
     // t + 256 (t + 128 for the pair shape), past the table: prepare leaves those 0, as table[t] is.
     if (swizzleBytes(table, first, last, p1) == 1) {
       if (span <= 16) shape = SWZ_BYTE;
-      else if (span <= 32) shape = SWZ_BYTE_2W;
+      else if (zeroSlots(table, first + 1, last - 16)) { shape = SWZ_BYTE_EQ; a = last - 15; e = first; }
+      else if (zeroSlots(table, first + 16, last - 1)) { shape = SWZ_BYTE_EQ; e = last; }
     }
     if (shape == SWZ_NONE && shift >= 1 && span <= 8 && m <= 127 && p2 + 2 <= 8 && swizzleBytes(table, first, last, p2) <= 2) {
       shape = SWZ_PAIR;
@@ -299,25 +311,27 @@ function offsetSwizzlePrepare(ctx: usize): void {
     const pair = shape == SWZ_PAIR;
     store<u32>(sw, <u32>(shift - (p << 3) - (pair ? 1 : 0)));
     store<u32>(sw, shape, 4);
-    store<u32>(sw, shape == SWZ_BYTE_2W ? 2 : 1, 8);
     const mask = <u8>(pair ? m << 1 : m);
     store<u8>(sw + 16 + p, mask);
     store<u8>(sw + 24 + p, mask);
     memory.fill(sw + 32, 0x80, 32); // the bytes outside byte p subtract 0x80: index 0x80 reads 0
     for (let half: usize = 0; half < 16; half += 8) {
       if (pair) {
-        store<u8>(sw + 32 + half + p, <u8>(first << 1));
-        store<u8>(sw + 32 + half + p + 1, <u8>((first << 1) - 1));
+        store<u8>(sw + 32 + half + p, <u8>(a << 1));
+        store<u8>(sw + 32 + half + p + 1, <u8>((a << 1) - 1));
+      } else if (shape == SWZ_BYTE_EQ) {
+        store<u8>(sw + 32 + half + p, <u8>a);
+        store<u8>(sw + 48 + half + p, <u8>e); // the other bytes hold 0x80, never a masked byte (0)
+        store<u8>(sw + 80 + half + p, <u8>(load<u64>(table + (e << 3)) >> (<u64>p << 3)));
       } else {
-        store<u8>(sw + 32 + half + p, <u8>first);
-        store<u8>(sw + 48 + half + p, <u8>(first + 16));
+        store<u8>(sw + 32 + half + p, <u8>a);
       }
     }
     if (pair) v128.store(sw + 48, i16x8.splat(0x0101));
-    for (let j: usize = 0; j < 32 && first + j <= m; j++) {
-      const u = load<u64>(table + ((first + j) << 3)) >> (<u64>p << 3);
-      if (pair) { if (j < 8) store<u16>(sw + 64 + (j << 1), <u16>u); }
-      else store<u8>(sw + 64 + j, <u8>u); // SWZ_BYTE_2W's second window is P1, right after P0
+    for (let j: usize = 0; j < 16 && a + j <= m; j++) {
+      const u = load<u64>(table + ((a + j) << 3)) >> (<u64>p << 3);
+      if (!pair) store<u8>(sw + 64 + j, <u8>u);
+      else if (j < 8) store<u16>(sw + 64 + (j << 1), <u16>u);
     }
   }
 }
@@ -327,7 +341,7 @@ function offsetSwizzlePrepare(ctx: usize): void {
   const t = v128.and(shift != 0 ? i64x2.shr_u(v, shift) : v, mask);
   let d: v128;
   if (shape == SWZ_PAIR) d = i8x16.swizzle(p0, i8x16.sub(i16x8.mul(t, a1), a0)); // a1: 0x0101 in each i16 lane
-  else if (shape == SWZ_BYTE_2W) d = v128.or(i8x16.swizzle(p0, i8x16.sub(t, a0)), i8x16.swizzle(p1, i8x16.sub(t, a1)));
+  else if (shape == SWZ_BYTE_EQ) d = v128.or(i8x16.swizzle(p0, i8x16.sub(t, a0)), v128.and(i8x16.eq(t, a1), p1));
   else d = i8x16.swizzle(p0, i8x16.sub(t, a0));
   return toPdx ? i64x2.sub(v, d) : i64x2.add(v, d);
 }
@@ -366,16 +380,15 @@ export const SELECT_OVER_SWIZZLE_RUNS: i32 = 2;
 
 /**
  * The kernel OFFSET_AUTO runs for OP `op`, from what setup stored (measured; README "Offset
- * kernels"): select for 1–2 runs; a one-swizzle shape (SWZ_BYTE, SWZ_PAIR) from 3 runs on;
- * else select up to SELECT_AUTO_RUNS runs; else the two-swizzle shape; else lanes-const.
+ * kernels"): select for 1–2 runs; swizzle from 3 runs on where a shape fits; else select up
+ * to SELECT_AUTO_RUNS runs; else lanes-const.
  */
 function offsetAuto(ctx: usize, op: u32): i32 {
   const k = <i32>load<u32>(ctx + CTX_SELECT_RUNS + (op << 2));
   const shape = <i32>load<u32>(ctx + CTX_SWIZZLE + op * CTX_SWIZZLE_BYTES, 4);
   if (k > 0 && k <= SELECT_OVER_SWIZZLE_RUNS) return OFFSET_SELECT;
-  if (shape == SWZ_BYTE || shape == SWZ_PAIR) return OFFSET_SWIZZLE;
-  if (k > 0 && k <= SELECT_AUTO_RUNS) return OFFSET_SELECT;
   if (shape != SWZ_NONE) return OFFSET_SWIZZLE;
+  if (k > 0 && k <= SELECT_AUTO_RUNS) return OFFSET_SELECT;
   return OFFSET_LANES_CONST;
 }
 

@@ -13,7 +13,7 @@ const MAX_RUNS = 8; // SELECT_MAX_RUNS in assembly/pdx.ts
 const lines = (n, from, line) => Array.from({ length: n }, (_, i) => `    case ${i + from}: ${line(i + from)}; break;`).join("\n");
 const select = (toPdx) => lines(MAX_RUNS, 1, (k) => `offsetBatchSelect(src, dst, n, sel, table, m, shift, scale, ${k}, ${toPdx})`);
 const SWIZZLE_CONST_SHIFTS = 16;
-const SWIZZLE_SHAPES = [1, 2, 3]; // SWZ_BYTE, SWZ_PAIR, SWZ_BYTE_2W in assembly/pdx.ts
+const SWIZZLE_SHAPES = [1, 2, 3]; // SWZ_BYTE, SWZ_PAIR, SWZ_BYTE_EQ in assembly/pdx.ts
 // one function per shape and direction: one function of all 128 loops made V8's register
 // allocator spill the kernel's constants to the stack (measured 0.30 against 0.22 ns/op)
 const swizzleName = (shape, toPdx) => `offsetSwizzle${shape}${toPdx ? "Pdx" : "Pfn"}`;
