@@ -35,8 +35,8 @@ const USAGE = `usage: xenmm bench [--quick] [--no-native] [--offset-kernels | --
                cc; -O3, and -O3 -march=native) and timed in the same rounds: native-c rows
                and vs_native on the WASM rows; without a compiler both rows are listed
                under skipped with the reason (--native, the former opt-in, is accepted)
-  --offset-kernels  instead, time each offset kernel (lanes, select, the engine's choice)
-               against the flat copy for 1–8 RAM regions (JSON: out/bench-offset-kernels.json)
+  --offset-kernels  instead, time each offset kernel (lanes, lanes-const, select, swizzle,
+               the engine's choice) against the flat copy for 1–8 RAM regions (JSON: out/bench-offset-kernels.json)
   --parse      instead, time parseMemoryMap for every map format at 1 KB–100 MB (1 MB with
                --quick): MB/s per size, linear parsing shows as a flat column (JSON:
                out/bench-parse.json)
