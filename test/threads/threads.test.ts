@@ -3,13 +3,13 @@
  * protocol answers every message once, in order, over a real MessagePort.
  */
 import { MessageChannel } from "node:worker_threads";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Engine } from "../../dist/src/engine/engine.js";
+import { describe, expect, it } from "vitest";
 import { NodeWorkerPool } from "../../dist/src/engine/node-pool.js";
 import { WebWorkerPool } from "../../dist/src/engine/web-pool.js";
 import { InvalidArgumentError, XenmmError } from "../../dist/src/errors.js";
 import { arrive, awaitCount, awaitCountAsync, waitWhileEquals } from "../../src/threads/barrier.js";
 import { nodeEndpoint } from "../../src/threads/node.js";
+import { twoThreadPool } from "../support/node-pool.js";
 import { runOnce, serve, Thread, type Reply } from "../../src/threads/thread.js";
 
 const words = () => new Int32Array(new SharedArrayBuffer(8));
@@ -74,29 +74,23 @@ describe("thread protocol", () => {
 });
 
 describe("gated pool (NodeWorkerPool)", () => {
-  let engine: Engine;
-  let pool: NodeWorkerPool;
-  beforeAll(async () => {
-    engine = await Engine.create({ arch: "arm64", maxMemoryBytes: 64 << 20 });
-    pool = await NodeWorkerPool.create(engine, 2);
-  });
-  afterAll(async () => { await pool.close(); });
+  const fx = twoThreadPool(64 << 20);
 
   it("refuses more tasks than threads and malformed tasks before posting, and still runs afterwards", async () => {
     const task = { kind: "get" as const, ctx: 0, src: 0, n: 0, rounds: 1 };
-    await expect(pool.run([task, task, task])).rejects.toBeInstanceOf(InvalidArgumentError);
-    await expect(pool.run([{ ...task, kind: "nope" } as never])).rejects.toBeInstanceOf(InvalidArgumentError);
-    expect(await pool.run([])).toEqual([]);
-    expect((await pool.run([task, task])).map((r) => r.done)).toEqual([0, 0]);
+    await expect(fx.pool.run([task, task, task])).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(fx.pool.run([{ ...task, kind: "nope" } as never])).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(await fx.pool.run([])).toEqual([]);
+    expect((await fx.pool.run([task, task])).map((r) => r.done)).toEqual([0, 0]);
   });
 
   it("refuses a size out of range with a typed error", async () => {
-    await expect(NodeWorkerPool.create(engine, 0)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(NodeWorkerPool.create(fx.engine, 0)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(NodeWorkerPool.create({} as never, 1)).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
   it("WebWorkerPool outside a cross-origin isolated page refuses with a typed error that names the way out", async () => {
-    const err = await WebWorkerPool.create(engine, 1).then(() => undefined, (e: unknown) => e);
+    const err = await WebWorkerPool.create(fx.engine, 1).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(XenmmError);
     expect((err as Error).message).toContain("NodeWorkerPool from xenmm/node");
   });
