@@ -12,27 +12,7 @@ import { barChart } from "../report/svg.js";
 import { chart, fill, h, messageOf, select, table } from "./dom.js";
 import { WebWorkerPool } from "../engine/web-pool.js";
 import type { BenchWorkerReply, BenchWorkerRequest } from "./bench-worker.js";
-
-/**
- * Node's ns per item for pfn_to_pdx, one thread, 1,000,000 items: the README's full run
- * (`xenmm bench`, "Benchmarks: PDX against flat lookups"), keyed "map scheme impl".
- */
-export const NODE_PFN_TO_PDX: { run: string; ns: Readonly<Record<string, number>> } = {
-  run: "README full run of 2026-12-02 (Node v20.20.2, AMD EPYC VM, 2 cores)",
-  ns: {
-    "arm-fvp none wasm-simd": 0.245, "arm-fvp none wasm-batch": 0.233, "arm-fvp none wasm-call": 14.3, "arm-fvp none js-bigint": 9.97, "arm-fvp none js-number": 0.29,
-    "arm-fvp mask wasm-simd": 0.229, "arm-fvp mask wasm-batch": 0.544, "arm-fvp mask wasm-call": 14.8, "arm-fvp mask js-bigint": 35.2, "arm-fvp mask js-number": 3.73,
-    "arm-fvp offset wasm-simd": 0.312, "arm-fvp offset wasm-batch": 0.79, "arm-fvp offset wasm-call": 15.1, "arm-fvp offset js-bigint": 59.2, "arm-fvp offset js-number": 4.62,
-    "amd-versal-gen2 none wasm-simd": 0.226, "amd-versal-gen2 none wasm-batch": 0.202, "amd-versal-gen2 none wasm-call": 14.3, "amd-versal-gen2 none js-bigint": 9.73, "amd-versal-gen2 none js-number": 0.283,
-    "amd-versal-gen2 mask wasm-simd": 0.208, "amd-versal-gen2 mask wasm-batch": 0.524, "amd-versal-gen2 mask wasm-call": 14.4, "amd-versal-gen2 mask js-bigint": 34.7, "amd-versal-gen2 mask js-number": 3.4,
-    "amd-versal-gen2 offset wasm-simd": 0.41, "amd-versal-gen2 offset wasm-batch": 0.773, "amd-versal-gen2 offset wasm-call": 14.9, "amd-versal-gen2 offset js-bigint": 56.2, "amd-versal-gen2 offset js-number": 4.58,
-    "xen-10 none wasm-simd": 0.232, "xen-10 none wasm-batch": 0.213, "xen-10 none wasm-call": 14.7, "xen-10 none js-bigint": 10.3, "xen-10 none js-number": 0.295,
-    "xen-10 mask wasm-simd": 0.248, "xen-10 mask wasm-batch": 0.542, "xen-10 mask wasm-call": 15.3, "xen-10 mask js-bigint": 34.9, "xen-10 mask js-number": 3.44,
-    "xen-10 offset wasm-simd": 0.333, "xen-10 offset wasm-batch": 0.784, "xen-10 offset wasm-call": 15.9, "xen-10 offset js-bigint": 58.6, "xen-10 offset js-number": 4.72,
-    "intel-gnr-4s none wasm-simd": 0.22, "intel-gnr-4s none wasm-batch": 0.218, "intel-gnr-4s none wasm-call": 14.4, "intel-gnr-4s none js-bigint": 9.97, "intel-gnr-4s none js-number": 0.297,
-    "intel-gnr-4s offset wasm-simd": 0.42, "intel-gnr-4s offset wasm-batch": 0.785, "intel-gnr-4s offset wasm-call": 15.3, "intel-gnr-4s offset js-bigint": 55.4, "intel-gnr-4s offset js-number": 8.08,
-  },
-};
+import { NODE_PFN_TO_PDX } from "./node-reference.js";
 
 /** The one-thread pfn_to_pdx rows of the page's run beside the worker's and Node's. */
 function workerComparison(page: PdxBenchReport, worker: PdxBenchReport): HTMLElement[] {
