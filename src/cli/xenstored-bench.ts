@@ -9,6 +9,7 @@ import type { XenstoreVsCReport } from "../../bench/xenstore-vs-c.js";
 import type { SoakReport } from "../../bench/xenstore-soak.js";
 import type { MachineInfo } from "../../bench/machine.js";
 import { textTable } from "../report/table.js";
+import { OUTPUT_LIMIT_BYTES } from "../xenstore/socket-transport.js";
 import { intFlag, parseCommand } from "./args.js";
 import { writeOutputFile } from "./output-file.js";
 import { startProgress } from "./progress.js";
@@ -95,7 +96,7 @@ function soakText({ machine, before, rows }: SoakReport): string {
   return [
     `xenmm xenstored under hostile guests and clients — ${machineLine(machine)}; before the attacks: RSS ${before.rss_mib} MiB, JS ${before.js_mib} MiB`,
     textTable(
-      ["attack", "seconds", "attacker requests", "dup dropped", "timed out", "over quota", "over-long", "over 1 MiB unsent", "max domain KiB", "peak RSS MiB", "RSS after MiB", "JS after MiB"],
+      ["attack", "seconds", "attacker requests", "dup dropped", "timed out", "over quota", "over-long", `over ${OUTPUT_LIMIT_BYTES >> 20} MiB unsent`, "max domain KiB", "peak RSS MiB", "RSS after MiB", "JS after MiB"],
       rows.map((r) => [r.attack, r.seconds, r.requests, r.duplicate, r.timeout, r.memory, r.overlong, r.backlog,
         kib(r.max_domain_bytes), r.peak_rss_mib, r.rss_after_mib, r.js_after_mib].map(String)),
     ),
