@@ -54,8 +54,12 @@ export class LinearMemory {
 
   /** True when `view` looks at this memory (so WASM can use it in place). */
   owns(view: ArrayBufferView): boolean {
+    // `.buffer` of a shared view and `memory.buffer` cost ~25 ns each: compare with the
+    // buffer last seen first, and look further only for views made before a growth.
+    const buffer = view.buffer;
+    if (buffer === this.views?.buffer) return true;
     this.current();
-    return this.buffers.has(view.buffer);
+    return this.buffers.has(buffer);
   }
 
   /**

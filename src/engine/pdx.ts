@@ -120,12 +120,12 @@ export class Pdx {
     const n = inputs[0].length;
     if (inputs.some((x) => x.length !== n) || (out && out.length !== n))
       throw new InvalidArgumentError("batch", `arrays must have the same length (got ${[...inputs, ...(out ? [out] : [])].map((x) => x.length).join(", ")})`);
-    const staged = inputs.filter((x) => !this.mem.owns(x));
+    const owned = inputs.map((x) => this.mem.owns(x));
     const dstIn = out === undefined || this.mem.owns(out);
-    const bytes = staged.length * n * 8 + (dstIn ? 0 : n * out!.BYTES_PER_ELEMENT);
+    const bytes = owned.filter((own) => !own).length * n * 8 + (dstIn ? 0 : n * out!.BYTES_PER_ELEMENT);
     let next = bytes ? this.stage(bytes) : 0;
-    const src = inputs.map((x) => {
-      if (this.mem.owns(x)) return x.byteOffset;
+    const src = inputs.map((x, i) => {
+      if (owned[i]) return x.byteOffset;
       const at = next;
       this.mem.u64At(at, n).set(x);
       next += n * 8;
