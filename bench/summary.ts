@@ -6,6 +6,7 @@
  * middle half (bench/stats.ts).
  */
 import type { PdxBenchReport, PdxBenchResult } from "./pdx.js";
+import { NATIVE_OPS } from "./native-source.js";
 import { quantile, ratioSpread, type Spread } from "./stats.js";
 
 /** The suite's defaults, shared by `xenmm bench` and the playground. */
@@ -185,6 +186,30 @@ export function copyCeiling(report: PdxBenchReport): { threads: number; gbPerS: 
   if (!copies.length || !shares.length) return undefined;
   const gb = copies.map((r) => 16 / r.ns_per_op);
   return { threads: copies[0].threads, gbPerS: [Math.min(...gb), Math.max(...gb)], shares: [Math.min(...shares), Math.max(...shares)] };
+}
+
+/** How fast the machine copied memory during a run (copySpeed). */
+export interface CopySpeed {
+  /** The rows it is read from: native-c (memcpy) where it ran, else wasm-simd (memory.copy). */
+  impl: string;
+  /** GB/s over the one-thread flat-copy rows (8 bytes read and 8 written per item). */
+  median: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * The one-thread flat copy (PDX_NONE) of every conversion workload and map, as GB/s. On a
+ * shared host it moves with the other tenants' use of the L3 and memory (today 0.15 to 0.73
+ * ns per item between runs minutes apart), and the memory-bound kernels' ratios move with
+ * it, so two runs are compared (`--compare`) together with their copy speeds.
+ */
+export function copySpeed(report: Pick<PdxBenchReport, "results">): CopySpeed | undefined {
+  const copies = (impl: string) => report.results.filter((r) => r.scheme === "none" && r.impl === impl && r.threads === 1 && (NATIVE_OPS as readonly string[]).includes(r.workload) && r.ns_per_op > 0);
+  const rows = copies("native-c").length ? copies("native-c") : copies("wasm-simd");
+  if (!rows.length) return undefined;
+  const gb = rows.map((r) => 16 / r.ns_per_op);
+  return { impl: rows[0].impl, median: quantile(gb, 0.5), min: Math.min(...gb), max: Math.max(...gb) };
 }
 
 /**

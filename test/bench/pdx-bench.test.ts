@@ -12,7 +12,7 @@ import { numberKernel } from "../../bench/js-number.js";
 import { runCases } from "../../bench/harness.js";
 import { roundRobin, roundRobinSession } from "../../bench/round-robin.js";
 import type { PdxBenchReport, PdxBenchResult } from "../../bench/pdx.js";
-import { agreement, checkTargets, copyCeiling, quietRatio, quotedRatios, ratioRows, ratios } from "../../bench/summary.js";
+import { agreement, checkTargets, copyCeiling, copySpeed, quietRatio, quotedRatios, ratioRows, ratios } from "../../bench/summary.js";
 import { ratioSpread } from "../../bench/stats.js";
 import { toPfnRanges } from "../../src/pdx/params.js";
 import { pdxToPfn, pfnToPdx } from "../../src/pdx/reference.js";
@@ -105,6 +105,14 @@ describe("ratios and targets come from the rows of one run", () => {
     [...c.gbPerS, ...c.shares].forEach((x, i) => expect(x).toBeCloseTo([160, 160, 2 / 3, 2 / 3][i], 10));
     expect(ratios(report.results).get(report.results[5])!.ofCopyCeiling!.median).toBeCloseTo(2 / 3, 10);
   });
+  it("the machine's copy speed: native C's one-thread flat copies where they ran, else wasm-simd's", () => {
+    // 16 bytes per item: 0.2 ns/op is 80 GB/s; two-thread, mask and frame-table rows do not count
+    expect(copySpeed(report)).toEqual({ impl: "wasm-simd", median: 80, min: 80, max: 80 });
+    const withNative = [...report.results, row({ scheme: "none", impl: "native-c", ns_per_op: 0.25 }), row({ scheme: "none", impl: "native-c", workload: "pdx_to_pfn", ns_per_op: 0.5 }),
+      row({ scheme: "none", impl: "native-c", workload: "mfn_valid", ns_per_op: 8 })];
+    expect(copySpeed({ results: withNative })).toEqual({ impl: "native-c", median: 48, min: 32, max: 64 });
+    expect(copySpeed({ results: report.results.filter((r) => r.scheme !== "none") })).toBeUndefined();
+  });
   it("targets say met or missed, with the measured range", () => {
     expect(checkTargets(report).map((t) => [t.target, t.measured, t.met])).toEqual([
       ["WASM batch mask conversion ≥ 500 M PFNs/s (1 thread)", "3333–3333 M/s", true],
@@ -189,6 +197,6 @@ describe("xenmm bench --compare", () => {
     expect(missing.stderr).toMatch(/--compare .*missing\.json: not a xenmm bench JSON/);
     const other = await xenmm("bench", "--quick", "--compare", notBench);
     expect(other.code).toBe(2);
-    expect(other.stderr).toMatch(/not a xenmm bench JSON \(no ratios array\)/);
+    expect(other.stderr).toMatch(/not a xenmm bench JSON \(no ratios and results arrays\)/);
   });
 });
