@@ -200,8 +200,8 @@ export interface CopySpeed {
 
 /**
  * The one-thread flat copy (PDX_NONE) of every conversion workload and map, as GB/s. On a
- * shared host it moves with the other tenants' use of the L3 and memory (today 0.15 to 0.73
- * ns per item between runs minutes apart), and the memory-bound kernels' ratios move with
+ * shared host it moves with the other tenants' use of the L3 and memory (on the development VM, 0.15
+ * to 0.73 ns per item between runs minutes apart), and the memory-bound kernels' ratios move with
  * it, so two runs are compared (`--compare`) together with their copy speeds.
  */
 export function copySpeed(report: Pick<PdxBenchReport, "results">): CopySpeed | undefined {

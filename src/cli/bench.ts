@@ -86,6 +86,12 @@ function earlierRun(path: string): Pick<PdxBenchReport, "ratios" | "results"> {
   try {
     const earlier = JSON.parse(readFileSync(path, "utf8"));
     if (!Array.isArray(earlier?.ratios) || !Array.isArray(earlier?.results)) throw new Error("no ratios and results arrays");
+    // Only the fields the comparison reads, so a hand-edited or truncated file is refused here, not half-way.
+    const fields = { ratios: ["ratio", "map", "scheme", "workload", "impl", "threads", "median"], results: ["workload", "map", "scheme", "impl", "threads", "ns_per_op"] } as const;
+    for (const [list, keys] of Object.entries(fields)) {
+      const bad = (earlier[list] as unknown[]).findIndex((r) => r === null || typeof r !== "object" || keys.some((k) => !(k in r)));
+      if (bad >= 0) throw new Error(`${list}[${bad}] lacks ${keys.join(", ")}`);
+    }
     return earlier;
   } catch (e) {
     throw new UsageError(`--compare ${path}: not a xenmm bench JSON (${(e as Error).message})`);

@@ -198,5 +198,10 @@ describe("xenmm bench --compare", () => {
     const other = await xenmm("bench", "--quick", "--compare", notBench);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/not a xenmm bench JSON \(no ratios and results arrays\)/);
+    const truncated = join(dir, "truncated.json");
+    writeFileSync(truncated, JSON.stringify({ ratios: [], results: [{ workload: "pfn_to_pdx" }, null] }));
+    const partial = await xenmm("bench", "--quick", "--compare", truncated);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr.trim()).toMatch(/^xenmm: .*not a xenmm bench JSON \(results\[0\] lacks workload, map, scheme, impl, threads, ns_per_op\)$/);
   });
 });
