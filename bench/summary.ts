@@ -200,12 +200,14 @@ export interface CopySpeed {
 
 /**
  * The one-thread flat copy (PDX_NONE) of every conversion workload and map, as GB/s. On a
- * shared host it moves with the other tenants' use of the L3 and memory (on the development VM, 0.15
- * to 0.73 ns per item between runs minutes apart), and the memory-bound kernels' ratios move with
- * it, so two runs are compared (`--compare`) together with their copy speeds.
+ * shared host it moves with the other tenants' use of the L3 and memory (on the development
+ * VM, 0.15 to 0.73 ns per item between runs minutes apart), and the memory-bound kernels'
+ * ratios move with it, so two runs are compared (`--compare`) together with their copy speeds.
  */
 export function copySpeed(report: Pick<PdxBenchReport, "results">): CopySpeed | undefined {
-  const copies = (impl: string) => report.results.filter((r) => r.scheme === "none" && r.impl === impl && r.threads === 1 && (NATIVE_OPS as readonly string[]).includes(r.workload) && r.ns_per_op > 0);
+  const conversions: readonly string[] = NATIVE_OPS;
+  const copies = (impl: string) => report.results.filter((r) =>
+    r.scheme === "none" && r.impl === impl && r.threads === 1 && conversions.includes(r.workload) && r.ns_per_op > 0);
   const rows = copies("native-c").length ? copies("native-c") : copies("wasm-simd");
   if (!rows.length) return undefined;
   const gb = rows.map((r) => 16 / r.ns_per_op);
