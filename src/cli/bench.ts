@@ -172,7 +172,7 @@ export const verb: Verb = {
       const ceiling = copyCeiling(report);
       const copy = copySpeed(report);
       if (copy) console.log(`\nflat copy during this run (${copy.impl}, one thread, 16 bytes per item): ${gbps(copy)}`);
-      if (ceiling) console.log(`\n${ceiling.threads}-thread copy ceiling (PDX_NONE memory.copy, 16 bytes per item): ${num(ceiling.gbPerS[0], 1)}–${num(ceiling.gbPerS[1], 1)} GB/s; the ${ceiling.threads}-thread mask and offset rows reach ${num(ceiling.shares[0])}–${num(ceiling.shares[1])} of it`);
+      if (ceiling) console.log(`\n${ceiling.threads}-thread copy ceiling (PDX_NONE's copy loop, 16 bytes per item): ${num(ceiling.gbPerS[0], 1)}–${num(ceiling.gbPerS[1], 1)} GB/s; the ${ceiling.threads}-thread mask and offset rows reach ${num(ceiling.shares[0])}–${num(ceiling.shares[1])} of it`);
       if (earlier) console.log(`\n${compareWith(values.compare!, earlier, report)}`);
       console.error(`JSON: ${write(values.json ?? "out/bench-pdx.json", JSON.stringify(report, null, 2))}`);
       if (values.html) console.error(`HTML: ${write(values.html, html(report))}`);
