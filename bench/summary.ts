@@ -177,14 +177,17 @@ export function checkTargets(report: PdxBenchReport): TargetCheck[] {
   return out;
 }
 
-/** The multi-thread copy ceiling of a run: the flat copy's bandwidth on N threads (8 bytes read and 8 written per item), and each N-thread conversion row's share of it. */
+/** Bytes a conversion moves per item: one u64 read and one written (the copy speeds' unit). */
+export const BYTES_PER_ITEM = 16;
+
+/** The multi-thread copy ceiling of a run: the flat copy's bandwidth on N threads (BYTES_PER_ITEM per item), and each N-thread conversion row's share of it. */
 export function copyCeiling(report: PdxBenchReport): { threads: number; gbPerS: [number, number]; shares: [number, number] } | undefined {
   const rows = report.results.filter((r) => r.threads > 1 && (r.workload === "pfn_to_pdx" || r.workload === "pdx_to_pfn"));
   const copies = rows.filter((r) => r.scheme === "none" && r.impl === "wasm-simd");
   const ratioOf = ratios(report.results);
   const shares = rows.filter((r) => r.scheme !== "none").flatMap((r) => ratioOf.get(r)?.ofCopyCeiling?.median ?? []);
   if (!copies.length || !shares.length) return undefined;
-  const gb = copies.map((r) => 16 / r.ns_per_op);
+  const gb = copies.map((r) => BYTES_PER_ITEM / r.ns_per_op);
   return { threads: copies[0].threads, gbPerS: [Math.min(...gb), Math.max(...gb)], shares: [Math.min(...shares), Math.max(...shares)] };
 }
 
@@ -192,7 +195,7 @@ export function copyCeiling(report: PdxBenchReport): { threads: number; gbPerS: 
 export interface CopySpeed {
   /** The rows it is read from: native-c where it ran, else wasm-simd. */
   impl: string;
-  /** GB/s over the one-thread flat-copy rows (8 bytes read and 8 written per item). */
+  /** GB/s over the one-thread flat-copy rows (BYTES_PER_ITEM per item). */
   median: number;
   min: number;
   max: number;
@@ -210,7 +213,7 @@ export function copySpeed(report: Pick<PdxBenchReport, "results">): CopySpeed | 
     r.scheme === "none" && r.impl === impl && r.threads === 1 && conversions.includes(r.workload) && r.ns_per_op > 0);
   const rows = copies("native-c").length ? copies("native-c") : copies("wasm-simd");
   if (!rows.length) return undefined;
-  const gb = rows.map((r) => 16 / r.ns_per_op);
+  const gb = rows.map((r) => BYTES_PER_ITEM / r.ns_per_op);
   return { impl: rows[0].impl, median: quantile(gb, 0.5), min: Math.min(...gb), max: Math.max(...gb) };
 }
 
