@@ -5,9 +5,10 @@
  * of a page's main thread to share the core with).
  */
 import { runPdxBench, type PdxBenchReport } from "../../bench/pdx.js";
+import type { ArchName } from "../arch.js";
 import { Engine } from "../engine/engine.js";
 
-export interface BenchWorkerRequest { quick: boolean; items: number }
+export interface BenchWorkerRequest { quick: boolean; items: number; arch: ArchName }
 export type BenchWorkerReply =
   | { kind: "progress"; done: number; total: number; label: string }
   | { kind: "done"; report: PdxBenchReport; ms: number }
@@ -19,7 +20,7 @@ scope.onmessage = async (e) => {
   try {
     const t0 = performance.now();
     // The page's engine arch, so the two runs time the same cases; no pool: one thread only.
-    const engine = await Engine.create({ arch: "x86-64" });
+    const engine = await Engine.create({ arch: e.data.arch });
     const report = await runPdxBench(engine, {
       quick: e.data.quick, items: e.data.items,
       onProgress: (done, total, label) => scope.postMessage({ kind: "progress", done, total, label }),

@@ -46,6 +46,9 @@ function runInWorker(request: BenchWorkerRequest, onProgress: (done: number, tot
   });
 }
 
+/** The engines' default arch, in this page and in its worker (each map names its own in BENCH_MAPS). */
+const BENCH_ARCH = "x86-64";
+
 /** Quick: smaller batches and one frame-table size, so a run takes tens of seconds, not minutes. */
 const QUICK_MAPS = BENCH_MAPS.filter((m) => m.quick).map((m) => m.id).join(", ");
 const ALL_MAPS = BENCH_MAPS.map((m) => m.id).join(", ");
@@ -101,7 +104,7 @@ export function mountBench(root: HTMLElement): void {
     const t0 = performance.now();
     try {
       // A fresh engine per run: the suite carves its inputs from linear memory.
-      const engine = await Engine.create({ arch: "x86-64" });
+      const engine = await Engine.create({ arch: BENCH_ARCH });
       if (threads.checked) pool = await WebWorkerPool.create(engine, 2);
       const m = MODES[mode.input.value as keyof typeof MODES];
       const options: PdxBenchOptions = {
@@ -118,7 +121,7 @@ export function mountBench(root: HTMLElement): void {
       if (inWorker.checked) {
         await pool?.close();
         pool = undefined;
-        const w = await runInWorker({ quick: m.quick, items: m.items }, (done, total, label) => {
+        const w = await runInWorker({ quick: m.quick, items: m.items, arch: BENCH_ARCH }, (done, total, label) => {
           progress.max = total;
           progress.value = done;
           status.textContent = `Web Worker: ${done} / ${total}: ${label}`;
