@@ -251,3 +251,22 @@ export function agreement(a: Pick<PdxBenchReport, "ratios">, b: Pick<PdxBenchRep
   }).sort((p, q) => q.diff - p.diff);
   return { compared: rows.length, within: rows.filter((r) => r.diff <= tolerance + 1e-12).length, tolerance, rows };
 }
+
+/** Whether two runs' quoted ratios can be set side by side (`--compare`), and the copy speed each ran at. */
+export interface RunConditions {
+  then?: CopySpeed;
+  now?: CopySpeed;
+  /** Why not, when they cannot: different batch sizes, or copy speeds read from different rows. */
+  notComparable?: string;
+  /** |now − then| / then of the copy speeds' medians, when both were read from the same rows. */
+  apart?: number;
+}
+
+export function runConditions(earlier: Pick<PdxBenchReport, "results" | "items">, report: Pick<PdxBenchReport, "results" | "items">): RunConditions {
+  // an earlier JSON may predate copy_speed: both are read from the rows
+  const then = copySpeed(earlier), now = copySpeed(report);
+  if (earlier.items !== report.items) return { then, now, notComparable: `${earlier.items} items per batch then, ${report.items} now` };
+  if (!then || !now) return { then, now };
+  if (then.impl !== now.impl) return { then, now, notComparable: `the copy speed was read from ${then.impl} then, ${now.impl} now` };
+  return { then, now, apart: Math.abs(now.median - then.median) / then.median };
+}

@@ -13,7 +13,7 @@ import { runOffsetKernels } from "../../bench/offset-kernels.js";
 import { runParseBench, type ParseBenchRow } from "../../bench/parse.js";
 import { TIMING } from "../../bench/round-robin.js";
 import type { Spread } from "../../bench/stats.js";
-import { agreement, BYTES_PER_ITEM, copyCeiling, copySpeed, type CopySpeed, PDX_BENCH_DEFAULTS, ratios, targetsTable, workloadSeries } from "../../bench/summary.js";
+import { agreement, BYTES_PER_ITEM, copyCeiling, runConditions, type CopySpeed, PDX_BENCH_DEFAULTS, ratios, targetsTable, workloadSeries } from "../../bench/summary.js";
 import { Engine } from "../engine/engine.js";
 import { NodeWorkerPool } from "../engine/node-pool.js";
 import { htmlPage, htmlTable } from "../report/html.js";
@@ -41,7 +41,8 @@ const USAGE = `usage: xenmm bench [--quick] [--no-native] [--offset-kernels | --
                --quick): MB/s per size, linear parsing shows as a flat column (JSON:
                out/bench-parse.json)
   --compare FILE  also print how many ratios the README quotes agree within ±10 % with
-               an earlier run's JSON (e.g. two consecutive --quick runs)
+               an earlier run's JSON (e.g. two consecutive --quick runs), and both runs'
+               flat-copy speed
   --verify     run every case once, check its output against the bigint reference, time nothing`;
 
 const num = (x: number | undefined, digits = 2) => (x === undefined ? "" : x.toFixed(digits));
@@ -82,7 +83,7 @@ async function offsetKernels(engine: Engine, items: number, quick: boolean, json
 }
 
 /** An earlier run's JSON for --compare, read before this run starts. */
-function earlierRun(path: string): Pick<PdxBenchReport, "ratios" | "results"> {
+function earlierRun(path: string): Pick<PdxBenchReport, "ratios" | "results" | "items"> {
   try {
     const earlier = JSON.parse(readFileSync(path, "utf8"));
     if (!Array.isArray(earlier?.ratios) || !Array.isArray(earlier?.results)) throw new Error("no ratios and results arrays");
@@ -101,16 +102,16 @@ function earlierRun(path: string): Pick<PdxBenchReport, "ratios" | "results"> {
 const gbps = (c: CopySpeed) => `${num(c.median, 1)} GB/s (${num(c.min, 1)}–${num(c.max, 1)})`;
 
 /** This run's quoted ratios against an earlier run's, and the machine's copy speed in each. */
-function compareWith(path: string, earlier: Pick<PdxBenchReport, "ratios" | "results">, report: PdxBenchReport): string {
+function compareWith(path: string, earlier: Pick<PdxBenchReport, "ratios" | "results" | "items">, report: PdxBenchReport): string {
   const a = agreement(earlier, report);
   const worst = a.rows[0];
   const agreed = `against ${path}: ${a.within} of ${a.compared} quoted ratios within ±${a.tolerance * 100} %` +
     (worst ? ` (worst: ${worst.name} ${num(worst.a)} → ${num(worst.b)}, ${num(worst.diff * 100, 0)} %)` : "");
-  const then = copySpeed(earlier), now = copySpeed(report);
-  if (!then || !now) return agreed;
-  const apart = Math.abs(now.median - then.median) / then.median;
-  return `${agreed}\nflat copy (${now.impl}, one thread): ${gbps(then)} then, ${gbps(now)} now` +
-    (apart > a.tolerance ? `: ${num(apart * 100, 0)} % apart, so the machine's memory was not equally busy in the two runs, and memory-bound ratios move with it` : "");
+  const c = runConditions(earlier, report);
+  if (c.notComparable) return `${agreed}\nnot comparable: ${c.notComparable}`;
+  if (!c.then || !c.now || c.apart === undefined) return agreed;
+  return `${agreed}\nflat copy (${c.now.impl}, one thread): ${gbps(c.then)} then, ${gbps(c.now)} now` +
+    (c.apart > a.tolerance ? `: ${num(c.apart * 100, 0)} % apart, so the machine's memory was not equally busy in the two runs, and memory-bound ratios move with it` : "");
 }
 
 const human = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(b >= 1e7 ? 0 : 1)} MB` : `${(b / 1e3).toFixed(b >= 1e4 ? 0 : 1)} KB`);
@@ -170,7 +171,7 @@ export const verb: Verb = {
       const targets = targetsTable(report);
       console.log(textTable(targets.header, targets.rows));
       const ceiling = copyCeiling(report);
-      const copy = copySpeed(report);
+      const copy = report.copy_speed;
       if (copy) console.log(`\nflat copy during this run (${copy.impl}, one thread, ${BYTES_PER_ITEM} bytes per item): ${gbps(copy)}`);
       if (ceiling) console.log(`\n${ceiling.threads}-thread copy ceiling (PDX_NONE's copy loop, ${BYTES_PER_ITEM} bytes per item): ${num(ceiling.gbPerS[0], 1)}–${num(ceiling.gbPerS[1], 1)} GB/s; the ${ceiling.threads}-thread mask and offset rows reach ${num(ceiling.shares[0])}–${num(ceiling.shares[1])} of it`);
       if (earlier) console.log(`\n${compareWith(values.compare!, earlier, report)}`);

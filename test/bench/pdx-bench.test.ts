@@ -12,7 +12,7 @@ import { numberKernel } from "../../bench/js-number.js";
 import { runCases } from "../../bench/harness.js";
 import { roundRobin, roundRobinSession } from "../../bench/round-robin.js";
 import type { PdxBenchReport, PdxBenchResult } from "../../bench/pdx.js";
-import { agreement, checkTargets, copyCeiling, copySpeed, quietRatio, quotedRatios, ratioRows, ratios } from "../../bench/summary.js";
+import { agreement, checkTargets, copyCeiling, copySpeed, quietRatio, runConditions, quotedRatios, ratioRows, ratios } from "../../bench/summary.js";
 import { ratioSpread } from "../../bench/stats.js";
 import { toPfnRanges } from "../../src/pdx/params.js";
 import { pdxToPfn, pfnToPdx } from "../../src/pdx/reference.js";
@@ -112,6 +112,14 @@ describe("ratios and targets come from the rows of one run", () => {
       row({ scheme: "none", impl: "native-c", workload: "mfn_valid", ns_per_op: 8 })];
     expect(copySpeed({ results: withNative })).toEqual({ impl: "native-c", median: 48, min: 32, max: 64 });
     expect(copySpeed({ results: report.results.filter((r) => r.scheme !== "none") })).toBeUndefined();
+  });
+  it("two runs are set side by side only with the same batch size and copy rows; then their copy speeds' gap", () => {
+    const copyAt = (ns: number, impl: PdxBenchResult["impl"] = "native-c") => [row({ scheme: "none", impl, ns_per_op: ns })];
+    const run = (ns: number, items = 10, impl?: PdxBenchResult["impl"]) => ({ items, results: copyAt(ns, impl) });
+    expect(runConditions(run(0.2), run(0.25))).toMatchObject({ then: { median: 80 }, now: { median: 64 }, apart: 0.2 });
+    expect(runConditions(run(0.2), run(0.2, 20)).notComparable).toBe("10 items per batch then, 20 now");
+    expect(runConditions(run(0.2), run(0.2, 10, "wasm-simd")).notComparable).toBe("the copy speed was read from native-c then, wasm-simd now");
+    expect(runConditions({ items: 10, results: [] }, run(0.2))).toEqual({ then: undefined, now: { impl: "native-c", median: 80, min: 80, max: 80 } });
   });
   it("targets say met or missed, with the measured range", () => {
     expect(checkTargets(report).map((t) => [t.target, t.measured, t.met])).toEqual([
